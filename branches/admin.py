@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Organisation, RoleAssignment, User
+
+
+@admin.register(User)
+class PlatformUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Platform", {"fields": ("full_name",)}))
+    list_display = ("username", "full_name", "email", "is_active", "is_superuser")
+    search_fields = ("username", "full_name", "email")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent", "is_key", "status")
+    list_filter = ("kind", "status", "is_key")
+    search_fields = ("code", "name", "work_unit")
+    # The path and depth are maintained by branches.services; editing the parent here
+    # would bypass that, so the tree is changed through the app's own pages.
+    readonly_fields = ("parent", "path", "depth", "status", "dissolved_on")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "organisation", "granted_by", "granted_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "organisation__name", "organisation__code")
+    autocomplete_fields = ("user", "organisation")

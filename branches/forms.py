@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ALLOWED_CHILDREN, Organisation, OrgKind, Role
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "kind", "work_unit", "is_key", "established_on"]
+        widgets = {"established_on": DateInput()}
+
+    def __init__(self, *args: object, parent: Organisation | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The kind is fixed once created: a branch does not become a committee.
+            del self.fields["kind"]
+        elif parent is not None:
+            allowed = ALLOWED_CHILDREN[parent.kind]
+            self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
+
+
+class MoveForm(forms.Form):
+    new_parent = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Move below"))
+
+    def __init__(self, *args: object, targets: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = targets
+
+
+class DissolveForm(forms.Form):
+    on = forms.DateField(label=_("Dissolved on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class GrantRoleForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=50, required=False, help_text=_("Only for a new user.")
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("Only for a new user; they can change it after signing in."),
+    )

@@ -1,0 +1,129 @@
+"""The organisation tree (党委 → 党总支 → 党支部 → 党小组), its users and their roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. Chinese names are one field, not first and last."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee")  # 党委
+    GENERAL_BRANCH = "general_branch", _("General branch")  # 党总支
+    BRANCH = "branch", _("Branch")  # 党支部
+    GROUP = "group", _("Party group")  # 党小组
+
+
+# Which kinds may sit directly below which: a company committee may hold second-level
+# committees, general branches or branches; a group sits only below a branch.
+ALLOWED_CHILDREN: dict[str, set[str]] = {
+    OrgKind.COMMITTEE: {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH},
+    OrgKind.GENERAL_BRANCH: {OrgKind.BRANCH},
+    OrgKind.BRANCH: {OrgKind.GROUP},
+    OrgKind.GROUP: set(),
+}
+
+
+class OrgStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class Organisation(models.Model):
+    """One node of the tree.
+
+    ``path`` holds the primary keys from the root down, e.g. ``/1/4/9/``, so that a whole
+    subtree is one ``path__startswith`` query whatever its depth.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    work_unit = models.CharField(_("work unit"), max_length=100, blank=True, help_text=_("e.g. a project department"))
+    is_key = models.BooleanField(_("key unit"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    dissolution_reason = models.CharField(_("reason for dissolution"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="active", dissolved_on__isnull=True)
+                | models.Q(status="dissolved", dissolved_on__isnull=False),
+                name="org_dissolved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrgStatus.ACTIVE
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def clean(self) -> None:
+        if self.parent is None and self.kind != OrgKind.COMMITTEE:
+            raise ValidationError({"parent": _("Only a Party committee can stand at the top of the tree.")})
+        if self.parent is not None and self.kind not in ALLOWED_CHILDREN[self.parent.kind]:
+            raise ValidationError(
+                {
+                    "kind": _("A %(child)s cannot be placed under a %(parent)s.")
+                    % {"child": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
+        if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
+            raise ValidationError({"dissolved_on": _("An organisation cannot be dissolved before it was established.")})
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    REVIEWER = "reviewer", _("Reviewer")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds over an organisation and everything below it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_assignments")
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organisation"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"

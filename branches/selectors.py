@@ -1,0 +1,139 @@
+"""Reads of the organisation tree, and the one place that decides who may see what.
+
+Every view, API endpoint and job that reads branch data starts from
+``organisations_visible_to`` (or ``get_organisation_for``): an organisation outside the
+user's scope is a 404, one inside it without the right role a 403.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+
+ALL_ROLES = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    path: str
+
+
+def grants_of(user: User) -> tuple[Grant, ...]:
+    """The user's role assignments, loaded once per user object (one query)."""
+    if not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_grants_cache", None)
+    if cached is None:
+        cached = tuple(
+            Grant(role=role, organisation_id=org_id, path=path)
+            for role, org_id, path in RoleAssignment.objects.filter(user=user).values_list(
+                "role", "organisation_id", "organisation__path"
+            )
+        )
+        user._grants_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_grants(user: User) -> None:
+    """Call after changing a user's roles within the same request."""
+    if hasattr(user, "_grants_cache"):
+        del user._grants_cache
+
+
+def _subtree_q(paths: Iterable[str], field: str = "path") -> Q | None:
+    # Nested grants (a role on a committee and on one of its branches) add nothing.
+    ordered = sorted(set(paths), key=len)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    if not kept:
+        return None
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in kept))
+
+
+def subtree_filter(user: User, *, roles: Iterable[str] | None = None, field: str = "path") -> Q | None:
+    """A Q over ``field`` (an organisation path, possibly across a relation) limited to the
+    subtrees where the user holds one of ``roles``; None means nothing; superusers see all."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    wanted = ALL_ROLES if roles is None else set(roles)
+    return _subtree_q((g.path for g in grants_of(user) if g.role in wanted), field=field)
+
+
+def organisations_visible_to(user: User, *, roles: Iterable[str] | None = None) -> QuerySet[Organisation]:
+    """Every organisation the user may see (with one of ``roles``, if given)."""
+    q = subtree_filter(user, roles=roles)
+    if q is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(q)
+
+
+def roles_on(user: User, organisation: Organisation) -> set[str]:
+    """The roles the user holds over ``organisation``, through it or any ancestor."""
+    if user.is_authenticated and user.is_superuser:
+        return set(ALL_ROLES)
+    return {g.role for g in grants_of(user) if organisation.path.startswith(g.path)}
+
+
+def has_role_anywhere(user: User, *roles: str) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(g.role in roles for g in grants_of(user))
+
+
+def require_role_anywhere(user: User, *roles: str) -> None:
+    if not has_role_anywhere(user, *roles):
+        raise PermissionDenied
+
+
+def get_organisation_for(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Organisation:
+    """The organisation ``pk`` if the user may see it: 404 outside the scope, 403 when
+    inside it but without one of ``roles``."""
+    organisation = organisations_visible_to(user).select_related("parent").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if roles is not None and not (roles_on(user, organisation) & set(roles)):
+        raise PermissionDenied
+    return organisation
+
+
+def require_roles_on(user: User, organisation: Organisation, *roles: str) -> None:
+    if not (roles_on(user, organisation) & set(roles)):
+        raise PermissionDenied
+
+
+def subtree_of(organisation: Organisation, *, include_dissolved: bool = True) -> QuerySet[Organisation]:
+    """The organisation and everything below it, in one query whatever the depth."""
+    qs = Organisation.objects.filter(path__startswith=organisation.path)
+    if not include_dissolved:
+        qs = qs.filter(status=OrgStatus.ACTIVE)
+    return qs
+
+
+def tree_rows(organisations: QuerySet[Organisation]) -> list[Organisation]:
+    """Organisations in tree order with ``indent`` relative to the shallowest one shown."""
+    rows = list(organisations.order_by("path"))
+    if not rows:
+        return rows
+    top = min(org.depth for org in rows)
+    for org in rows:
+        org.indent = org.depth - top  # type: ignore[attr-defined]
+    return rows
+
+
+def holders_of(organisation: Organisation) -> QuerySet[RoleAssignment]:
+    """Role assignments held directly on this organisation."""
+    return (
+        RoleAssignment.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )

@@ -1,0 +1,141 @@
+"""Writes to the organisation tree and to role assignments."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+from .selectors import forget_grants
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    parent: Organisation | None,
+    code: str,
+    name: str,
+    kind: str,
+    work_unit: str = "",
+    is_key: bool = False,
+    established_on: dt.date | None = None,
+) -> Organisation:
+    if parent is not None and not parent.is_active:
+        raise ValidationError(_("Nothing can be added under a dissolved organisation."))
+    organisation = Organisation(
+        parent=parent,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        work_unit=work_unit.strip(),
+        is_key=is_key,
+        established_on=established_on,
+        depth=0 if parent is None else parent.depth + 1,
+        path="/pending/",
+    )
+    organisation.full_clean()
+    organisation.save()
+    # The path needs the new primary key, which exists only after the first save.
+    organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
+    organisation.save(update_fields=["path"])
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields: object) -> Organisation:
+    """Edits the descriptive fields; moving and dissolving have their own services."""
+    allowed = {"code", "name", "work_unit", "is_key", "established_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"organisation_update cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_move(*, organisation: Organisation, new_parent: Organisation) -> Organisation:
+    """Moves a whole subtree below ``new_parent`` with two UPDATE statements."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if new_parent.path.startswith(organisation.path):
+        raise ValidationError(_("An organisation cannot be moved below itself or one of its own units."))
+    if not new_parent.is_active:
+        raise ValidationError(_("An organisation cannot be moved below a dissolved organisation."))
+    if organisation.parent_id == new_parent.pk:
+        return organisation
+    organisation.parent = new_parent
+    organisation.full_clean(exclude=["path", "depth"])
+    old_path = organisation.path
+    new_path = f"{new_parent.path}{organisation.pk}/"
+    depth_change = new_parent.depth + 1 - organisation.depth
+    Organisation.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
+    organisation.refresh_from_db()
+    return organisation
+
+
+@transaction.atomic
+def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: str) -> Organisation:
+    """撤销: a dissolved organisation keeps its history, but only once it is empty."""
+    # Imported here: members builds on branches, not the other way round.
+    from members.selectors import members_on_roll_count
+
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.is_active:
+        raise ValidationError(_("This organisation is already dissolved."))
+    active_children = organisation.children.filter(status=OrgStatus.ACTIVE).count()
+    if active_children:
+        raise ValidationError(
+            _("%(count)d active unit(s) still sit below this organisation: move or dissolve them first.")
+            % {"count": active_children}
+        )
+    on_roll = members_on_roll_count(organisation)
+    if on_roll:
+        raise ValidationError(
+            _("%(count)d member(s) are still on this organisation's roll: transfer them first.") % {"count": on_roll}
+        )
+    if organisation.established_on and on < organisation.established_on:
+        raise ValidationError(_("An organisation cannot be dissolved before it was established."))
+    organisation.status = OrgStatus.DISSOLVED
+    organisation.dissolved_on = on
+    organisation.dissolution_reason = reason.strip()
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: str, organisation: Organisation, granted_by: User | None = None) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+    if not organisation.is_active:
+        raise ValidationError(_("Roles cannot be granted on a dissolved organisation."))
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organisation=organisation, defaults={"granted_by": granted_by}
+    )
+    forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    assignment.delete()
+    forget_grants(user)
+
+
+@transaction.atomic
+def user_create(*, username: str, full_name: str, password: str, email: str = "") -> User:
+    user = User(username=username.strip(), full_name=full_name.strip(), email=email.strip())
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

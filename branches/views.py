@@ -1,0 +1,172 @@
+"""HTML views of the organisation tree and of roles. Thin: access through selectors,
+writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import DissolveForm, GrantRoleForm, MoveForm, OrganisationForm
+from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+
+
+def _form_errors_from(form: object, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(target, error)  # type: ignore[attr-defined]
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)  # type: ignore[attr-defined]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    grants = selectors.grants_of(request.user)
+    by_role: dict[str, list[Organisation]] = {}
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[g.organisation_id for g in grants])}
+    for grant in grants:
+        by_role.setdefault(grant.role, []).append(orgs[grant.organisation_id])
+    roles = [(Role(role).label, by_role[role]) for role in Role.values if role in by_role]
+    return render(request, "branches/home.html", {"roles": roles})
+
+
+@login_required
+def org_tree(request: HttpRequest) -> HttpResponse:
+    show_dissolved = request.GET.get("dissolved") == "1"
+    qs = selectors.organisations_visible_to(request.user)
+    if not show_dissolved:
+        qs = qs.filter(status=OrgStatus.ACTIVE)
+    rows = selectors.tree_rows(qs)
+    return render(request, "branches/tree.html", {"rows": rows, "show_dissolved": show_dissolved})
+
+
+@login_required
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk)
+    roles = selectors.roles_on(request.user, organisation)
+    children = organisation.children.order_by("code")
+    return render(
+        request,
+        "branches/detail.html",
+        {
+            "org": organisation,
+            "children": children,
+            "can_admin": Role.ADMINISTRATOR in roles,
+            "holders": selectors.holders_of(organisation) if Role.ADMINISTRATOR in roles else None,
+        },
+    )
+
+
+@login_required
+def org_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    form = OrganisationForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.organisation_create(parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Created %(name)s.") % {"name": child.name})
+            return redirect("branches:detail", pk=child.pk)
+    return render(request, "branches/form.html", {"form": form, "parent": parent, "title": _("New unit")})
+
+
+@login_required
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.organisation_update(organisation=organisation, **fields)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("branches:detail", pk=organisation.pk)
+    return render(request, "branches/form.html", {"form": form, "org": organisation, "title": _("Edit")})
+
+
+@login_required
+def org_move(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    targets = (
+        selectors.organisations_visible_to(request.user, roles=[Role.ADMINISTRATOR])
+        .filter(status=OrgStatus.ACTIVE)
+        .exclude(path__startswith=organisation.path)
+        .order_by("path")
+    )
+    form = MoveForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_move(organisation=organisation, new_parent=form.cleaned_data["new_parent"])
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Moved."))
+            return redirect("branches:detail", pk=organisation.pk)
+    return render(request, "branches/move.html", {"form": form, "org": organisation})
+
+
+@login_required
+def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_dissolve(organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Dissolved %(name)s.") % {"name": organisation.name})
+            return redirect("branches:detail", pk=organisation.pk)
+    return render(request, "branches/dissolve.html", {"form": form, "org": organisation})
+
+
+@login_required
+def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    form = GrantRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"].strip()).first()
+        try:
+            if user is None:
+                if not data["full_name"] or not data["password"]:
+                    raise ValidationError(_("No such user: give a full name and an initial password to create one."))
+                validate_password(data["password"])
+                user = services.user_create(
+                    username=data["username"], full_name=data["full_name"], password=data["password"]
+                )
+            services.role_grant(user=user, role=data["role"], organisation=organisation, granted_by=request.user)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Granted."))
+            return redirect("branches:roles", pk=organisation.pk)
+    return render(
+        request,
+        "branches/roles.html",
+        {"org": organisation, "form": form, "holders": selectors.holders_of(organisation)},
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, organisation=organisation)
+    if assignment.user_id == request.user.pk and assignment.role == Role.ADMINISTRATOR:
+        messages.error(request, _("You cannot revoke your own administrator role."))
+    else:
+        services.role_revoke(assignment=assignment)
+        messages.success(request, _("Revoked."))
+    return redirect("branches:roles", pk=organisation.pk)

@@ -1,0 +1,159 @@
+"""党员: members, their standing and their history of branches."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organisation
+
+from . import id_numbers
+
+ID_NUMBER_REASONS = {
+    "length": _("An ID number has 18 characters."),
+    "characters": _("An ID number has 17 digits followed by a digit or X."),
+    "birth_date": _("The ID number does not contain a valid birth date."),
+    "check_digit": _("The ID number's check digit is wrong (GB 11643)."),
+}
+
+
+def validate_id_number(value: str) -> None:
+    try:
+        id_numbers.validate(value)
+    except id_numbers.InvalidIdNumber as exc:
+        raise ValidationError(ID_NUMBER_REASONS[str(exc)], code=f"id_{exc}") from exc
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Category(models.TextChoices):
+    FULL = "full", _("Full member")  # 正式党员
+    PROBATIONARY = "probationary", _("Probationary member")  # 预备党员
+
+
+class MemberStatus(models.TextChoices):
+    ON_ROLL = "on_roll", _("On the roll")  # 在册
+    FLOWING = "flowing", _("Flowing")  # 流动党员
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")  # 转出
+    SUSPENDED = "suspended", _("Membership suspended")  # 停止党籍
+    EXPELLED = "expelled", _("Left the Party")  # 出党
+    DECEASED = "deceased", _("Deceased")  # 去世
+
+
+# Members who still belong to their branch's roll: a branch holding any cannot be dissolved.
+ON_ROLL_STATUSES = (MemberStatus.ON_ROLL, MemberStatus.FLOWING)
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", _("Postgraduate")  # 研究生
+    BACHELOR = "bachelor", _("Bachelor")  # 大学本科
+    COLLEGE = "college", _("College")  # 大专
+    SECONDARY = "secondary", _("Technical secondary")  # 中专
+    HIGH_SCHOOL = "high_school", _("High school")  # 高中
+    JUNIOR = "junior", _("Junior high or below")  # 初中及以下
+
+
+class Member(models.Model):
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"))
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    joined_on = models.DateField(_("date joined the Party"))
+    full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
+    branch = models.ForeignKey(Organisation, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ON_ROLL)
+    flowing_to = models.CharField(_("where a flowing member works now"), max_length=200, blank=True)
+    is_union_member = models.BooleanField(_("trade union member"), default=False)
+    is_league_member = models.BooleanField(_("youth league member"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["branch__path", "name"]
+        indexes = [models.Index(fields=["branch", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.id_number = id_numbers.normalise(self.id_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_id_number(self) -> str:
+        return id_numbers.mask(self.id_number)
+
+    def standing_years(self, on: dt.date | None = None) -> int:
+        """党龄: whole years since the member became a full member (预备期 not counted)."""
+        if self.full_member_on is None:
+            return 0
+        on = on or timezone.localdate()
+        start = self.full_member_on
+        years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+        return max(years, 0)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors["full_member_on"] = _("The date made full member cannot be before the date joined.")
+        if self.category == Category.FULL and not self.full_member_on:
+            errors["full_member_on"] = _("A full member needs the date made full member.")
+        if self.id_number and self.birth_date:
+            try:
+                number = id_numbers.validate(self.id_number)
+            except id_numbers.InvalidIdNumber:
+                number = ""
+            if number and id_numbers.birth_date_of(number) != self.birth_date:
+                errors["birth_date"] = _("The birth date does not match the ID number.")
+        if self.birth_date and self.joined_on and self.joined_on < self.birth_date:
+            errors["joined_on"] = _("The date joined cannot be before the birth date.")
+        if self.status == MemberStatus.FLOWING and not self.flowing_to.strip():
+            errors["flowing_to"] = _("Say where the flowing member works now.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class TransferKind(models.TextChoices):
+    JOINED = "joined", _("Entered the roll")  # first registration
+    TRANSFER = "transfer", _("Transfer between branches")
+    TRANSFER_IN = "transfer_in", _("Transferred in from outside")
+    TRANSFER_OUT = "transfer_out", _("Transferred out")
+    FLOWING = "flowing", _("Became flowing")
+    RETURNED = "returned", _("Returned from flowing")
+
+
+class MemberTransfer(models.Model):
+    """One entry of a member's branch history (组织关系接转)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(_("kind"), max_length=16, choices=TransferKind.choices)
+    from_branch = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_branch = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["member", "on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()} · {self.on}"

@@ -1,0 +1,83 @@
+"""The world every test can ask for, and one user fixture per role.
+
+    committee 党委 (C)
+    └── general branch 党总支 (G)
+        ├── branch A 党支部 (key unit) ── group A1 党小组
+        └── branch B 党支部
+
+administrator and reviewer hold their role on C; secretary_a on A; secretary_b on B;
+member is a plain member of A; outsider is signed in but holds no role.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from branches.models import Organisation, OrgKind, Role, User
+from branches.services import role_grant
+from tests.factories import UserFactory, make_org
+
+
+@dataclass
+class World:
+    committee: Organisation
+    general: Organisation
+    branch_a: Organisation
+    group_a1: Organisation
+    branch_b: Organisation
+    administrator: User
+    reviewer: User
+    secretary_a: User
+    secretary_b: User
+    member: User
+    outsider: User
+
+
+@pytest.fixture(autouse=True)
+def _no_lockouts_between_tests(settings: object) -> None:
+    # Axes counts failures in the database, which each test rolls back; nothing to do but
+    # keep the limit explicit so throttling tests can rely on it.
+    settings.AXES_FAILURE_LIMIT = 5
+
+
+@pytest.fixture
+def world(db: object) -> World:
+    committee = make_org(name="测试公司党委", code="C")
+    general = make_org(committee, kind=OrgKind.GENERAL_BRANCH, name="第一党总支", code="G")
+    branch_a = make_org(general, name="一号项目部党支部", code="A", is_key=True)
+    group_a1 = make_org(branch_a, name="一号项目部第一党小组", code="A1")
+    branch_b = make_org(general, name="二号项目部党支部", code="B")
+    users = {
+        name: UserFactory(username=name, full_name=full)
+        for name, full in [
+            ("administrator", "管理员"),
+            ("reviewer", "考核员"),
+            ("secretary_a", "甲支部书记"),
+            ("secretary_b", "乙支部书记"),
+            ("member", "普通党员"),
+            ("outsider", "无角色用户"),
+        ]
+    }
+    role_grant(user=users["administrator"], role=Role.ADMINISTRATOR, organisation=committee)
+    role_grant(user=users["reviewer"], role=Role.REVIEWER, organisation=committee)
+    role_grant(user=users["secretary_a"], role=Role.SECRETARY, organisation=branch_a)
+    role_grant(user=users["secretary_b"], role=Role.SECRETARY, organisation=branch_b)
+    role_grant(user=users["member"], role=Role.MEMBER, organisation=branch_a)
+    return World(committee, general, branch_a, group_a1, branch_b, **users)
+
+
+ROLE_NAMES = ["administrator", "reviewer", "secretary_a", "secretary_b", "member", "outsider", "anonymous"]
+
+
+def client_for(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    return client
+
+
+@pytest.fixture
+def as_role(world: World):
+    """``as_role("secretary_a")`` → a test client signed in as that fixture user."""
+    return lambda role: client_for(world, role)
