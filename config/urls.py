@@ -15,5 +15,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("branches.urls")),
+    path("members/", include("members.urls")),
+    path("handbook/", include("handbook.urls")),
     path("admin/", admin.site.urls),
 ]
