@@ -20,6 +20,8 @@ class OrganisationForm(forms.ModelForm):
             # The kind is fixed once created: a branch does not become a committee.
             del self.fields["kind"]
         elif parent is not None:
+            # The model's own rules (which kind may sit below which) need the parent.
+            self.instance.parent = parent
             allowed = ALLOWED_CHILDREN[parent.kind]
             self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
 

@@ -127,3 +127,14 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class PeriodicJobRun(models.Model):
+    """When each periodic job last ran under ``manage.py run_periodic_jobs`` (the cron
+    fallback for installations without Celery beat)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -95,12 +95,14 @@ def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: st
     if active_children:
         raise ValidationError(
             _("%(count)d active unit(s) still sit below this organisation: move or dissolve them first.")
-            % {"count": active_children}
+            % {"count": active_children},
+            code="has_active_units",
         )
     on_roll = members_on_roll_count(organisation)
     if on_roll:
         raise ValidationError(
-            _("%(count)d member(s) are still on this organisation's roll: transfer them first.") % {"count": on_roll}
+            _("%(count)d member(s) are still on this organisation's roll: transfer them first.") % {"count": on_roll},
+            code="has_members",
         )
     if organisation.established_on and on < organisation.established_on:
         raise ValidationError(_("An organisation cannot be dissolved before it was established."))

@@ -9,6 +9,7 @@ administrator and reviewer hold their role on C; secretary_a on A; secretary_b o
 member is a plain member of A; outsider is signed in but holds no role.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +18,22 @@ from django.test import Client
 from branches.models import Organisation, OrgKind, Role, User
 from branches.services import role_grant
 from tests.factories import UserFactory, make_org
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need a service run only where it is configured: `.ci/run` sets both.
+    They are deselected (reported as such), not skipped, elsewhere."""
+    available = {
+        "celery_worker": bool(os.environ.get("REDIS_URL")),
+        "postgres": os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    }
+    keep, drop = [], []
+    for item in items:
+        missing = [m for m, ok in available.items() if not ok and item.get_closest_marker(m)]
+        (drop if missing else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @dataclass

@@ -1,0 +1,150 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import World
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_settings_pass_the_deployment_check() -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 20 + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1",
+        "DJANGO_ALLOWED_HOSTS": "partybranch.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_every_page_carries_the_security_headers(db: None) -> None:
+    response = Client().get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_session_cookie_is_http_only(world: World) -> None:
+    client = Client()
+    client.post(reverse("login"), {"username": "reviewer", "password": "pass-word-123"})
+    assert client.cookies["sessionid"]["httponly"]
+
+
+def test_an_idle_session_is_signed_out(world: World, settings) -> None:
+    settings.SESSION_IDLE_SECONDS = 60
+    client = Client()
+    client.force_login(world.reviewer)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session["_last_seen"] = int(time.time()) - 61
+    session.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_an_active_session_stays_signed_in(world: World, settings) -> None:
+    settings.SESSION_IDLE_SECONDS = 60
+    client = Client()
+    client.force_login(world.reviewer)
+    client.get(reverse("home"))
+    session = client.session
+    session["_last_seen"] = int(time.time()) - 30
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def _fail(client: Client, username: str, **meta: str) -> int:
+    return client.post(reverse("login"), {"username": username, "password": "wrong"}, **meta).status_code
+
+
+def test_a_username_is_locked_after_repeated_failures_from_any_address(world: World) -> None:
+    client = Client()
+    for n in range(5):
+        _fail(client, "reviewer", REMOTE_ADDR=f"10.0.0.{n}")
+    response = client.post(
+        reverse("login"), {"username": "reviewer", "password": "pass-word-123"}, REMOTE_ADDR="10.0.0.99"
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_address_is_locked_after_failures_across_usernames(world: World) -> None:
+    client = Client()
+    for name in ["a", "b", "c", "d", "e"]:
+        _fail(client, name, REMOTE_ADDR="10.1.1.1")
+    response = client.post(
+        reverse("login"), {"username": "reviewer", "password": "pass-word-123"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lock(world: World) -> None:
+    client = Client()
+    for n in range(5):
+        _fail(client, f"user{n}", REMOTE_ADDR="10.2.2.2", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = client.post(
+        reverse("login"),
+        {"username": "reviewer", "password": "pass-word-123"},
+        REMOTE_ADDR="10.2.2.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "1.1.1.1", "9.9.9.9"),
+        (1, "1.1.1.1, 2.2.2.2", "2.2.2.2"),
+        (2, "1.1.1.1, 2.2.2.2", "1.1.1.1"),
+        (2, "", "9.9.9.9"),
+    ],
+)
+def test_the_client_address_trusts_only_our_own_proxies(settings, count: int, forwarded: str, expected: str) -> None:
+    from django.test import RequestFactory
+
+    from config.client_ip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().get("/", REMOTE_ADDR="9.9.9.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_a_successful_sign_in_works(world: World) -> None:
+    client = Client()
+    response = client.post(reverse("login"), {"username": "reviewer", "password": "pass-word-123"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.reviewer.pk)
