@@ -120,14 +120,25 @@ def subtree_of(organisation: Organisation, *, include_dissolved: bool = True) ->
 
 
 def tree_rows(organisations: QuerySet[Organisation]) -> list[Organisation]:
-    """Organisations in tree order with ``indent`` relative to the shallowest one shown."""
-    rows = list(organisations.order_by("path"))
-    if not rows:
-        return rows
-    top = min(org.depth for org in rows)
+    """Organisations in tree order, siblings by code, each with ``indent`` relative to the
+    shallowest one shown (one query; the ordering is done here because paths hold primary
+    keys, which sort as text: /1/10/ before /1/2/)."""
+    rows = list(organisations)
+    children: dict[int | None, list[Organisation]] = {}
+    present = {org.pk for org in rows}
     for org in rows:
-        org.indent = org.depth - top  # type: ignore[attr-defined]
-    return rows
+        children.setdefault(org.parent_id if org.parent_id in present else None, []).append(org)
+    ordered: list[Organisation] = []
+    top = min((org.depth for org in rows), default=0)
+
+    def visit(parent_id: int | None) -> None:
+        for org in sorted(children.get(parent_id, []), key=lambda o: o.code):
+            org.indent = org.depth - top  # type: ignore[attr-defined]
+            ordered.append(org)
+            visit(org.pk)
+
+    visit(None)
+    return ordered
 
 
 def holders_of(organisation: Organisation) -> QuerySet[RoleAssignment]:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class SecurityHeadersMiddleware:
@@ -43,3 +45,18 @@ class SessionIdleTimeoutMiddleware:
                 if now - last_seen >= 60 or self.key not in request.session:
                     request.session[self.key] = now
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; our users are
+    mainland secretaries whose browsers or phones may well say en-US, and the product's
+    language is Chinese by default, so only an explicit choice (the language cookie) counts.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -47,3 +47,8 @@ def test_the_compiled_catalogue_matches_its_source(po_path: Path) -> None:
         compiled = gettext.GNUTranslations(handle)
     stale = [e.msgid for e in po.translated_entries() if compiled.gettext(e.msgid) != e.msgstr]
     assert stale == [], "run `make messages` to recompile"
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(db: None) -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("login")).content.decode()
+    assert "登录" in page

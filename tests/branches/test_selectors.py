@@ -85,3 +85,13 @@ def test_reading_a_subtree_costs_the_same_queries_whatever_its_depth_or_width(
     assert len(rows) == 1 + depth + width
     with django_assert_num_queries(1):
         assert len(list(selectors.subtree_of(root))) == 1 + depth + width
+
+
+def test_the_tree_lists_children_below_their_parent_in_code_order(db: None) -> None:
+    root = make_org(code="R")
+    later = make_org(root, code="R-01")  # created first, but sorts after R-00 by code
+    first = make_org(root, code="R-00")
+    group = make_org(later, code="R-01-G")
+    rows = selectors.tree_rows(selectors.subtree_of(root))
+    assert [(o.code, o.indent) for o in rows] == [("R", 0), ("R-00", 1), ("R-01", 1), ("R-01-G", 2)]
+    assert first.pk > later.pk and group
