@@ -136,6 +136,7 @@ class TransferKind(models.TextChoices):
     TRANSFER_OUT = "transfer_out", _("Transferred out")
     FLOWING = "flowing", _("Became flowing")
     RETURNED = "returned", _("Returned from flowing")
+    STATUS = "status", _("Status changed")
 
 
 class MemberTransfer(models.Model):
@@ -157,3 +158,72 @@ class MemberTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_kind_display()} · {self.on}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking")
+    VALID = "valid", _("Checked: ready to import")
+    INVALID = "invalid", _("Checked: has bad rows")
+    COMMIT_QUEUED = "commit_queued", _("Waiting to be imported")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+RUNNING_IMPORT_STATUSES = (
+    ImportStatus.QUEUED,
+    ImportStatus.VALIDATING,
+    ImportStatus.COMMIT_QUEUED,
+    ImportStatus.COMMITTING,
+)
+
+
+def _import_upload_to(instance: "MemberImport", filename: str) -> str:
+    return f"members/imports/{timezone.now():%Y/%m}/{instance.organisation_id}-{timezone.now():%H%M%S%f}.xlsx"
+
+
+class MemberImport(models.Model):
+    """One roster file on its way in: checked in full first, written only when clean.
+
+    The row holds the progress and the report, so the administrator can leave the page
+    and come back to the result.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="member_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to=_import_upload_to)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    processed_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    notices = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.get_status_display()}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_IMPORT_STATUSES
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.VALID, ImportStatus.INVALID, ImportStatus.COMMITTED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, int(100 * self.processed_rows / self.total_rows))

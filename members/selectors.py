@@ -1,10 +1,108 @@
-"""Reads of the roster."""
+"""Reads of the roster. Every read starts from the acting user's scope (branches.selectors):
+a member outside it is a 404, one inside it without the right role a 403."""
 
-from branches.models import Organisation
+from collections.abc import Iterable
 
-from .models import ON_ROLL_STATUSES, Member
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from branches.models import Organisation, OrgKind, OrgStatus, Role, User
+from branches.selectors import organisations_visible_to, roles_on, subtree_filter
+
+from . import id_numbers
+from .models import ON_ROLL_STATUSES, Member, MemberImport, MemberTransfer
+
+# Who reads rosters: a plain member sees nothing of them.
+ROSTER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
+IMPORT_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
 
 
 def members_on_roll_count(organisation: Organisation) -> int:
     """Members still on the roll anywhere in the organisation's subtree."""
     return Member.objects.filter(branch__path__startswith=organisation.path, status__in=ON_ROLL_STATUSES).count()
+
+
+def members_visible_to(user: User, *, roles: Iterable[str] | None = ROSTER_ROLES) -> QuerySet[Member]:
+    q = subtree_filter(user, roles=roles, field="branch__path")
+    if q is None:
+        return Member.objects.none()
+    return Member.objects.filter(q)
+
+
+def get_member_for(user: User, pk: int, *, roles: Iterable[str] = ROSTER_ROLES) -> Member:
+    """The member ``pk``: 404 outside every subtree the user holds a role on, 403 inside
+    one without any of ``roles``."""
+    member = members_visible_to(user, roles=None).select_related("branch").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    if not (roles_on(user, member.branch) & set(roles)):
+        raise PermissionDenied
+    return member
+
+
+def may_see_full_id(user: User, organisation: Organisation) -> bool:
+    return Role.ADMINISTRATOR in roles_on(user, organisation)
+
+
+def shown_id(user: User, member: Member) -> str:
+    """The ID number as this user may see it: in full only to an administrator."""
+    return member.id_number if may_see_full_id(user, member.branch) else id_numbers.mask(member.id_number)
+
+
+def roster(
+    members: QuerySet[Member],
+    *,
+    q: str = "",
+    category: str = "",
+    status: str = "",
+    branch: Organisation | None = None,
+) -> QuerySet[Member]:
+    """Search by name, the tail of the ID number or phone; filter by category, status, branch."""
+    q = q.strip()
+    if q:
+        condition = Q(name__icontains=q) | Q(phone__contains=q)
+        if len(q) >= 4:
+            condition |= Q(id_number__endswith=q.upper())
+        members = members.filter(condition)
+    if category:
+        members = members.filter(category=category)
+    if status:
+        members = members.filter(status=status)
+    if branch is not None:
+        members = members.filter(branch__path__startswith=branch.path)
+    return members.select_related("branch").order_by("branch__path", "name", "pk")
+
+
+def branches_for_filter(user: User, within: Organisation | None = None) -> QuerySet[Organisation]:
+    qs = organisations_visible_to(user, roles=ROSTER_ROLES).filter(kind=OrgKind.BRANCH)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    return qs.order_by("path")
+
+
+def transfer_targets(user: User) -> QuerySet[Organisation]:
+    """Active branches the user administers: where members may be moved to."""
+    return (
+        organisations_visible_to(user, roles=[Role.ADMINISTRATOR])
+        .filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+        .order_by("path")
+    )
+
+
+def history_of(member: Member) -> QuerySet[MemberTransfer]:
+    return member.transfers.select_related("from_branch", "to_branch", "recorded_by").order_by("on", "recorded_at")
+
+
+def get_import_for(user: User, pk: int) -> MemberImport:
+    q = subtree_filter(user, field="organisation__path")
+    found = None if q is None else MemberImport.objects.filter(q).select_related("organisation").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if not (roles_on(user, found.organisation) & set(IMPORT_ROLES)):
+        raise PermissionDenied
+    return found
+
+
+def imports_of(organisation: Organisation) -> QuerySet[MemberImport]:
+    return MemberImport.objects.filter(organisation=organisation).select_related("created_by")[:10]

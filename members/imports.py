@@ -1,0 +1,161 @@
+"""Services of the roster import: a file is checked in full, then written in one transaction.
+
+Both steps run as Celery jobs (``members.jobs``) that take the MemberImport's id, claim
+it with a conditional update (so a job delivered twice runs once) and store progress and
+the report on the row. The terminal command calls the same functions inline.
+"""
+
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Organisation, User
+
+from .excel import importer, reader
+from .models import ImportStatus, MemberImport
+
+
+def _estimate_rows(import_row: MemberImport) -> int:
+    """The sheet's declared size, for the progress bar only (never trusted for limits)."""
+    from openpyxl import load_workbook
+
+    try:
+        with import_row.file.open("rb") as handle:
+            workbook = load_workbook(handle, read_only=True)
+            try:
+                return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+            finally:
+                workbook.close()
+    except Exception:
+        return 0
+
+
+@transaction.atomic
+def import_start(*, organisation: Organisation, by: User, upload: UploadedFile) -> MemberImport:
+    """Refuses a hostile or wrong file at once (FileRefused); otherwise stores it and
+    queues the check."""
+    reader.check_file(upload.file, upload.size)
+    import_row = MemberImport(organisation=organisation, created_by=by, original_name=upload.name[:255])
+    import_row.file.save("upload.xlsx", upload, save=False)
+    import_row.save()
+    from .jobs import validate_import
+
+    pk = import_row.pk
+    transaction.on_commit(lambda: validate_import.delay(pk))
+    return import_row
+
+
+def _claim(pk: int, from_status: str, to_status: str) -> MemberImport | None:
+    claimed = MemberImport.objects.filter(pk=pk, status=from_status).update(status=to_status)
+    return MemberImport.objects.select_related("organisation").get(pk=pk) if claimed else None
+
+
+def _progress(pk: int) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        MemberImport.objects.filter(pk=pk).update(processed_rows=done)
+
+    return report
+
+
+def _store(import_row: MemberImport, plan: importer.Plan, status: str) -> None:
+    summary = plan.summary()
+    import_row.status = status
+    import_row.total_rows = summary["total"]
+    import_row.processed_rows = summary["total"]
+    import_row.new_count = summary["new"]
+    import_row.updated_count = summary["updated"]
+    import_row.unchanged_count = summary["unchanged"]
+    import_row.error_count = summary["errors"]
+    import_row.errors = plan.errors
+    import_row.notices = plan.notices
+
+
+def _validate_file(import_row: MemberImport) -> importer.Plan:
+    with import_row.file.open("rb") as handle:
+        return importer.validate(handle, scope=import_row.organisation, progress=_progress(import_row.pk))
+
+
+def import_validate(*, import_id: int) -> MemberImport | None:
+    """Checks every row; writes nothing but the report."""
+    import_row = _claim(import_id, ImportStatus.QUEUED, ImportStatus.VALIDATING)
+    if import_row is None:
+        return None
+    MemberImport.objects.filter(pk=import_id).update(total_rows=_estimate_rows(import_row))
+    try:
+        plan = _validate_file(import_row)
+    except reader.FileRefused as exc:
+        import_row.status = ImportStatus.FAILED
+        import_row.message = str(exc.args[0])
+    else:
+        _store(import_row, plan, ImportStatus.VALID if plan.ok else ImportStatus.INVALID)
+    import_row.validated_at = timezone.now()
+    import_row.save()
+    return import_row
+
+
+def import_request_commit(*, import_row: MemberImport) -> bool:
+    """Queues the write of a checked, clean import; False if it is not (or no longer) so."""
+    with transaction.atomic():
+        claimed = MemberImport.objects.filter(pk=import_row.pk, status=ImportStatus.VALID, error_count=0).update(
+            status=ImportStatus.COMMIT_QUEUED
+        )
+        if claimed:
+            from .jobs import commit_import
+
+            pk = import_row.pk
+            transaction.on_commit(lambda: commit_import.delay(pk))
+    return bool(claimed)
+
+
+class _Changed(Exception):
+    pass
+
+
+def import_commit(*, import_id: int) -> MemberImport | None:
+    """Re-reads the file, re-checks it against the database inside one transaction, and
+    writes every row or none."""
+    import_row = _claim(import_id, ImportStatus.COMMIT_QUEUED, ImportStatus.COMMITTING)
+    if import_row is None:
+        return None
+    MemberImport.objects.filter(pk=import_id).update(processed_rows=0)
+    try:
+        plan = _validate_file(import_row)
+        with transaction.atomic():
+            plan = importer.recheck(plan, scope=import_row.organisation)
+            if not plan.ok:
+                raise _Changed
+            importer.write(plan, by=import_row.created_by)
+    except reader.FileRefused as exc:
+        import_row.status = ImportStatus.FAILED
+        import_row.message = str(exc.args[0])
+    except _Changed:
+        _store(import_row, plan, ImportStatus.INVALID)
+        import_row.message = _("The roster changed since the check: nothing was imported. Fix the rows below.")
+    except DatabaseError:
+        import_row.status = ImportStatus.FAILED
+        import_row.message = _("The database refused the import: nothing was imported. Check the file again.")
+    else:
+        _store(import_row, plan, ImportStatus.COMMITTED)
+        import_row.committed_at = timezone.now()
+    import_row.save()
+    return import_row
+
+
+def import_file_now(
+    *, path: str, organisation: Organisation, by: User | None, dry_run: bool
+) -> tuple[importer.Plan, bool]:
+    """The terminal import: (plan, written). Raises FileRefused for a refused file."""
+    reader.check_path(path)
+    with open(path, "rb") as handle:
+        plan = importer.validate(handle, scope=organisation)
+    if dry_run or not plan.ok:
+        return plan, False
+    with transaction.atomic():
+        plan = importer.recheck(plan, scope=organisation)
+        if not plan.ok:
+            return plan, False
+        importer.write(plan, by=by)
+    return plan, True
