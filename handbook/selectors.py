@@ -134,13 +134,21 @@ def _comparable(article: Article) -> dict[str, str]:
     return values
 
 
+def field_label(name: str) -> str:
+    if name == "deductions":
+        return str(Deduction._meta.verbose_name_plural)
+    if name == "due_rule":
+        return str(Article._meta.get_field("due_kind").verbose_name)
+    return str(Article._meta.get_field(name).verbose_name)
+
+
 @dataclass
 class ArticleDiff:
     code: str
     status: str  # "added" | "removed" | "changed" | "same"
     old: Article | None
     new: Article | None
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
 
 
 def edition_diff(old: Edition | None, new: Edition) -> list[ArticleDiff]:
@@ -164,6 +172,6 @@ def edition_diff(old: Edition | None, new: Edition) -> list[ArticleDiff]:
             rows.append(ArticleDiff(code, "removed", a, None))
         else:
             va, vb = _comparable(a), _comparable(b)
-            changes = [(name, va[name], vb[name]) for name in DIFF_FIELDS if va[name] != vb[name]]
+            changes = [(field_label(name), va[name], vb[name]) for name in DIFF_FIELDS if va[name] != vb[name]]
             rows.append(ArticleDiff(code, "changed" if changes else "same", a, b, changes))
     return rows

@@ -138,7 +138,10 @@ def article_save(
     """Creates (``article.pk`` unset) or updates an article of a draft, with its deduction rules."""
     _require_draft(article.edition)
     for name, value in fields.items():
-        setattr(article, name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            # Browsers send textarea lines as CRLF; stored text (and the diff) uses LF only.
+            value = value.replace("\r\n", "\n").strip()
+        setattr(article, name, value)
     article.full_clean()
     if article.pk is None and not deductions:
         raise ValidationError(_("An article needs at least one deduction rule."))

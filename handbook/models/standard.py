@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,6 +141,20 @@ class Article(models.Model):
         if self.due_kind in (DueKind.DAY, DueKind.AFTER):
             return f"{self.due_kind}:{self.due_value}"
         return str(self.due_kind)
+
+    @property
+    def due_rule_text(self) -> str:
+        """The due rule as a sentence, for people."""
+        n = self.due_value or 0
+        if self.due_kind == DueKind.DAY and self.frequency == Frequency.WEEKLY:
+            return gettext("by weekday %(n)d") % {"n": n}
+        if self.due_kind == DueKind.DAY:
+            return gettext("by day %(n)d of the period's last month") % {"n": n}
+        if self.due_kind == DueKind.AFTER:
+            return gettext("within %(n)d days after the period ends") % {"n": n}
+        if self.due_kind == DueKind.END:
+            return gettext("by the end of the period")
+        return gettext("no fixed date")
 
     def clean(self) -> None:
         errors = due_rule_errors(self.frequency, self.due_kind, self.due_value)

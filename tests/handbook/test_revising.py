@@ -89,7 +89,7 @@ def test_the_diff_shows_added_removed_and_changed_articles(db):
     article_save(article=added, fields=fields, deductions=[ParsedDeduction("未开展 −1", Decimal(1), None)])
     rows = {row.code: row for row in edition_diff(old, draft)}
     assert rows[first.code].status == "changed"
-    assert {name for name, _a, _b in rows[first.code].changes} == {"standard", "max_score"}
+    assert {label for label, _a, _b in rows[first.code].changes} == {"standard (to what degree)", "max score"}
     assert rows[second.code].status == "removed"
     assert rows["3-99"].status == "added"
 
@@ -103,11 +103,15 @@ def test_the_administrator_edits_an_article_of_a_draft_through_the_form(world, a
     }
     data |= {"part": article.part_id, "due_value": article.due_value or "", "standard": "按月检查"}
     data |= {"evidence": article.evidence, "example": article.example, "max_score": article.max_score}
-    data["deductions_text"] = "少开一次 | 1 | 3\n记录不全 | 0.5"
+    data["deductions_text"] = "少开一次 | 1 | 3\r\n记录不全 | 0.5"
+    data["example"] = article.example.replace("\n", "\r\n")
     response = as_role("administrator").post(reverse("handbook:article_edit", kwargs={"pk": article.pk}), data)
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.standard == "按月检查"
+    # A textarea sends CRLF; the stored text keeps LF, so an untouched field is no change.
+    assert edition_diff(Edition.objects.get(version="V1"), draft)[0].changes[0][0] == "standard (to what degree)"
+    assert len(edition_diff(Edition.objects.get(version="V1"), draft)[0].changes) == 2
     assert [(d.description, d.points, d.cap) for d in article.deductions.all()] == [
         ("少开一次", Decimal(1), Decimal(3)),
         ("记录不全", Decimal("0.5"), None),
