@@ -59,6 +59,62 @@ def make_org(
     )
 
 
+# --- handbook -------------------------------------------------------------------------------
+
+
+def handbook_document(*, version: str = "T1", articles: int = 4) -> dict:
+    """A small, valid handbook in the exchange format: ``articles`` articles over three parts
+    whose max scores add up to 100 (the last article takes the remainder)."""
+    share = 100 // articles
+    scores = [share] * (articles - 1) + [100 - share * (articles - 1)]
+    frequencies = ["monthly", "quarterly", "yearly", "occasional", "weekly", "half_yearly", "daily"]
+    due = {"occasional": "none", "weekly": "day:5", "monthly": "day:25", "quarterly": "after:15"}
+    items = []
+    for n in range(articles):
+        frequency = frequencies[n % len(frequencies)]
+        items.append(
+            {
+                "code": f"{n % 3 + 1}-{n + 1:02d}",
+                "part": n % 3 + 1,
+                "title": f"测试条款{n + 1}“三会一课”",
+                "line": ["party", "union", "league"][n % 3],
+                "what": f"做什么{n + 1}",
+                "who": "支部书记牵头",
+                "who_role": "secretary",
+                "how": "会前通知,会上记录,会后归档",
+                "when": "每月一次",
+                "frequency": frequency,
+                "due_rule": due.get(frequency, "end"),
+                "standard": "记录要素齐全",
+                "evidence": "《会议记录本》",
+                "example": "会议记录\n时间:\n地点:",
+                "max_score": scores[n],
+                "deductions": [
+                    {"description": "少开一次 −1", "points": 1, "cap": min(3, scores[n])},
+                    {"description": "记录不全 −0.5", "points": 0.5, "cap": None},
+                ],
+            }
+        )
+    return {
+        "version": version,
+        "title": "测试手册",
+        "parts": [
+            {"number": 1, "title": "基层党建工作制度"},
+            {"number": 2, "title": "党建主题活动要求及范例"},
+            {"number": 3, "title": "党建资料台账要求及范例"},
+        ],
+        "articles": items,
+    }
+
+
+def make_edition(*, version: str = "T1", articles: int = 4, published: bool = True):
+    """A handbook edition loaded through the importer (and published unless told otherwise)."""
+    from handbook.services import edition_import, edition_publish
+
+    edition = edition_import(data=handbook_document(version=version, articles=articles))
+    return edition_publish(edition=edition) if published else edition
+
+
 # --- members --------------------------------------------------------------------------------
 
 from members.id_numbers import check_char  # noqa: E402

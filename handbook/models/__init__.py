@@ -1,0 +1,36 @@
+"""The handbook's models: the standard itself (定标), change proposals (优标) and learning (明标)."""
+
+from .learning import DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
+from .proposals import ChangeProposal, ProposalField, ProposalStatus
+from .standard import (
+    Article,
+    Deduction,
+    DueKind,
+    Edition,
+    EditionStatus,
+    Frequency,
+    Line,
+    Part,
+    WhoRole,
+    due_rule_errors,
+)
+
+__all__ = [
+    "Article",
+    "ChangeProposal",
+    "Deduction",
+    "DemonstrationBranch",
+    "DueKind",
+    "Edition",
+    "EditionStatus",
+    "Frequency",
+    "Line",
+    "Part",
+    "ProposalField",
+    "ProposalStatus",
+    "StudyFocus",
+    "TrainingAttendance",
+    "TrainingSession",
+    "WhoRole",
+    "due_rule_errors",
+]

@@ -1,0 +1,171 @@
+"""明标: reads and writes of the quarterly study focus, training sessions and demonstration
+branches. Published by a committee (or general branch), they reach every branch below it."""
+
+import datetime as dt
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from branches.models import Organisation, OrgKind, Role, User
+from branches.selectors import grants_of, organisations_visible_to
+from members.models import ON_ROLL_STATUSES, Member
+
+from .models import Article, DemonstrationBranch, EditionStatus, StudyFocus, TrainingAttendance, TrainingSession
+
+ORGANISER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
+ORGANISER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
+
+
+def _reach_q(user: User, field: str = "organisation") -> Q | None:
+    """Organisations whose publications reach the user: those above any unit where the user
+    holds a role (a branch reads its committee's focus) and those inside the user's scope."""
+    if user.is_superuser:
+        return Q()
+    grants = grants_of(user)
+    if not grants:
+        return None
+    above = {int(pk) for g in grants for pk in g.path.strip("/").split("/") if pk}
+    inside = [Q(**{f"{field}__path__startswith": g.path}) for g in grants]
+    return reduce(or_, inside, Q(**{f"{field}_id__in": above}))
+
+
+def organiser_units(user: User) -> QuerySet[Organisation]:
+    """Where the user may publish a study focus or hold a training session."""
+    return organisations_visible_to(user, roles=ORGANISER_ROLES).filter(kind__in=ORGANISER_KINDS, status="active")
+
+
+def focuses_visible_to(user: User) -> QuerySet[StudyFocus]:
+    q = _reach_q(user)
+    return StudyFocus.objects.none() if q is None else StudyFocus.objects.filter(q).select_related("organisation")
+
+
+def sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
+    q = _reach_q(user)
+    if q is None:
+        return TrainingSession.objects.none()
+    return TrainingSession.objects.filter(q).select_related("organisation")
+
+
+def demonstrations_visible_to(user: User) -> QuerySet[DemonstrationBranch]:
+    """示范点 are there to be visited: everyone sees those of their whole company (the root
+    committee of each unit where they hold a role)."""
+    if user.is_superuser:
+        return DemonstrationBranch.objects.select_related("organisation")
+    roots = {"/" + g.path.strip("/").split("/")[0] + "/" for g in grants_of(user)}
+    if not roots:
+        return DemonstrationBranch.objects.none()
+    q = reduce(or_, (Q(organisation__path__startswith=r) for r in roots))
+    return DemonstrationBranch.objects.filter(q).select_related("organisation")
+
+
+def articles_in_force() -> QuerySet[Article]:
+    return Article.objects.filter(edition__status=EditionStatus.PUBLISHED).order_by("part__number", "code")
+
+
+def _check_organiser(organisation: Organisation, by: User) -> None:
+    if not organiser_units(by).filter(pk=organisation.pk).exists():
+        raise ValidationError(_("You cannot publish for this unit."))
+
+
+@transaction.atomic
+def study_focus_publish(
+    *, organisation: Organisation, year: int, quarter: int, note: str, articles: list[Article], by: User
+) -> StudyFocus:
+    """重点学习内容 for one quarter; publishing again for the same quarter replaces it."""
+    _check_organiser(organisation, by)
+    if not articles:
+        raise ValidationError(_("Choose at least one article."))
+    focus = StudyFocus.objects.filter(organisation=organisation, year=year, quarter=quarter).first()
+    focus = focus or StudyFocus(organisation=organisation, year=year, quarter=quarter)
+    focus.note = note.strip()
+    focus.published_by = by
+    focus.full_clean()
+    focus.save()
+    focus.articles.set(articles)
+    return focus
+
+
+@transaction.atomic
+def training_create(
+    *,
+    organisation: Organisation,
+    held_on: dt.date,
+    topic: str,
+    location: str,
+    note: str,
+    articles: list[Article],
+    by: User,
+) -> TrainingSession:
+    _check_organiser(organisation, by)
+    session = TrainingSession(
+        organisation=organisation,
+        held_on=held_on,
+        topic=topic.strip(),
+        location=location.strip(),
+        note=note.strip(),
+        created_by=by,
+    )
+    session.full_clean()
+    session.save()
+    session.articles.set(articles)
+    return session
+
+
+def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
+    """Who may be recorded as attending: members on the roll below the organiser that the
+    user may see."""
+    visible = organisations_visible_to(user).filter(path__startswith=session.organisation.path)
+    return (
+        Member.objects.filter(branch__in=visible, status__in=ON_ROLL_STATUSES)
+        .select_related("branch")
+        .order_by("branch__path", "name")
+    )
+
+
+@transaction.atomic
+def training_set_attendance(
+    *, session: TrainingSession, attendance: dict[int, Decimal | None], by: User
+) -> list[TrainingAttendance]:
+    """Replaces the attendance list: member id → test score (None when not tested)."""
+    _check_organiser(session.organisation, by)
+    allowed = set(roster_for(session, by).filter(pk__in=attendance).values_list("pk", flat=True))
+    unknown = set(attendance) - allowed
+    if unknown:
+        raise ValidationError(_("Some attendees are not on a roster you can see."))
+    session.attendances.exclude(member_id__in=allowed).delete()
+    rows = []
+    for member_id, score in attendance.items():
+        row = TrainingAttendance.objects.filter(session=session, member_id=member_id).first()
+        row = row or TrainingAttendance(session=session, member_id=member_id)
+        row.test_score = score
+        row.full_clean()
+        row.save()
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def demonstration_set(*, organisation: Organisation, note: str, since: dt.date, by: User) -> DemonstrationBranch:
+    if organisation.kind != OrgKind.BRANCH:
+        raise ValidationError(_("Only a branch can be a demonstration branch."))
+    if not organisation.is_active:
+        raise ValidationError(_("A dissolved branch cannot be a demonstration branch."))
+    row = DemonstrationBranch.objects.filter(organisation=organisation).first() or DemonstrationBranch(
+        organisation=organisation
+    )
+    row.note = note.strip()
+    row.since = since
+    row.designated_by = by
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def demonstration_clear(*, organisation: Organisation) -> None:
+    DemonstrationBranch.objects.filter(organisation=organisation).delete()

@@ -1,0 +1,98 @@
+"""Reading the handbook: browse, search, one article, the whole edition as a PDF."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from config.pdf import render_pdf
+
+from .. import selectors
+from ..models import Edition, Frequency, Line
+
+
+def _browse(request: HttpRequest, edition: Edition | None) -> HttpResponse:
+    part = request.GET.get("part", "")
+    line = request.GET.get("line", "") if request.GET.get("line") in Line.values else ""
+    frequency = request.GET.get("frequency", "") if request.GET.get("frequency") in Frequency.values else ""
+    query = request.GET.get("q", "").strip()[:100]
+    parts = []
+    articles = []
+    if edition is not None:
+        parts = list(edition.parts.order_by("number"))
+        articles = list(
+            selectors.articles_of(
+                edition,
+                part=int(part) if part.isdigit() else None,
+                line=line,
+                frequency=frequency,
+                query=query,
+            )
+        )
+    context = {
+        "edition": edition,
+        "parts": parts,
+        "articles": articles,
+        "lines": Line.choices,
+        "frequencies": Frequency.choices,
+        "filters": {"part": part, "line": line, "frequency": frequency, "q": query},
+        "is_filtered": bool(part or line or frequency or query),
+        "total": sum(a.max_score for a in articles),
+        "can_edit": selectors.is_editor(request.user),
+    }
+    template = "handbook/_article_list.html" if request.htmx else "handbook/index.html"
+    return render(request, template, context)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The edition in force, by part, line or frequency, with full-text search."""
+    selectors.require_reader(request.user)
+    return _browse(request, selectors.edition_in_force())
+
+
+@login_required
+def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = selectors.get_edition_for(request.user, pk)
+    return _browse(request, edition)
+
+
+@login_required
+def edition_list(request: HttpRequest) -> HttpResponse:
+    selectors.require_reader(request.user)
+    editions = selectors.editions_visible_to(request.user)
+    return render(
+        request,
+        "handbook/editions.html",
+        {"editions": editions, "in_force": selectors.edition_in_force(), "can_edit": selectors.is_editor(request.user)},
+    )
+
+
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.get_article_for(request.user, pk)
+    return render(
+        request,
+        "handbook/article.html",
+        {
+            "article": article,
+            "edition": article.edition,
+            "can_edit": selectors.is_editor(request.user) and article.edition.is_draft,
+            "can_propose": selectors.may_propose(request.user) and article.edition.status == "published",
+        },
+    )
+
+
+@login_required
+def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """《基层党建工作标准化管理手册》 as a printable PDF."""
+    edition = selectors.get_edition_for(request.user, pk)
+    content = render_pdf(
+        "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = _("handbook") + f"-{edition.version}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,75 @@
+"""The exchange format as an Excel workbook: one sheet each for the edition, its parts, its
+articles and their deduction rules, with the JSON keys as column headers."""
+
+from io import BytesIO
+from typing import IO, Any
+from zipfile import BadZipFile
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .exchange import ARTICLE_KEYS
+
+ARTICLE_COLUMNS = [key for key in ARTICLE_KEYS if key != "deductions"]
+DEDUCTION_COLUMNS = ["code", "description", "points", "cap"]
+
+
+def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "edition"
+    sheet.append(["key", "value"])
+    sheet.append(["version", data["version"]])
+    sheet.append(["title", data["title"]])
+    parts = workbook.create_sheet("parts")
+    parts.append(["number", "title"])
+    for part in data["parts"]:
+        parts.append([part["number"], part["title"]])
+    articles = workbook.create_sheet("articles")
+    articles.append(ARTICLE_COLUMNS)
+    deductions = workbook.create_sheet("deductions")
+    deductions.append(DEDUCTION_COLUMNS)
+    for article in data["articles"]:
+        articles.append([article[key] for key in ARTICLE_COLUMNS])
+        for rule in article["deductions"]:
+            deductions.append([article["code"], rule["description"], rule["points"], rule["cap"]])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _rows(workbook: Any, name: str) -> list[dict[str, Any]]:
+    if name not in workbook.sheetnames:
+        raise ValidationError(_("The workbook has no sheet named “%(name)s”.") % {"name": name})
+    rows = list(workbook[name].iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v not in (None, "") for v in row)]
+
+
+def xlsx_to_handbook(file: IO[bytes]) -> dict[str, Any]:
+    """Reads a workbook back into the exchange format; checking it is ``parse_handbook``'s job."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValidationError(_("The file is not an Excel workbook (.xlsx).")) from exc
+    meta = {row.get("key"): row.get("value") for row in _rows(workbook, "edition")}
+    deductions: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(workbook, "deductions"):
+        deductions.setdefault(str(row.get("code") or "").strip(), []).append(
+            {"description": row.get("description"), "points": row.get("points"), "cap": row.get("cap")}
+        )
+    articles = []
+    for row in _rows(workbook, "articles"):
+        article = {key: row.get(key) for key in ARTICLE_COLUMNS}
+        article["deductions"] = deductions.get(str(row.get("code") or "").strip(), [])
+        articles.append(article)
+    return {
+        "version": None if meta.get("version") is None else str(meta["version"]),
+        "title": meta.get("title"),
+        "parts": [{"number": row.get("number"), "title": row.get("title")} for row in _rows(workbook, "parts")],
+        "articles": articles,
+    }
