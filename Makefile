@@ -60,6 +60,7 @@ system-deps-test:
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_default_handbook
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
