@@ -19,18 +19,8 @@ from .models import ImportStatus, MemberImport
 
 
 def _estimate_rows(import_row: MemberImport) -> int:
-    """The sheet's declared size, for the progress bar only (never trusted for limits)."""
-    from openpyxl import load_workbook
-
-    try:
-        with import_row.file.open("rb") as handle:
-            workbook = load_workbook(handle, read_only=True)
-            try:
-                return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-            finally:
-                workbook.close()
-    except Exception:
-        return 0
+    with import_row.file.open("rb") as handle:
+        return reader.declared_rows(handle)
 
 
 @transaction.atomic

@@ -53,6 +53,9 @@ class Plan:
     errors: list[dict[str, object]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     creates: list[dict[str, object]] = field(default_factory=list)
+    # The checked Member objects of ``creates`` by row number: written as they are, and
+    # not checked again when the plan is re-checked and the row is still new.
+    new_members: dict[int, Member] = field(default_factory=dict, repr=False)
     updates: list[tuple[int, dict[str, object], int]] = field(default_factory=list)  # pk, values, old branch
     unchanged: int = 0
     present_fields: tuple[str, ...] = ()
@@ -179,18 +182,19 @@ def _parse_row(
     return None if bad else row
 
 
-def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> bool:
+def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> Member | None:
+    """The model's own cross-field rules (Member.clean), so they live in one place."""
     if values.get("birth_date") is None and values.get("id_number"):
         values["birth_date"] = id_numbers.birth_date_of(str(values["id_number"]))
-    member = Member(**{k: v for k, v in values.items() if k != "pk"})
+    member = Member(**values)
     try:
         member.clean()
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             for message in messages:
                 plan.add_error(number, _FIELD_HEADER.get(name, name), message)
-        return False
-    return True
+        return None
+    return member
 
 
 def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
@@ -263,7 +267,7 @@ def recheck(plan: Plan, *, scope: Organisation) -> Plan:
         parse_error_count=plan.parse_error_count,
     )
     existing = _existing([str(r["id_number"]) for _n, r in plan.rows])
-    _classify(fresh, plan.rows, existing, scope)
+    _classify(fresh, plan.rows, existing, scope, checked=plan.new_members)
     fresh.errors.sort(key=lambda e: e["row"])
     return fresh
 
@@ -273,13 +277,17 @@ def _classify(
     rows: Iterable[tuple[int, dict[str, object]]],
     existing: dict[str, dict[str, object]],
     scope: Organisation,
+    checked: dict[int, Member] | None = None,
 ) -> None:
+    checked = checked or {}
     for number, row in rows:
         current = existing.get(str(row["id_number"]))
         if current is None:
             values = _DEFAULTS | row
-            if _cross_check(plan, number, values):
+            member = checked.get(number) or _cross_check(plan, number, values)
+            if member is not None:
                 plan.creates.append(values)
+                plan.new_members[number] = member
             continue
         if not str(current["branch__path"]).startswith(scope.path):
             plan.add_error(
@@ -304,7 +312,7 @@ def write(plan: Plan, *, by: object | None = None, on: dt.date | None = None) ->
     on = on or timezone.localdate()
     reason = _("Excel import")
     by_id = getattr(by, "pk", None)
-    created = Member.objects.bulk_create([Member(**values) for values in plan.creates], batch_size=500)
+    created = Member.objects.bulk_create(list(plan.new_members.values()), batch_size=500)
     history = [
         MemberTransfer(
             member_id=m.pk,
