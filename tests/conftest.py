@@ -36,6 +36,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _celery_inline_unless_a_real_worker_is_wanted(request: pytest.FixtureRequest) -> object:
+    """Every test runs Celery tasks inline, as the embedded default does, even when
+    REDIS_URL is set for the run; only tests marked `celery_worker` use the real broker."""
+    from config.celery_app import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @dataclass
 class World:
     committee: Organisation
