@@ -1,10 +1,13 @@
 """Reading the handbook: browse, search, one article, the whole edition as a PDF."""
 
+import hashlib
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.pdf import render_pdf
@@ -89,9 +92,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """《基层党建工作标准化管理手册》 as a printable PDF."""
     edition = selectors.get_edition_for(request.user, pk)
-    content = render_pdf(
-        "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
-    )
+    # Rendering 52 articles takes seconds; an edition that is not a draft never changes,
+    # so its PDF is kept (per interface language, which labels the tables).
+    parts = f"{edition.pk}|{edition.version}|{edition.status}|{edition.published_at}|{get_language()}"
+    key = "handbook-pdf:" + hashlib.sha256(parts.encode()).hexdigest()
+    content = None if edition.is_draft else cache.get(key)
+    if content is None:
+        content = render_pdf(
+            "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
+        )
+        if not edition.is_draft:
+            cache.set(key, content, timeout=24 * 3600)
     response = HttpResponse(content, content_type="application/pdf")
     filename = _("handbook") + f"-{edition.version}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
