@@ -4,10 +4,13 @@
 
 Builds the tree and a synthetic .xlsx (valid ID numbers with their check digits), then
 times, each on its own: reading the file with openpyxl in read-only mode (the floor any
-importer pays), checking it (``importer.validate``, writes nothing), and committing it
-(the re-check against the database and the bulk writes, in one transaction), and finally
-a re-import of the same file (all rows unchanged). Peak memory is the process's maximum
-resident set; queries are counted with a connection wrapper.
+importer pays), checking it (``importer.validate`` plus storing the checked rows, as the
+web check does; writes no member), and committing it (loading the checked rows, the
+re-check against the database and the bulk writes, in one transaction, as the commit job
+does), and finally a re-import of the same file (all rows unchanged). Peak memory is the process's maximum
+resident set; queries are counted with a connection wrapper. Wall-clock figures suffer
+when other work shares the machine, so the end-to-end rate is also given in CPU time of
+this process (which, on SQLite, includes the database's work).
 """
 
 import argparse
@@ -157,27 +160,29 @@ def main() -> int:
         generate_s = time.perf_counter() - started
         size_mb = path.stat().st_size / 1048576
 
-        read_s = float("inf")
+        read_s = read_cpu = float("inf")
         for _attempt in range(2):  # the first pass also pays for imports and a cold cache
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             read_only_pass(path)
             read_s = min(read_s, time.perf_counter() - started)
+            read_cpu = min(read_cpu, time.process_time() - cpu)
 
         validate_q, commit_q, reimport_q = QueryCounter(), QueryCounter(), QueryCounter()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         reader.check_path(path)
         with connection.execute_wrapper(validate_q), path.open("rb") as handle:
             plan = importer.validate(handle, scope=scope)
-        validate_s = time.perf_counter() - started
+            checked = importer.dump(plan)  # what the web check stores for the commit job
+        validate_s, validate_cpu = time.perf_counter() - started, time.process_time() - cpu
         if not plan.ok:
             sys.stderr.write(f"unexpected bad rows: {plan.errors[:5]}\n")
             return 1
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(commit_q), transaction.atomic():
-            plan = importer.recheck(plan, scope=scope)
+            plan = importer.recheck(importer.load(checked), scope=scope)
             importer.write(plan)
-        commit_s = time.perf_counter() - started
+        commit_s, commit_cpu = time.perf_counter() - started, time.process_time() - cpu
         assert Member.objects.count() == args.rows
 
         started = time.perf_counter()
@@ -203,6 +208,14 @@ def main() -> int:
             target=">= 2,000 rows/s",
             baseline=n / read_s,
             ratio=total_s / read_s,
+        ),
+        Row(
+            "validate + commit, CPU time of this process",
+            n / (validate_cpu + commit_cpu),
+            "rows/s",
+            target=">= 2,000 rows/s",
+            baseline=n / read_cpu,
+            ratio=(validate_cpu + commit_cpu) / read_cpu,
         ),
         Row("re-import, all unchanged", n / reimport_s, "rows/s", baseline=n / read_s, ratio=reimport_s / read_s),
         Row("queries per 1,000 rows: validate", validate_q.count * per_k, "queries"),
