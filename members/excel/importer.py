@@ -61,6 +61,8 @@ class Plan:
     updates: list[tuple[int, dict[str, object], int]] = field(default_factory=list)  # pk, values, old branch
     unchanged: int = 0
     present_fields: tuple[str, ...] = ()
+    # The column that names the branch (the code wins when the file has both).
+    branch_header: str = "所在支部"
     # The parsed rows and the file-level errors, kept so that the plan can be re-checked
     # against the database inside the writing transaction without reading the file again.
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list, repr=False)
@@ -117,8 +119,8 @@ class _Branches:
             header = "所在支部"
         else:
             return None, _("Name the branch (所在支部 or 支部编码)."), "所在支部"
-        if found[1] != OrgStatus.ACTIVE:
-            return None, _("This branch is dissolved: members cannot be added to it."), header
+        # A dissolved branch is refused only for a member joining it (see _classify): an
+        # export lists the members who stayed in its history, and must re-import unchanged.
         return found[0], None, header
 
 
@@ -205,7 +207,13 @@ _DATE_FIELDS = ("birth_date", "joined_on", "full_member_on")
 def dump(plan: Plan) -> bytes:
     """A clean plan's parsed rows as JSON, so that the commit need not parse the file again."""
     rows = [[n, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}] for n, row in plan.rows]
-    doc = {"total": plan.total, "notices": plan.notices, "present": list(plan.present_fields), "rows": rows}
+    doc = {
+        "total": plan.total,
+        "notices": plan.notices,
+        "present": list(plan.present_fields),
+        "branch_header": plan.branch_header,
+        "rows": rows,
+    }
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
@@ -218,7 +226,13 @@ def load(data: bytes) -> Plan:
             if row.get(name):
                 row[name] = dt.date.fromisoformat(row[name])
         rows.append((int(number), row))
-    return Plan(total=doc["total"], notices=doc["notices"], present_fields=tuple(doc["present"]), rows=rows)
+    return Plan(
+        total=doc["total"],
+        notices=doc["notices"],
+        present_fields=tuple(doc["present"]),
+        branch_header=doc["branch_header"],
+        rows=rows,
+    )
 
 
 def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
@@ -245,7 +259,9 @@ def validate(handle: BinaryIO, *, scope: Organisation, progress: Callable[[int],
             index = _read_header(plan, number, values)
             if plan.error_count:
                 return plan
-            plan.present_fields = (*({c.field for c in index.values()} - {"branch_name", "branch_code"}), "branch_id")
+            present = {c.field for c in index.values()}
+            plan.present_fields = (*(present - {"branch_name", "branch_code"}), "branch_id")
+            plan.branch_header = "支部编码" if "branch_code" in present else "所在支部"
             continue
         plan.total += 1
         if progress and plan.total % 1000 == 0:
@@ -284,6 +300,7 @@ def recheck(plan: Plan, *, scope: Organisation) -> Plan:
         total=plan.total,
         notices=list(plan.notices),
         present_fields=plan.present_fields,
+        branch_header=plan.branch_header,
         rows=plan.rows,
         errors=list(plan.parse_errors),
         error_count=plan.parse_error_count,
@@ -304,8 +321,16 @@ def _classify(
     checked: set[int] | None = None,
 ) -> None:
     checked = checked or set()
+    dissolved = set(
+        Organisation.objects.filter(path__startswith=scope.path, kind=OrgKind.BRANCH)
+        .exclude(status=OrgStatus.ACTIVE)
+        .values_list("pk", flat=True)
+    )
     for number, row in rows:
         current = existing.get(str(row["id_number"]))
+        if row["branch_id"] in dissolved and (current is None or current["branch_id"] != row["branch_id"]):
+            plan.add_error(number, plan.branch_header, _("This branch is dissolved: members cannot be added to it."))
+            continue
         if current is None:
             values = _DEFAULTS | row
             if number in checked or _cross_check(plan, number, values) is not None:

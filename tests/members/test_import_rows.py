@@ -192,3 +192,16 @@ def test_status_and_flowing_destination_are_imported(world):
     plan = check(world, [row(人员状态="流动党员", 流动去向="深圳某项目部")])
     assert plan.ok
     assert plan.creates[0]["status"] == MemberStatus.FLOWING and plan.creates[0]["flowing_to"] == "深圳某项目部"
+
+
+def test_members_left_in_a_dissolved_branchs_history_re_import_unchanged(world):
+    from branches.services import organisation_dissolve
+
+    member = MemberFactory(branch=world.branch_b, status=MemberStatus.DECEASED)
+    organisation_dissolve(organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
+    headers = ["姓名", "性别", "身份证号", "党员类别", "入党日期", "转正日期", "支部编码", "人员状态"]
+    values = [member.name, "男", member.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "去世"]
+    assert check(world, [values], headers).summary()["unchanged"] == 1
+    moving_in = MemberFactory(branch=world.branch_a, id_number=make_id_number(seq=321))
+    values = [moving_in.name, "男", moving_in.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "在册"]
+    assert errors_of(check(world, [values], headers)) == [(2, "支部编码")]
