@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import learning, proposals, reading, revising
+from .views import exchange, learning, proposals, reading, revising
 
 app_name = "handbook"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("editions/<int:pk>/", reading.edition_detail, name="edition"),
     path("editions/<int:pk>/pdf/", reading.edition_pdf, name="edition_pdf"),
     path("articles/<int:pk>/", reading.article_detail, name="article"),
+    path("editions/<int:pk>/export/<str:fmt>/", exchange.edition_export, name="edition_export"),
+    path("editions/import/", exchange.edition_upload, name="edition_import"),
     # 优标: revising (administrators)
     path("editions/new-draft/", revising.draft_start, name="draft_start"),
     path("editions/<int:pk>/diff/", revising.edition_diff, name="edition_diff"),

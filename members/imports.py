@@ -7,6 +7,7 @@ the report on the row. The terminal command calls the same functions inline.
 
 from collections.abc import Callable
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -19,18 +20,8 @@ from .models import ImportStatus, MemberImport
 
 
 def _estimate_rows(import_row: MemberImport) -> int:
-    """The sheet's declared size, for the progress bar only (never trusted for limits)."""
-    from openpyxl import load_workbook
-
-    try:
-        with import_row.file.open("rb") as handle:
-            workbook = load_workbook(handle, read_only=True)
-            try:
-                return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-            finally:
-                workbook.close()
-    except Exception:
-        return 0
+    with import_row.file.open("rb") as handle:
+        return reader.declared_rows(handle)
 
 
 @transaction.atomic
@@ -91,6 +82,8 @@ def import_validate(*, import_id: int) -> MemberImport | None:
         import_row.message = str(exc.args[0])
     else:
         _store(import_row, plan, ImportStatus.VALID if plan.ok else ImportStatus.INVALID)
+        if plan.ok:
+            import_row.checked_rows.save("rows.json", ContentFile(importer.dump(plan)), save=False)
     import_row.validated_at = timezone.now()
     import_row.save()
     return import_row
@@ -115,14 +108,18 @@ class _Changed(Exception):
 
 
 def import_commit(*, import_id: int) -> MemberImport | None:
-    """Re-reads the file, re-checks it against the database inside one transaction, and
-    writes every row or none."""
+    """Re-checks the checked rows against the database inside one transaction and writes
+    every row or none."""
     import_row = _claim(import_id, ImportStatus.COMMIT_QUEUED, ImportStatus.COMMITTING)
     if import_row is None:
         return None
     MemberImport.objects.filter(pk=import_id).update(processed_rows=0)
     try:
-        plan = _validate_file(import_row)
+        if import_row.checked_rows:
+            with import_row.checked_rows.open("rb") as handle:
+                plan = importer.load(handle.read())
+        else:
+            plan = _validate_file(import_row)
         with transaction.atomic():
             plan = importer.recheck(plan, scope=import_row.organisation)
             if not plan.ok:

@@ -37,11 +37,12 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def study_create(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     today = timezone.localdate()
+    units = study.organiser_units(request.user)
     form = StudyFocusForm(
         request.POST or None,
-        units=study.organiser_units(request.user),
+        units=units,
         articles=study.articles_in_force(),
-        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
+        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1, "organisation": units.first()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,8 +80,12 @@ def training_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def training_create(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
+    units = study.organiser_units(request.user)
     form = TrainingForm(
-        request.POST or None, units=study.organiser_units(request.user), articles=study.articles_in_force()
+        request.POST or None,
+        units=units,
+        articles=study.articles_in_force(),
+        initial={"organisation": units.first(), "held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ defines the template and the export (see ``resource``).
 """
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 from branches.models import Organisation, OrgKind, OrgStatus
 
 from .. import id_numbers
-from ..models import ID_NUMBER_REASONS, Member, MemberStatus, MemberTransfer, TransferKind
+from ..models import ID_NUMBER_REASONS, Member, MemberStatus
 from . import columns as C
+from . import writer
 from .reader import FileRefused, iter_rows
 
 # How many errors are kept in full; beyond that only the count grows.
@@ -53,6 +55,9 @@ class Plan:
     errors: list[dict[str, object]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     creates: list[dict[str, object]] = field(default_factory=list)
+    # Row numbers of ``creates``, whose rules need no second check when the plan is
+    # re-checked and the row is still new.
+    checked_new: set[int] = field(default_factory=set, repr=False)
     updates: list[tuple[int, dict[str, object], int]] = field(default_factory=list)  # pk, values, old branch
     unchanged: int = 0
     present_fields: tuple[str, ...] = ()
@@ -179,18 +184,41 @@ def _parse_row(
     return None if bad else row
 
 
-def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> bool:
+def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> Member | None:
+    """The model's own cross-field rules (Member.clean), so they live in one place."""
     if values.get("birth_date") is None and values.get("id_number"):
         values["birth_date"] = id_numbers.birth_date_of(str(values["id_number"]))
-    member = Member(**{k: v for k, v in values.items() if k != "pk"})
+    member = Member(**values)
     try:
         member.clean()
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             for message in messages:
                 plan.add_error(number, _FIELD_HEADER.get(name, name), message)
-        return False
-    return True
+        return None
+    return member
+
+
+_DATE_FIELDS = ("birth_date", "joined_on", "full_member_on")
+
+
+def dump(plan: Plan) -> bytes:
+    """A clean plan's parsed rows as JSON, so that the commit need not parse the file again."""
+    rows = [[n, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}] for n, row in plan.rows]
+    doc = {"total": plan.total, "notices": plan.notices, "present": list(plan.present_fields), "rows": rows}
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def load(data: bytes) -> Plan:
+    """The plan of ``dump``, ready for ``recheck``."""
+    doc = json.loads(data)
+    rows: list[tuple[int, dict[str, object]]] = []
+    for number, row in doc["rows"]:
+        for name in _DATE_FIELDS:
+            if row.get(name):
+                row[name] = dt.date.fromisoformat(row[name])
+        rows.append((int(number), row))
+    return Plan(total=doc["total"], notices=doc["notices"], present_fields=tuple(doc["present"]), rows=rows)
 
 
 def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
@@ -263,7 +291,7 @@ def recheck(plan: Plan, *, scope: Organisation) -> Plan:
         parse_error_count=plan.parse_error_count,
     )
     existing = _existing([str(r["id_number"]) for _n, r in plan.rows])
-    _classify(fresh, plan.rows, existing, scope)
+    _classify(fresh, plan.rows, existing, scope, checked=plan.checked_new)
     fresh.errors.sort(key=lambda e: e["row"])
     return fresh
 
@@ -273,13 +301,16 @@ def _classify(
     rows: Iterable[tuple[int, dict[str, object]]],
     existing: dict[str, dict[str, object]],
     scope: Organisation,
+    checked: set[int] | None = None,
 ) -> None:
+    checked = checked or set()
     for number, row in rows:
         current = existing.get(str(row["id_number"]))
         if current is None:
             values = _DEFAULTS | row
-            if _cross_check(plan, number, values):
+            if number in checked or _cross_check(plan, number, values) is not None:
                 plan.creates.append(values)
+                plan.checked_new.add(number)
             continue
         if not str(current["branch__path"]).startswith(scope.path):
             plan.add_error(
@@ -301,38 +332,11 @@ def write(plan: Plan, *, by: object | None = None, on: dt.date | None = None) ->
     """Writes a plan with no errors; the caller holds the transaction."""
     if not plan.ok:
         raise ValueError("a plan with errors cannot be written")
-    on = on or timezone.localdate()
-    reason = _("Excel import")
-    by_id = getattr(by, "pk", None)
-    created = Member.objects.bulk_create([Member(**values) for values in plan.creates], batch_size=500)
-    history = [
-        MemberTransfer(
-            member_id=m.pk,
-            kind=TransferKind.JOINED,
-            to_branch_id=m.branch_id,
-            on=on,
-            reason=reason,
-            recorded_by_id=by_id,
-        )
-        for m in created
-    ]
-    if plan.updates:
-        now = timezone.now()
-        objs = []
-        for pk, values, old_branch in plan.updates:
-            objs.append(Member(pk=pk, updated_at=now, **values))
-            if values["branch_id"] != old_branch:
-                history.append(
-                    MemberTransfer(
-                        member_id=pk,
-                        kind=TransferKind.TRANSFER,
-                        from_branch_id=old_branch,
-                        to_branch_id=values["branch_id"],
-                        on=on,
-                        reason=reason,
-                        recorded_by_id=by_id,
-                    )
-                )
-        Member.objects.bulk_update(objs, [*_COMPARED, "updated_at"], batch_size=500)
-    MemberTransfer.objects.bulk_create(history, batch_size=500)
-    return {"new": len(created), "updated": len(plan.updates), "unchanged": plan.unchanged}
+    writer.write_members(
+        creates=plan.creates,
+        updates=plan.updates,
+        fields=_COMPARED,
+        by_id=getattr(by, "pk", None),
+        on=on or timezone.localdate(),
+    )
+    return {"new": len(plan.creates), "updated": len(plan.updates), "unchanged": plan.unchanged}

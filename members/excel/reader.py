@@ -4,6 +4,7 @@ Every check here runs on the zip directory alone (a few kilobytes), so a refused
 costs neither time nor memory. Cells are then streamed with openpyxl's read-only mode.
 """
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,6 +80,27 @@ def check_file(handle: BinaryIO, size: int) -> None:
             raise FileRefused(_("The file expands to an implausible size when opened (a zip bomb?)."))
     if total > max_unzipped_bytes():
         raise FileRefused(_("The file expands to an implausible size when opened (a zip bomb?)."))
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def declared_rows(handle: BinaryIO) -> int:
+    """The row count the first sheet declares near its top, for a progress bar only (it is
+    never trusted for a limit); 0 when it does not say. Reads a few kilobytes."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not sheets:
+                return 0
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(4096)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+    finally:
+        handle.seek(0)
+    match = _DIMENSION.search(head)
+    return max(int(match.group(1)) - 1, 0) if match else 0
 
 
 def check_path(path: Path | str) -> None:

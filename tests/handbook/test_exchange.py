@@ -5,13 +5,15 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from handbook.exchange import edition_to_dict, parse_due_rule
 from handbook.models import Article, Edition, EditionStatus
 from handbook.services import edition_import
 from handbook.xlsx import handbook_to_xlsx, xlsx_to_handbook
-from tests.factories import handbook_document
+from tests.factories import handbook_document, make_edition
 
 
 def _without_version(data: dict) -> dict:
@@ -156,3 +158,28 @@ def test_due_rules_are_read_from_their_spelling(rule, parsed):
 @pytest.mark.parametrize("rule", ["day", "day:x", "after:-1", "soon", None, 5])
 def test_malformed_due_rules_are_not_read(rule):
     assert parse_due_rule(rule) is None
+
+
+def test_an_administrator_uploads_a_handbook_and_gets_a_draft(world, as_role):
+    upload = SimpleUploadedFile("mine.xlsx", handbook_to_xlsx(handbook_document(version="OWN")))
+    response = as_role("administrator").post(reverse("handbook:edition_import"), {"file": upload, "version": ""})
+    assert response.status_code == 302
+    assert Edition.objects.get().version == "OWN"
+
+
+def test_an_uploaded_file_with_problems_lists_them_all_and_writes_nothing(world, as_role):
+    data = handbook_document()
+    data["articles"][0]["part"] = 8
+    data["articles"][1]["code"] = data["articles"][2]["code"]
+    upload = SimpleUploadedFile("bad.json", json.dumps(data).encode())
+    response = as_role("administrator").post(reverse("handbook:edition_import"), {"file": upload})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "unknown part 8" in body and "used twice" in body
+    assert Edition.objects.count() == 0
+
+
+def test_the_edition_downloads_as_json_in_the_exchange_format(world, as_role):
+    edition = make_edition(version="V1")
+    response = as_role("member").get(reverse("handbook:edition_export", kwargs={"pk": edition.pk, "fmt": "json"}))
+    assert json.loads(response.content) == edition_to_dict(edition)

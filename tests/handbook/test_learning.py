@@ -124,3 +124,19 @@ def test_an_administrator_marks_a_demonstration_branch_and_everyone_sees_it(worl
 def test_only_a_branch_can_be_a_demonstration_branch(world):
     with pytest.raises(ValidationError):
         demonstration_set(organisation=world.general, note="n", since=dt.date(2026, 1, 1), by=world.administrator)
+
+
+def test_this_quarters_study_focus_heads_the_handbook_for_a_branch_below(world, as_role, in_force, settings):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    study_focus_publish(
+        organisation=world.committee,
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        note="本季度重点:党费收缴",
+        articles=list(in_force.articles.all()[:1]),
+        by=world.reviewer,
+    )
+    body = as_role("secretary_b").get(reverse("handbook:index")).content.decode()
+    assert "本季度重点:党费收缴" in body

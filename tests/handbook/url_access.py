@@ -47,6 +47,8 @@ URLS = {
     "handbook:edition": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk}),
     "handbook:edition_pdf": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk}),
     "handbook:article": Case(READERS, kwargs=lambda w: {"pk": in_force(w).articles.first().pk}),
+    "handbook:edition_export": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk, "fmt": "xlsx"}),
+    "handbook:edition_import": Case(ADMIN_ONLY),
     "handbook:draft_start": Case(
         statuses(403, administrator=302), method="post", data=lambda w: {"version": "T9"} if in_force(w) else {}
     ),

@@ -212,3 +212,15 @@ def test_the_template_has_the_chinese_headers_and_a_help_sheet(world, as_role):
     workbook = load_workbook(io.BytesIO(response.content))
     assert list(next(workbook.worksheets[0].iter_rows(values_only=True))) == HEADERS
     assert workbook.worksheets[1].max_row == len(HEADERS) + 1
+
+
+def test_the_commit_writes_the_checked_rows_without_parsing_the_workbook_again(
+    world, django_capture_on_commit_callbacks
+):
+    imp = _checked_import(world, xlsx(good_rows()), django_capture_on_commit_callbacks)
+    assert imp.checked_rows
+    with open(imp.file.path, "wb") as handle:
+        handle.write(b"overwritten")
+    imports.import_commit(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.COMMITTED and Member.objects.count() == 2
