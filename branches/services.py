@@ -8,6 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import Organisation, OrgStatus, Role, RoleAssignment, User
 from .selectors import forget_grants
 
@@ -120,9 +121,17 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
         raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
     if not organisation.is_active:
         raise ValidationError(_("Roles cannot be granted on a dissolved organisation."))
-    assignment, _created = RoleAssignment.objects.get_or_create(
+    assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organisation=organisation, defaults={"granted_by": granted_by}
     )
+    if created:
+        audit.record(
+            audit.Action.ROLE_GRANTED,
+            actor=granted_by,
+            organisation=organisation,
+            target=user.get_username(),
+            detail={"role": role},
+        )
     forget_grants(user)
     return assignment
 
@@ -130,6 +139,12 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment) -> None:
     user = assignment.user
+    audit.record(
+        audit.Action.ROLE_REVOKED,
+        organisation=assignment.organisation,
+        target=user.get_username(),
+        detail={"role": assignment.role},
+    )
     assignment.delete()
     forget_grants(user)
 
