@@ -2,6 +2,7 @@
 branches. Published by a committee (or general branch), they reach every branch below it."""
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -169,3 +170,50 @@ def demonstration_set(*, organisation: Organisation, note: str, since: dt.date, 
 @transaction.atomic
 def demonstration_clear(*, organisation: Organisation) -> None:
     DemonstrationBranch.objects.filter(organisation=organisation).delete()
+
+
+# --- proposing next quarter's focus from the deductions of the last one --------------------
+
+# article id → points deducted, over the branches below ``organisation`` in one quarter.
+DeductionSource = Callable[[Organisation, int, int], Mapping[int, Decimal]]
+_deduction_sources: list[DeductionSource] = []
+
+
+def register_deduction_source(source: DeductionSource) -> DeductionSource:
+    """The reviews that deduct points live in another app (assessments), which builds on the
+    handbook; it registers here (from its AppConfig.ready) so the handbook needs no import of it."""
+    if source not in _deduction_sources:
+        _deduction_sources.append(source)
+    return source
+
+
+def unregister_deduction_source(source: DeductionSource) -> None:
+    if source in _deduction_sources:
+        _deduction_sources.remove(source)
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def suggested_focus(*, organisation: Organisation, year: int, quarter: int, limit: int = 5) -> list[Article]:
+    """共性问题 become the next quarter's study focus: the articles in force with the most
+    points deducted below ``organisation`` in the quarter before ``year``/``quarter``.
+
+    Deductions recorded under an older edition count for the article of the same code in
+    force, since that is the article branches study now."""
+    last_year, last_quarter = previous_quarter(year, quarter)
+    totals: dict[int, Decimal] = {}
+    for source in _deduction_sources:
+        for article_id, points in source(organisation, last_year, last_quarter).items():
+            totals[article_id] = totals.get(article_id, Decimal(0)) + Decimal(points)
+    if not totals:
+        return []
+    codes = dict(Article.objects.filter(pk__in=totals).values_list("pk", "code"))
+    by_code: dict[str, Decimal] = {}
+    for article_id, points in totals.items():
+        if article_id in codes and points > 0:
+            by_code[codes[article_id]] = by_code.get(codes[article_id], Decimal(0)) + points
+    in_force = {a.code: a for a in articles_in_force().filter(code__in=by_code)}
+    ranked = sorted(in_force, key=lambda code: (-by_code[code], code))
+    return [in_force[code] for code in ranked[:limit]]

@@ -38,11 +38,15 @@ def study_create(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     today = timezone.localdate()
     units = study.organiser_units(request.user)
+    # Publishing usually happens early in a quarter, for that quarter.
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    unit = units.first()
+    suggested = study.suggested_focus(organisation=unit, year=year, quarter=quarter) if unit else []
     form = StudyFocusForm(
         request.POST or None,
         units=units,
         articles=study.articles_in_force(),
-        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1, "organisation": units.first()},
+        initial={"year": year, "quarter": quarter, "organisation": unit, "articles": suggested},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +59,11 @@ def study_create(request: HttpRequest) -> HttpResponse:
                 request, _("Study focus published to every branch below %(org)s.") % {"org": focus.organisation}
             )
             return redirect("handbook:study", pk=focus.pk)
-    return render(request, "handbook/learning_form.html", {"form": form, "title": _("Publish a study focus")})
+    return render(
+        request,
+        "handbook/learning_form.html",
+        {"form": form, "title": _("Publish a study focus"), "suggested": suggested},
+    )
 
 
 @login_required

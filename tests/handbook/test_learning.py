@@ -140,3 +140,49 @@ def test_this_quarters_study_focus_heads_the_handbook_for_a_branch_below(world, 
     )
     body = as_role("secretary_b").get(reverse("handbook:index")).content.decode()
     assert "本季度重点:党费收缴" in body
+
+
+def test_next_quarters_focus_is_proposed_from_last_quarters_most_deducted_articles(world, as_role, in_force):
+    from handbook.study import register_deduction_source, suggested_focus, unregister_deduction_source
+
+    a, b, c = in_force.articles.order_by("code")[:3]
+    seen = []
+
+    def reviews(organisation, year, quarter):
+        seen.append((organisation, year, quarter))
+        return {a.pk: Decimal(1), b.pk: Decimal(4), c.pk: Decimal("2.5")}
+
+    register_deduction_source(reviews)
+    try:
+        assert suggested_focus(organisation=world.committee, year=2027, quarter=1, limit=2) == [b, c]
+        assert seen == [(world.committee, 2026, 4)]
+        response = as_role("reviewer").get(reverse("handbook:study_create"))
+        assert set(response.context["form"].initial["articles"]) == {b, c, a}
+    finally:
+        unregister_deduction_source(reviews)
+
+
+def test_deductions_under_an_older_edition_count_for_the_article_in_force(world):
+    from handbook.services import edition_publish, edition_start_draft
+    from handbook.study import register_deduction_source, suggested_focus, unregister_deduction_source
+
+    old = make_edition(version="V1")
+    old_article = old.articles.order_by("code").first()
+    new = edition_publish(edition=edition_start_draft(source=old, version="V2"))
+
+    def reviews(organisation, year, quarter):
+        return {old_article.pk: Decimal(3)}
+
+    register_deduction_source(reviews)
+    try:
+        assert suggested_focus(organisation=world.committee, year=2027, quarter=1) == [
+            new.articles.get(code=old_article.code)
+        ]
+    finally:
+        unregister_deduction_source(reviews)
+
+
+def test_without_reviews_nothing_is_proposed(world, in_force):
+    from handbook.study import suggested_focus
+
+    assert suggested_focus(organisation=world.committee, year=2027, quarter=1) == []
