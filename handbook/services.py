@@ -29,7 +29,9 @@ def _check_version_free(version: str) -> None:
 
 
 def _save_deductions(article: Article, deductions: list[ParsedDeduction]) -> None:
-    article.deductions.all().delete()
+    # Through the model, not ``article.deductions``: a copied article may still carry the
+    # prefetched rules of the article it was copied from.
+    Deduction.objects.filter(article=article).delete()
     for position, item in enumerate(deductions):
         deduction = Deduction(
             article=article, position=position, description=item.description, points=item.points, cap=item.cap

@@ -1,6 +1,7 @@
 """Reading the handbook: browse, search, one article, the whole edition as a PDF."""
 
 import hashlib
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -43,7 +44,7 @@ def _browse(request: HttpRequest, edition: Edition | None, study_focus: list[Stu
         "frequencies": Frequency.choices,
         "filters": {"part": part, "line": line, "frequency": frequency, "q": query},
         "is_filtered": bool(part or line or frequency or query),
-        "total": sum(a.max_score for a in articles),
+        "total": sum((a.max_score for a in articles), Decimal(0)),
         "can_edit": selectors.is_editor(request.user),
         "study_focus": study_focus,
     }
