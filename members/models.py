@@ -207,6 +207,8 @@ class MemberImport(models.Model):
     notices = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a job last claimed the import (see members.imports._claim).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 

@@ -23,8 +23,8 @@ def test_an_administrator_fixes_a_bad_row_then_imports_the_roster(
     world: World,
     live_server,
     page: Page,
-    shoot,
-    tmp_path,  # noqa: F811
+    shoot,  # noqa: F811 (the fixture imported above)
+    tmp_path,
 ) -> None:
     base = live_server.url
     bad = tmp_path / "bad.xlsx"

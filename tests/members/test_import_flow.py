@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members import imports
@@ -224,3 +225,25 @@ def test_the_commit_writes_the_checked_rows_without_parsing_the_workbook_again(
     imports.import_commit(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.COMMITTED and Member.objects.count() == 2
+
+
+def test_an_import_left_by_a_dead_worker_can_be_claimed_again_later(world, django_capture_on_commit_callbacks):
+    imp = _checked_import(world, xlsx(good_rows()), django_capture_on_commit_callbacks)
+    MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.COMMITTING, claimed_at=timezone.now())
+    assert imports.import_commit(import_id=imp.pk) is None  # another worker is on it
+    MemberImport.objects.filter(pk=imp.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    assert imports.import_commit(import_id=imp.pk).status == ImportStatus.COMMITTED
+    assert Member.objects.count() == 2
+
+
+def test_a_crashing_check_ends_as_failed_rather_than_running_for_ever(world, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(importer, "validate", crash)
+    imp = MemberImport(organisation=world.committee, created_by=world.administrator, original_name="x.xlsx")
+    imp.file.save("x.xlsx", ContentFile(xlsx(good_rows())), save=False)
+    imp.save()
+    imports.import_validate(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.FAILED and imp.message and not imp.is_running
