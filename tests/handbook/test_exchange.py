@@ -183,3 +183,17 @@ def test_the_edition_downloads_as_json_in_the_exchange_format(world, as_role):
     edition = make_edition(version="V1")
     response = as_role("member").get(reverse("handbook:edition_export", kwargs={"pk": edition.pk, "fmt": "json"}))
     assert json.loads(response.content) == edition_to_dict(edition)
+
+
+def test_a_company_imports_and_publishes_its_own_handbook_from_the_command_line(default_edition, tmp_path):
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps(handbook_document(version="OWN-2027"), ensure_ascii=False), encoding="utf-8")
+    call_command("import_handbook", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("publish_handbook", "OWN-2027", stdout=out)
+    assert "now in force" in out.getvalue()
+    assert Edition.objects.get(status=EditionStatus.PUBLISHED).version == "OWN-2027"
+    default_edition.refresh_from_db()
+    assert default_edition.status == EditionStatus.RETIRED
+    with pytest.raises(CommandError, match="Only a draft"):
+        call_command("publish_handbook", "OWN-2027", stdout=StringIO())
