@@ -31,6 +31,7 @@ def errors_of(plan):
         "2012年7月1日",
         "2012年7月",
         " 2012-07-01 ",
+        "2012-07-01 00:00:00",
     ],
 )
 def test_each_date_form_is_read_as_the_same_day(world, value):
