@@ -117,6 +117,15 @@ def training_create(
     return session
 
 
+def roster_branches(session: TrainingSession, user: User) -> QuerySet[Organisation]:
+    """The branches whose members may attend, to page a long roster branch by branch."""
+    return (
+        organisations_visible_to(user)
+        .filter(path__startswith=session.organisation.path, kind=OrgKind.BRANCH)
+        .order_by("path")
+    )
+
+
 def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
     """Who may be recorded as attending: members on the roll below the organiser that the
     user may see."""
@@ -130,15 +139,27 @@ def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
 
 @transaction.atomic
 def training_set_attendance(
-    *, session: TrainingSession, attendance: dict[int, Decimal | None], by: User
+    *,
+    session: TrainingSession,
+    attendance: dict[int, Decimal | None],
+    by: User,
+    within: Organisation | None = None,
 ) -> list[TrainingAttendance]:
-    """Replaces the attendance list: member id → test score (None when not tested)."""
+    """Sets who attended (member id → test score, None when not tested) among the members
+    of ``within`` (one branch's page of a long roster), or of the whole roster; attendees
+    elsewhere are left as they are."""
     _check_organiser(session.organisation, by)
-    allowed = set(roster_for(session, by).filter(pk__in=attendance).values_list("pk", flat=True))
+    roster = roster_for(session, by)
+    if within is not None:
+        roster = roster.filter(branch__path__startswith=within.path)
+    allowed = set(roster.filter(pk__in=attendance).values_list("pk", flat=True))
     unknown = set(attendance) - allowed
     if unknown:
         raise ValidationError(_("Some attendees are not on a roster you can see."))
-    session.attendances.exclude(member_id__in=allowed).delete()
+    stale = session.attendances.exclude(member_id__in=allowed)
+    if within is not None:
+        stale = stale.filter(member__branch__path__startswith=within.path)
+    stale.delete()
     rows = []
     for member_id, score in attendance.items():
         row = TrainingAttendance.objects.filter(session=session, member_id=member_id).first()

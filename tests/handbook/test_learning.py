@@ -186,3 +186,29 @@ def test_without_reviews_nothing_is_proposed(world, in_force):
     from handbook.study import suggested_focus
 
     assert suggested_focus(organisation=world.committee, year=2027, quarter=1) == []
+
+
+def test_attendance_recorded_branch_by_branch_leaves_other_branches_alone(world, as_role):
+    a1 = MemberFactory(branch=world.branch_a, name="张三")
+    b1 = MemberFactory(branch=world.branch_b, name="李四")
+    session = TrainingSession.objects.create(organisation=world.committee, held_on=dt.date(2026, 11, 1), topic="t")
+    client = as_role("reviewer")
+    url = reverse("handbook:training_attendance", kwargs={"pk": session.pk})
+    client.post(url, {"attended": [a1.pk, b1.pk], f"score_{b1.pk}": "80"})
+    page = client.get(url, {"branch": world.branch_a.pk})
+    assert [m.name for m, _a, _s in page.context["rows"]] == ["张三"]
+    client.post(f"{url}?branch={world.branch_a.pk}", {})
+    assert [(a.member.name, a.test_score) for a in TrainingAttendance.objects.all()] == [("李四", Decimal(80))]
+
+
+def test_a_long_roster_asks_for_a_branch_first(world, as_role, monkeypatch):
+    from handbook.views import learning
+
+    monkeypatch.setattr(learning, "ROSTER_PAGE_LIMIT", 1)
+    MemberFactory(branch=world.branch_a)
+    MemberFactory(branch=world.branch_b)
+    session = TrainingSession.objects.create(organisation=world.committee, held_on=dt.date(2026, 11, 1), topic="t")
+    url = reverse("handbook:training_attendance", kwargs={"pk": session.pk})
+    page = as_role("administrator").get(url)
+    assert page.context["too_long"] and page.context["rows"] == []
+    assert len(as_role("administrator").get(url, {"branch": world.branch_b.pk}).context["rows"]) == 1
