@@ -39,7 +39,8 @@ WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT p50=%d p95=%d requests=%d non2xx=%d errors=%d\\n",
     latency:percentile(50), latency:percentile(95), summary.requests,
-    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 """
 
