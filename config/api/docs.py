@@ -9,6 +9,7 @@ Content-Security-Policy (``script-src 'self'``); the template keeps its styles i
 from typing import Any
 
 from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 class SchemaView(SpectacularAPIView):
     """The schema is read by developers: in English unless ``?lang=zh-hans`` asks otherwise."""
 
+    @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if request.GET.get("lang"):
             return super().get(request, *args, **kwargs)
