@@ -134,6 +134,8 @@ class RoleHeldSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    # A plain string: it may be empty, which the "email" format would not allow.
+    email = serializers.CharField(read_only=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -26,5 +26,5 @@ urlpatterns = [
     path("v1/me/", branches_apis.MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
     # Last: any other path below /api/ answers 404 in the API's error format, not as HTML.
-    re_path(r"^.*$", UnknownEndpointView.as_view(), name="unknown"),
+    re_path(r"^[\s\S]*$", UnknownEndpointView.as_view(), name="unknown"),
 ]

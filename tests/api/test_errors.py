@@ -165,3 +165,9 @@ def test_an_unexpected_error_is_a_500_in_the_same_format(api_as, monkeypatch) ->
     assert response.status_code == 500
     assert _error(response)["code"] == "server_error"
     assert "boom" not in response.content.decode()
+
+
+def test_an_unknown_path_with_a_line_break_is_a_404_in_the_same_format(api_as) -> None:
+    response = api_as("reviewer").get("/api/v1/organisations/%0A_/")
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
