@@ -12,6 +12,7 @@ defaults in ``REST_FRAMEWORK``.
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -88,13 +89,13 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     # Digits only, and fewer than a 64-bit key holds: anything else is an unknown URL (404).
     lookup_value_regex = r"[0-9]{1,18}"
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisations_visible_to(self.request.user)
 
     def _out(self, organisation: Organisation, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(organisation).data, status=code)
 
-    def _page(self, queryset: Any) -> Response:
+    def _page(self, queryset: QuerySet[Organisation]) -> Response:
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -50,6 +50,9 @@ ERROR_CODES: dict[int, str] = {
     status.HTTP_500_INTERNAL_SERVER_ERROR: "server_error",
 }
 
+# The ``code`` values, as OpenAPI's ErrorCodeEnum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+ERROR_CODE_CHOICES = sorted(set(ERROR_CODES.values()))
+
 
 class ConflictError(exceptions.APIException):
     """409: the API's face of ``config.exceptions.Conflict``."""

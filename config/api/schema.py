@@ -16,11 +16,11 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from .errors import ERROR_CODES
+from .errors import ERROR_CODE_CHOICES
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=sorted(ERROR_CODES.values()))
+    code = serializers.ChoiceField(choices=ERROR_CODE_CHOICES)
     message = serializers.CharField()
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

@@ -5,7 +5,9 @@ Signing in here is throttled exactly like the login page: the credentials go thr
 locked username or address and its signal handler counts each failure (per username and
 per address, the address taken from ``config.client_ip``). The DRF request is what is
 passed: axes marks *it* as locked out, so AxesMiddleware does not swap this JSON answer
-for the HTML lockout page.
+for the HTML lockout page. A successful sign-in sends ``user_logged_in`` as the login page
+does: ``last_login`` is set, axes forgets earlier failures and writes its access log (for
+which it opens an anonymous session, hence a session cookie on that one answer).
 """
 
 from django.conf import settings

@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "branches.models.OrgKind",
         "OrganisationStatusEnum": "branches.models.OrgStatus",
         "RoleEnum": "branches.models.Role",
+        "ErrorCodeEnum": "config.api.errors.ERROR_CODE_CHOICES",
     },
 }
 
