@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.schema import error_responses
+from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import selectors, services
 from .models import Organisation, OrgStatus, Role
@@ -86,8 +86,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "kind", "depth", "established_on"]
     ordering = ["code"]
-    # Digits only, and fewer than a 64-bit key holds: anything else is an unknown URL (404).
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_LOOKUP_REGEX
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisations_visible_to(self.request.user)

@@ -46,7 +46,7 @@ def test_no_answer_contains_the_other_branchs_rows(world: World, name: str, role
     targets = [kwargs] if not kwargs else [{"pk": getattr(world, own).pk}, {"pk": hidden.pk}]
     for target in targets:
         url = reverse(name, kwargs=target)
-        for query in [*QUERIES, {"parent": world.general.pk}, {"search": hidden.name}]:
+        for query in [*QUERIES, {"parent": world.general.pk}, {"parent": hidden.pk}, {"search": hidden.name}]:
             response = client.get(url, query)
             text = response.content.decode()
             assert hidden.name not in text, f"{url} {query} as {role}"
