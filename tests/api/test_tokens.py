@@ -186,3 +186,12 @@ def test_the_user_rate_is_counted_per_user(api_as, monkeypatch) -> None:
     reviewer = api_as("reviewer")
     assert [reviewer.get(reverse("api:me")).status_code for _ in range(3)] == [200, 200, 429]
     assert api_as("secretary_a").get(reverse("api:me")).status_code == 200
+
+
+def test_a_superuser_sees_tokens_in_the_admin_without_their_digest(world: World, admin_client) -> None:
+    _sign_in(APIClient(), "reviewer", "pass-word-123")
+    token = ApiToken.objects.get()
+    response = admin_client.get(reverse("admin:branches_apitoken_change", args=[token.pk]))
+    assert response.status_code == 200
+    assert token.digest not in response.content.decode()
+    assert token.prefix in response.content.decode()
