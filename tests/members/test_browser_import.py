@@ -24,7 +24,7 @@ def test_an_administrator_fixes_a_bad_row_then_imports_the_roster(
     live_server,
     page: Page,
     shoot,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ) -> None:
     base = live_server.url
     bad = tmp_path / "bad.xlsx"
