@@ -1,5 +1,7 @@
 """The organisation tree (党委 → 党总支 → 党支部 → 党小组), its users and their roles."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -167,3 +169,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a SHA-256 digest is stored: the token itself
+    is shown once, when it is issued, and a copy of the database cannot be replayed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, kept in clear so that a user can tell their tokens apart.
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        # A plain SHA-256 is enough: the token has 256 random bits, nothing to brute-force.
+        return hashlib.sha256(raw.encode()).hexdigest()

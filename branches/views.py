@@ -89,12 +89,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def org_move(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
-    targets = (
-        selectors.organisations_visible_to(request.user, roles=[Role.ADMINISTRATOR])
-        .filter(status=OrgStatus.ACTIVE)
-        .exclude(path__startswith=organisation.path)
-        .order_by("path")
-    )
+    targets = selectors.move_targets_for(request.user, organisation).order_by("path")
     form = MoveForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:

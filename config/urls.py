@@ -19,5 +19,6 @@ urlpatterns = [
     path("orgs/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("handbook/", include("handbook.urls")),
+    path("api/", include("config.api.urls")),
     path("admin/", admin.site.urls),
 ]
