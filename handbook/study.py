@@ -16,7 +16,8 @@ from branches.models import Organisation, OrgKind, Role, User
 from branches.selectors import grants_of, organisations_visible_to
 from members.models import ON_ROLL_STATUSES, Member
 
-from .models import Article, DemonstrationBranch, EditionStatus, StudyFocus, TrainingAttendance, TrainingSession
+from .models import Article, DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
+from .selectors import articles_in_force
 
 ORGANISER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
 ORGANISER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -62,10 +63,6 @@ def demonstrations_visible_to(user: User) -> QuerySet[DemonstrationBranch]:
         return DemonstrationBranch.objects.none()
     q = reduce(or_, (Q(organisation__path__startswith=r) for r in roots))
     return DemonstrationBranch.objects.filter(q).select_related("organisation")
-
-
-def articles_in_force() -> QuerySet[Article]:
-    return Article.objects.filter(edition__status=EditionStatus.PUBLISHED).order_by("part__number", "code")
 
 
 def _check_organiser(organisation: Organisation, by: User) -> None:

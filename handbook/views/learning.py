@@ -45,7 +45,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
     form = StudyFocusForm(
         request.POST or None,
         units=units,
-        articles=study.articles_in_force(),
+        articles=selectors.articles_in_force(),
         initial={"year": year, "quarter": quarter, "organisation": unit, "articles": suggested},
     )
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
     form = TrainingForm(
         request.POST or None,
         units=units,
-        articles=study.articles_in_force(),
+        articles=selectors.articles_in_force(),
         initial={"organisation": units.first(), "held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
