@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..models import Member, MemberTransfer, TransferKind
 
 _BATCH = 1000
+_ROWS_PER_STATEMENT = 500  # 500 rows × 20 columns stays far below PostgreSQL's 65,535 parameters
 _CHUNK = 900  # ID numbers per SELECT, below SQLite's 999 bound parameters
 
 
@@ -58,12 +59,20 @@ def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
 
 def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     columns = _columns(model, names)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names come from the model)
-        connection.ops.quote_name(model._meta.db_table), ", ".join(columns), ", ".join(["%s"] * len(columns))
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 (names come from the model)
+        connection.ops.quote_name(model._meta.db_table), ", ".join(columns)
     )
+    one = "({})".format(", ".join(["%s"] * len(columns)))
     with connection.cursor() as cursor:
         for batch in _batches(_adapted(model, names, rows)):
-            cursor.executemany(sql, batch)
+            if connection.vendor == "sqlite":
+                # In-process: executemany costs no round trip per row.
+                cursor.executemany(head + one, batch)
+            else:
+                # A server: one statement carries many rows (executemany would send each).
+                for start in range(0, len(batch), _ROWS_PER_STATEMENT):
+                    part = batch[start : start + _ROWS_PER_STATEMENT]
+                    cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
 
 
 def update(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -76,7 +85,31 @@ def update(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[obj
     )
     with connection.cursor() as cursor:
         for batch in _batches(_adapted(model, [*names, "id"], rows)):
-            cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                _update_from_values(cursor, model, names, batch)
+            else:
+                cursor.executemany(sql, batch)
+
+
+def _update_from_values(cursor: object, model: type[Model], names: Sequence[str], batch: list) -> None:
+    """PostgreSQL: ``UPDATE … FROM (VALUES …)``, many rows per statement."""
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(n) for n in names]
+    aliases = [f"c{i}" for i in range(len(fields))]
+    assignments = ", ".join(
+        f"{qn(f.column)} = v.{a}::{f.db_type(connection)}" for f, a in zip(fields, aliases, strict=True)
+    )
+    one = "({})".format(", ".join(["%s"] * (len(fields) + 1)))
+    for start in range(0, len(batch), _ROWS_PER_STATEMENT):
+        part = batch[start : start + _ROWS_PER_STATEMENT]
+        sql = "UPDATE {t} SET {a} FROM (VALUES {v}) AS v({c}, pk) WHERE {t}.{pk} = v.pk::bigint".format(  # noqa: S608
+            t=qn(model._meta.db_table),
+            a=assignments,
+            v=", ".join([one] * len(part)),
+            c=", ".join(aliases),
+            pk=qn(model._meta.pk.column),
+        )
+        cursor.execute(sql, [v for row in part for v in row])  # type: ignore[attr-defined]
 
 
 def pks_of(id_numbers: list[str]) -> dict[str, int]:

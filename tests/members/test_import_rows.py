@@ -206,3 +206,16 @@ def test_members_left_in_a_dissolved_branchs_history_re_import_unchanged(world):
     moving_in = MemberFactory(branch=world.branch_a, id_number=make_id_number(seq=321))
     values = [moving_in.name, "男", moving_in.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "在册"]
     assert errors_of(check(world, [values], headers)) == [(2, "支部编码")]
+
+
+def test_many_updated_rows_are_written_with_their_empty_dates(world):
+    people = [
+        row(姓名=f"预备{i}", 党员类别="预备党员", 转正日期="", birth=dt.date(1990, 1, 1) + dt.timedelta(days=i))
+        for i in range(3)
+    ]
+    importer.write(check(world, people))
+    changed = [[*p[:5], "13000000000", *p[6:]] for p in people]
+    plan = check(world, changed)
+    assert plan.summary()["updated"] == 3
+    importer.write(plan)
+    assert set(Member.objects.values_list("phone", "full_member_on")) == {("13000000000", None)}
