@@ -20,6 +20,8 @@ from ..models import Edition, Frequency, Line, StudyFocus
 
 def _browse(request: HttpRequest, edition: Edition | None, study_focus: list[StudyFocus] | None = None) -> HttpResponse:
     part = request.GET.get("part", "")
+    # Part numbers are small; a longer string would overflow the column on PostgreSQL.
+    part = part if part.isdigit() and len(part) <= 3 else ""
     line = request.GET.get("line", "") if request.GET.get("line") in Line.values else ""
     frequency = request.GET.get("frequency", "") if request.GET.get("frequency") in Frequency.values else ""
     query = request.GET.get("q", "").strip()[:100]
@@ -30,7 +32,7 @@ def _browse(request: HttpRequest, edition: Edition | None, study_focus: list[Stu
         articles = list(
             selectors.articles_of(
                 edition,
-                part=int(part) if part.isdigit() else None,
+                part=int(part) if part else None,
                 line=line,
                 frequency=frequency,
                 query=query,
