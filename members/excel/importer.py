@@ -232,6 +232,7 @@ def dump(plan: Plan) -> bytes:
         "notices": plan.notices,
         "present": list(plan.present_fields),
         "branch_header": plan.branch_header,
+        "checked_new": sorted(plan.checked_new),
         "rows": rows,
     }
     return json.dumps(doc, ensure_ascii=False).encode()
@@ -252,6 +253,7 @@ def load(data: bytes) -> Plan:
         notices=doc["notices"],
         present_fields=tuple(doc["present"]),
         branch_header=doc["branch_header"],
+        checked_new=set(doc["checked_new"]),
         rows=rows,
     )
 
@@ -356,6 +358,8 @@ def _classify(
             continue
         if current is None:
             values = _DEFAULTS | row
+            if values["birth_date"] is None:
+                values["birth_date"] = id_numbers.birth_date_of(str(values["id_number"]))
             if number in checked or _cross_check(plan, number, values) is not None:
                 plan.creates.append(values)
                 plan.checked_new.add(number)
