@@ -167,6 +167,8 @@ def import_commit(*, import_id: int) -> MemberImport | None:
     else:
         _store(import_row, plan, ImportStatus.COMMITTED)
         import_row.committed_at = timezone.now()
+        # Its work is done; the uploaded file stays as the record of what was imported.
+        import_row.checked_rows.delete(save=False)
     import_row.save()
     return import_row
 

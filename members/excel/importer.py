@@ -224,34 +224,48 @@ def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> Member |
 _DATE_FIELDS = ("birth_date", "joined_on", "full_member_on")
 
 
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def dump(plan: Plan) -> bytes:
-    """A clean plan's parsed rows as JSON, so that the commit need not parse the file again."""
-    rows = [[n, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}] for n, row in plan.rows]
-    doc = {
+    """A clean plan's parsed rows, so that the commit need not parse the workbook again:
+    a JSON header line, then one JSON array per row (values in the header's key order),
+    which keeps the copy small while it is written."""
+    keys = sorted({k for _n, row in plan.rows[:1] for k in row})
+    header = {
         "total": plan.total,
         "notices": plan.notices,
         "present": list(plan.present_fields),
         "branch_header": plan.branch_header,
-        "rows": rows,
+        "checked_new": sorted(plan.checked_new),
+        "keys": keys,
     }
-    return json.dumps(doc, ensure_ascii=False).encode()
+    lines = [json.dumps(header, ensure_ascii=False)]
+    lines += [json.dumps([n, *(_plain(row.get(k)) for k in keys)], ensure_ascii=False) for n, row in plan.rows]
+    return "\n".join(lines).encode()
 
 
 @_without_gc
 def load(data: bytes) -> Plan:
     """The plan of ``dump``, ready for ``recheck``."""
-    doc = json.loads(data)
+    lines = data.decode().split("\n")
+    header = json.loads(lines[0])
+    keys = header["keys"]
+    dates = [i for i, k in enumerate(keys) if k in _DATE_FIELDS]
     rows: list[tuple[int, dict[str, object]]] = []
-    for number, row in doc["rows"]:
-        for name in _DATE_FIELDS:
-            if row.get(name):
-                row[name] = dt.date.fromisoformat(row[name])
-        rows.append((int(number), row))
+    for line in lines[1:]:
+        number, *values = json.loads(line)
+        for i in dates:
+            if values[i]:
+                values[i] = dt.date.fromisoformat(values[i])
+        rows.append((int(number), dict(zip(keys, values, strict=True))))
     return Plan(
-        total=doc["total"],
-        notices=doc["notices"],
-        present_fields=tuple(doc["present"]),
-        branch_header=doc["branch_header"],
+        total=header["total"],
+        notices=header["notices"],
+        present_fields=tuple(header["present"]),
+        branch_header=header["branch_header"],
+        checked_new=set(header["checked_new"]),
         rows=rows,
     )
 
@@ -356,6 +370,8 @@ def _classify(
             continue
         if current is None:
             values = _DEFAULTS | row
+            if values["birth_date"] is None:
+                values["birth_date"] = id_numbers.birth_date_of(str(values["id_number"]))
             if number in checked or _cross_check(plan, number, values) is not None:
                 plan.creates.append(values)
                 plan.checked_new.add(number)

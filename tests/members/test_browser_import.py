@@ -54,3 +54,33 @@ def test_an_administrator_fixes_a_bad_row_then_imports_the_roster(
     page.click(f"a[href='/members/org/{world.committee.pk}/']")
     expect(page.locator("table.data")).to_contain_text("李四")
     shoot(page, "04-roster")
+
+
+def test_an_administrator_transfers_a_member_and_the_secretary_sees_a_masked_id(
+    world: World,
+    live_server,
+    page: Page,
+    shoot,  # noqa: F811 (the fixture imported above)
+) -> None:
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(branch=world.branch_a, name="赵敏")
+    base = live_server.url
+    sign_in(page, base, "administrator")
+    page.goto(f"{base}/members/{member.pk}/")
+    expect(page.locator("dl.facts")).to_contain_text(member.id_number)
+    page.click(f"a[href='/members/{member.pk}/transfer/']")
+    page.check("input[name=action][value=transfer]")
+    page.select_option("#id_to_branch", str(world.branch_b.pk))
+    page.fill("#id_reason", "工作调动")
+    shoot(page, "01-transfer-form")
+    page.click("button.primary")
+    expect(page.locator("table.data")).to_contain_text("工作调动")
+    shoot(page, "02-history")
+
+    page.click("button:has-text('退出')")
+    sign_in(page, base, "secretary_b")
+    page.goto(f"{base}/members/{member.pk}/")
+    expect(page.locator("dl.facts")).to_contain_text(member.masked_id_number)
+    expect(page.locator("dl.facts")).not_to_contain_text(member.id_number)
+    shoot(page, "03-secretary-sees-masked-id")

@@ -225,6 +225,7 @@ def test_the_commit_writes_the_checked_rows_without_parsing_the_workbook_again(
     imports.import_commit(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.COMMITTED and Member.objects.count() == 2
+    assert not imp.checked_rows
 
 
 def test_an_import_left_by_a_dead_worker_can_be_claimed_again_later(world, django_capture_on_commit_callbacks):
