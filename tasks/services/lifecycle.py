@@ -19,7 +19,8 @@ from ..selectors import assignable_users
 
 
 def _locked(task: Task) -> Task:
-    return Task.objects.select_for_update().select_related("branch", "article").get(pk=task.pk)
+    # Only the task row is locked: the article and request are nullable outer joins.
+    return Task.objects.select_for_update(of=("self",)).select_related("branch", "article").get(pk=task.pk)
 
 
 def _record(task: Task, kind: str, by: User | None, text: str = "", **changes: object) -> TaskEvent:
