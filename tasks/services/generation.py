@@ -3,17 +3,55 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
 from handbook.models import Article, Edition
 from handbook.selectors import edition_in_force
 
-from ..models import Task
+from ..models import Task, TaskStatus
 from ..periods import SCHEDULED_FREQUENCIES, Period, periods_between
 
 BATCH = 2000
+# Columns written for a generated task; every other NOT NULL column gets its empty value.
+GENERATED = ("branch", "article", "title", "frequency", "period_key", "period_start", "period_end", "due_on")
+EMPTY = {"status": TaskStatus.OPEN, "completion_note": "", "quality": "", "check_comment": "", "cancel_reason": ""}
+
+
+def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING`` of generated tasks, in one transaction.
+
+    Not ``bulk_create``: measured on a quarter for 2,000 branches (362,000 rows), it spent
+    four fifths of its time compiling SQL object by object. SQLite (3.24+) and PostgreSQL
+    both take this statement; the unique constraint still decides what is a duplicate.
+    """
+    if not rows:
+        return
+    meta = Task._meta
+    constant = {**EMPTY, "supervised": False, "created_at": timezone.now()}
+    names = [*GENERATED, *constant]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in names)
+    ops = connection.ops
+    tail = (*EMPTY.values(), False, ops.adapt_datetimefield_value(constant["created_at"]))
+    date = ops.adapt_datefield_value
+    values = [(b, a, t, f, k, date(s), date(e), date(d), *tail) for b, a, t, f, k, s, e, d in rows]
+    # Identifiers come from the model's meta, values go as parameters.
+    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg sends executemany row by row: many rows per statement instead.
+            step = 60000 // len(names)
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                sql = head + ", ".join([one_row] * len(chunk)) + " ON CONFLICT DO NOTHING"
+                cursor.execute(sql, [value for row in chunk for value in row])
+        else:
+            sql = head + one_row + " ON CONFLICT DO NOTHING"
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
 
 
 def branches_for_tasks() -> QuerySet[Organisation]:
@@ -55,26 +93,11 @@ def tasks_generate(
     if branches is not None:
         scope = scope.filter(branch__in=branch_qs)
     before = scope.count()
-    with transaction.atomic():
-        pending: list[Task] = []
-        for branch_id, established_on in branch_rows:
-            for article, period, due in work:
-                if established_on and established_on > period.end:
-                    continue
-                pending.append(
-                    Task(
-                        branch_id=branch_id,
-                        article=article,
-                        title=article.title,
-                        frequency=article.frequency,
-                        period_key=period.key,
-                        period_start=period.start,
-                        period_end=period.end,
-                        due_on=due,
-                    )
-                )
-                if len(pending) >= BATCH:
-                    Task.objects.bulk_create(pending, ignore_conflicts=True)
-                    pending = []
-        Task.objects.bulk_create(pending, ignore_conflicts=True)
+    rows = [
+        (branch_id, article.pk, article.title, article.frequency, period.key, period.start, period.end, due)
+        for branch_id, established_on in branch_rows
+        for article, period, due in work
+        if not (established_on and established_on > period.end)
+    ]
+    insert_tasks_ignoring_duplicates(rows)
     return scope.count() - before

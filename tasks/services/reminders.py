@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from branches.models import Role, RoleAssignment
@@ -25,6 +24,7 @@ from handbook.models import Article, Frequency
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
 from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
+from ..sheet_text import sheet_body, sheet_subject
 from .generation import branches_for_tasks, tasks_generate
 
 CHUNK = 500
@@ -93,12 +93,8 @@ def reminders_make(*, kind: str, on: dt.date) -> int:
     were new. The period's tasks are generated first, so a sheet is never short of them."""
     period = sheet_period(kind, on)
     tasks_generate(first=period.start, last=period.end, frequencies=LISTED[kind])
-    missing = list(
-        branches_for_tasks()
-        .exclude(reminder_sheets__kind=kind, reminder_sheets__period_key=period.key)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    existing = ReminderSheet.objects.filter(kind=kind, period_key=period.key).values("branch_id")
+    missing = list(branches_for_tasks().exclude(pk__in=existing).order_by("pk").values_list("pk", flat=True))
     created = 0
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
@@ -137,10 +133,7 @@ def _secretary_addresses(branch_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def _message(sheet: ReminderSheet, to: list[str]) -> EmailMessage:
-    context = {"sheet": sheet, "site": settings.SITE_TITLE}
-    subject = render_to_string("tasks/email/sheet_subject.txt", context).strip()
-    body = render_to_string("tasks/email/sheet.txt", context)
-    return EmailMessage(subject=subject, body=body, to=to)
+    return EmailMessage(subject=sheet_subject(sheet), body=sheet_body(sheet), to=to)
 
 
 def reminders_claim_and_send(*, kind: str, period_key: str) -> int:

@@ -203,3 +203,20 @@ def test_two_runs_at_the_same_time_send_each_sheet_once_on_postgresql() -> None:
     assert sum(r.sent for r in results) == 30
     assert ReminderSheet.objects.count() == 30 and Notification.objects.count() == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"s{n}@example.com" for n in range(30))
+
+
+def test_the_cron_fallback_sends_the_monthly_sheet_on_the_first_and_not_the_quarterly(
+    ready: World, monkeypatch
+) -> None:
+    from branches import housekeeping
+
+    now = dt.datetime(2026, 11, 1, 0, 5, tzinfo=dt.UTC)  # 08:05 on 1 November in Shanghai
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    ran = housekeeping.run_due_jobs(now)
+    assert {"generate-tasks", "reminders-daily", "reminders-monthly"} <= set(ran)
+    assert "reminders-quarterly" not in ran and "reminders-half-yearly" not in ran
+    assert set(ReminderSheet.objects.values_list("kind", "period_key")) == {
+        ("daily", "2026-11-01"),
+        ("monthly", "2026-11"),
+    }
+    assert housekeeping.run_due_jobs(now + dt.timedelta(minutes=10)) == []
