@@ -143,3 +143,21 @@ class MemberFactory(factory.django.DjangoModelFactory):
     joined_on = dt.date(2008, 7, 1)
     full_member_on = dt.date(2009, 7, 1)
     status = MemberStatus.ON_ROLL
+
+
+# --- assessments ----------------------------------------------------------------------------
+
+
+def open_scorecard(branch: Organisation, *, year: int = 2026, quarter: int = 3, deadline: dt.date | None = None):
+    """A draft scorecard of the edition in force (one is loaded if there is none)."""
+    from assessments.services.scorecards import scorecard_open
+    from handbook.selectors import edition_in_force
+
+    if edition_in_force() is None:
+        make_edition(version="T1")
+    return scorecard_open(branch=branch, year=year, quarter=quarter, deadline=deadline)
+
+
+def first_rule_counts(line, count: int = 1) -> dict[int, int]:
+    """{rule id: count} for the first deduction rule of the line's article."""
+    return {line.article.deductions.order_by("position", "pk").first().pk: count}
