@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation
@@ -129,6 +130,9 @@ class Scorecard(models.Model):
                 raise ScorecardLocked(_("A final scorecard cannot be changed."))
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:scorecard", kwargs={"pk": self.pk})
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.status != ScorecardStatus.DRAFT:
