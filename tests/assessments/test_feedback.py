@@ -2,7 +2,6 @@
 access check, acknowledged by the branch, and printed in bulk by a command."""
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -18,12 +17,8 @@ from assessments.services.review import (
     scorecard_mark_reviewed,
 )
 from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from tests.assessments.pdftools import poppler
 from tests.factories import first_rule_counts, open_scorecard
-
-
-def _poppler(tool: str, path) -> str:
-    args = [tool, str(path)] + (["-"] if tool == "pdftotext" else [])
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture
@@ -60,12 +55,12 @@ def test_finalising_makes_a_pdf_with_the_branch_scores_and_deductions_in_an_embe
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "sheet.pdf"
     path.write_bytes(b"".join(response.streaming_content))
-    text = _poppler("pdftotext", path).replace("\n", "")
+    text = poppler("pdftotext", path).replace("\n", "")
     assert "检查调研情况反馈单" in text
     assert "一号项目部党支部" in text
     assert "96.00" in text
     assert "全年未召开组织生活会" in text
-    fonts = [line for line in _poppler("pdffonts", path).splitlines() if "CJK" in line]
+    fonts = [line for line in poppler("pdffonts", path).splitlines() if "CJK" in line]
     assert fonts and all(" yes " in line for line in fonts)
 
 
@@ -95,7 +90,7 @@ def test_the_command_writes_every_final_sheet_of_a_quarter_on_several_processes(
     call_command("feedback_sheets", quarter="2026Q3", out=str(tmp_path), processes=2)
     files = list(tmp_path.glob("*.pdf"))
     assert [f.name for f in files] == [f"feedback-A-{final_card.period}.pdf"]
-    assert "一号项目部党支部" in _poppler("pdftotext", files[0])
+    assert "一号项目部党支部" in poppler("pdftotext", files[0])
 
 
 def test_the_command_refuses_a_badly_written_quarter(tmp_path):
