@@ -91,3 +91,27 @@ def branches_for_scorecards(user: User) -> QuerySet[Organisation]:
     if q is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(q, kind="branch")
+
+
+def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
+    q = subtree_filter(user, roles=VIEW_ROLES, field="branch__path")
+    if q is None:
+        return RectificationItem.objects.none()
+    return RectificationItem.objects.filter(q)
+
+
+def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> RectificationItem:
+    q = subtree_filter(user, field="branch__path")
+    if q is None:
+        raise Http404
+    item = (
+        RectificationItem.objects.filter(q)
+        .select_related("branch", "finding", "finding__scorecard", "finding__article")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if not (roles_on(user, item.branch) & set(roles)):
+        raise PermissionDenied
+    return item

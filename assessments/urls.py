@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feedback, review, scorecards
+from .views import feedback, rectification, review, scorecards
 
 app_name = "assessments"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     # 优标
     path("cards/<int:pk>/feedback.pdf", feedback.feedback_pdf, name="feedback_pdf"),
     path("cards/<int:pk>/acknowledge/", feedback.acknowledge, name="acknowledge"),
+    # 整改
+    path("rectification/", rectification.item_list, name="rectification_list"),
+    path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),
+    path("rectification/<int:pk>/report/", rectification.item_report, name="rectification_report"),
+    path("rectification/<int:pk>/verify/", rectification.item_verify, name="rectification_verify"),
 ]

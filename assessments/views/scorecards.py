@@ -82,6 +82,8 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     context = card_context(request, card)
     # The branch sees the reviewer's scores once they are final; the committee sees them always.
     context["show_review"] = card.is_final or context["is_reviewer"] or not context["is_secretary"]
+    if card.is_final:
+        context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
     return render(request, "assessments/scorecard.html", context)
 
 

@@ -4,7 +4,8 @@ of B and the outsider do not know they exist (404); a plain member is refused (4
 
 from django.core.files.base import ContentFile
 
-from assessments.models import Scorecard
+from assessments.models import RectificationItem, Scorecard
+from assessments.services.rectification import rectification_report
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
 from assessments.services.scorecards import scorecard_submit
 from tests.factories import open_scorecard
@@ -44,6 +45,20 @@ def with_finding(w) -> dict:
     return {"pk": card.pk, "finding_pk": finding.pk}
 
 
+def item(w) -> dict:
+    ids = with_finding(w)
+    card = Scorecard.objects.get(pk=ids["pk"])
+    card = scorecard_mark_reviewed(scorecard=card, by=w.reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=w.reviewer, version=card.version)
+    return {"pk": card.findings.get().rectification.pk}
+
+
+def done_item(w) -> dict:
+    ids = item(w)
+    rectification_report(item=RectificationItem.objects.get(pk=ids["pk"]), by=w.secretary_a, action_taken="已整改")
+    return ids
+
+
 def _card(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -78,4 +93,8 @@ URLS = {
     "assessments:finalise": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
     "assessments:feedback_pdf": Case(VIEW, kwargs=_card(final)),
     "assessments:acknowledge": Case(SELF_POST, kwargs=_card(final), method="post"),
+    "assessments:rectification_list": Case(statuses(200, member=403, outsider=403)),
+    "assessments:rectification_item": Case(VIEW, kwargs=item),
+    "assessments:rectification_report": Case(SELF_POST, kwargs=item, method="post"),
+    "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
 }
