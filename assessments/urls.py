@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feedback, rectification, review, scorecards
+from .views import dashboard, feedback, rectification, review, scorecards
 
 app_name = "assessments"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     # 优标
     path("cards/<int:pk>/feedback.pdf", feedback.feedback_pdf, name="feedback_pdf"),
     path("cards/<int:pk>/acknowledge/", feedback.acknowledge, name="acknowledge"),
+    # 优标: the dashboard and the yearly export
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/export/", dashboard.export_year, name="export"),
     # 整改
     path("rectification/", rectification.item_list, name="rectification_list"),
     path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),

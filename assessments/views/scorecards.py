@@ -12,10 +12,11 @@ from branches.models import OrgKind, OrgStatus
 from branches.selectors import get_organisation_for, require_role_anywhere
 
 from .. import selectors
-from ..models import ScorecardLine
+from ..models import Finding, ScorecardLine, ScorecardStatus
 from ..selectors import SELF_ROLES, VIEW_ROLES, get_scorecard_for
 from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
-from .common import card_context, posted_counts, posted_version, run_and_redirect
+from ..services.scoring import year_grade
+from .common import card_context, grade_label, posted_counts, posted_version, run_and_redirect
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -45,9 +46,22 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """The branch's whole story: every quarter's scores, grades by year, findings, rectification."""
     branch = get_organisation_for(request.user, pk, roles=VIEW_ROLES)
-    cards = branch.scorecards.order_by("-year", "-quarter")
+    cards = list(branch.scorecards.order_by("-year", "-quarter"))
     year, quarter = current_quarter()
+    is_secretary = bool(selectors.roles_on(request.user, branch) & set(SELF_ROLES))
+    # Before a review is final the branch sees only its own score.
+    finals = [c for c in cards if c.is_final]
+    years: dict[int, list] = {}
+    for card in finals:
+        years.setdefault(card.year, []).append(card.review_total)
+    year_grades = [(y, *year_grade(scores), len(scores)) for y, scores in sorted(years.items(), reverse=True)]
+    chart = {
+        "periods": [c.period for c in reversed(finals)],
+        "scores": [float(c.review_total) for c in reversed(finals)],
+        "self": [float(c.self_total) for c in reversed(finals)],
+    }
     return render(
         request,
         "assessments/branch.html",
@@ -56,9 +70,14 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
             "cards": cards,
             "can_open": branch.kind == OrgKind.BRANCH
             and branch.is_active
-            and bool(selectors.roles_on(request.user, branch) & set(SELF_ROLES))
-            and not cards.filter(year=year, quarter=quarter).exists(),
+            and is_secretary
+            and not any(c.year == year and c.quarter == quarter for c in cards),
             "period": f"{year}Q{quarter}",
+            "year_grades": [(y, s, grade_label(g), n) for y, s, g, n in year_grades],
+            "findings": Finding.objects.filter(scorecard__branch=branch, scorecard__status=ScorecardStatus.FINAL)
+            .select_related("article", "scorecard", "rectification")
+            .order_by("-scorecard__year", "-scorecard__quarter", "article__code")[:200],
+            "chart": chart,
         },
     )
 

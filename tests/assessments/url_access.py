@@ -97,4 +97,6 @@ URLS = {
     "assessments:rectification_item": Case(VIEW, kwargs=item),
     "assessments:rectification_report": Case(SELF_POST, kwargs=item, method="post"),
     "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
+    "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
 }
