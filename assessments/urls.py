@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, feedback, rectification, review, scorecards
+from .views import dashboard, feedback, plans, rectification, review, scorecards
 
 app_name = "assessments"
 
@@ -28,6 +28,12 @@ urlpatterns = [
     # 优标: the dashboard and the yearly export
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.export_year, name="export"),
+    # 核标 plans and 优标 upgrade plans
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("upgrade/<int:pk>/", plans.upgrade_detail, name="upgrade"),
+    path("upgrade/<int:pk>/targets/<int:target_pk>/", plans.upgrade_target, name="upgrade_target"),
     # 整改
     path("rectification/", rectification.item_list, name="rectification_list"),
     path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),

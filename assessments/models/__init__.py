@@ -1,6 +1,7 @@
 """The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
 
 from .findings import Finding, Severity
+from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
 from .rectification import RectificationItem, RectificationStatus
 from .scorecards import (
     Grade,
@@ -15,10 +16,14 @@ from .scorecards import (
 )
 
 __all__ = [
+    "AssessmentPlan",
+    "EntryReason",
     "Finding",
     "Grade",
     "LineDeduction",
     "Method",
+    "PlanEntry",
+    "PlanKind",
     "RectificationItem",
     "RectificationStatus",
     "ScoreChange",
@@ -28,4 +33,6 @@ __all__ = [
     "ScorecardStatus",
     "Severity",
     "Side",
+    "UpgradePlan",
+    "UpgradeTarget",
 ]

@@ -24,6 +24,7 @@ from ..models import (
     Side,
 )
 from ..selectors import may_review
+from .plans import upgrade_plan_for
 from .scorecards import apply_deductions, bump, clean_counts, describe, lock_scorecard
 from .scoring import grade_for
 
@@ -196,6 +197,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     ScoreChange.objects.create(
         scorecard=card, action="finalised", side=Side.REVIEW, new_score=card.review_total, changed_by=by
     )
+    upgrade_plan_for(card)
     from ..jobs import make_feedback_sheet
 
     transaction.on_commit(lambda: make_feedback_sheet.delay(card.pk))

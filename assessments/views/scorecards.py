@@ -78,6 +78,7 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("article", "scorecard", "rectification")
             .order_by("-scorecard__year", "-scorecard__quarter", "article__code")[:200],
             "chart": chart,
+            "upgrade_plans": branch.upgrade_plans.select_related("scorecard"),
         },
     )
 

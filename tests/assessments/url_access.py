@@ -4,9 +4,10 @@ of B and the outsider do not know they exist (404); a plain member is refused (4
 
 from django.core.files.base import ContentFile
 
-from assessments.models import RectificationItem, Scorecard
+from assessments.models import AssessmentPlan, RectificationItem, Scorecard, UpgradePlan
+from assessments.services.plans import assessment_plan_create
 from assessments.services.rectification import rectification_report
-from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
+from assessments.services.review import finding_add, review_line_save, scorecard_finalise, scorecard_mark_reviewed
 from assessments.services.scorecards import scorecard_submit
 from tests.factories import open_scorecard
 from tests.url_table import Case, statuses
@@ -59,6 +60,31 @@ def done_item(w) -> dict:
     return ids
 
 
+def plan(w) -> dict:
+    found = AssessmentPlan.objects.first() or assessment_plan_create(
+        organisation=w.committee, year=2026, quarter=3, by=w.reviewer, seed=7
+    )
+    return {"pk": found.pk}
+
+
+def upgrade(w) -> dict:
+    card = submitted(w)
+    rules = {}
+    for line in card.lines.select_related("article").order_by("article__code")[:2]:
+        rule = line.article.deductions.order_by("position").last()
+        review_line_save(line=line, by=w.reviewer, version=card.version, counts={rule.pk: 100})
+        card.refresh_from_db()
+        rules[line.pk] = rule.pk
+    card = scorecard_mark_reviewed(scorecard=card, by=w.reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=w.reviewer, version=card.version)
+    return {"pk": card.upgrade_plan.pk}
+
+
+def upgrade_target(w) -> dict:
+    ids = upgrade(w)
+    return ids | {"target_pk": UpgradePlan.objects.get(pk=ids["pk"]).targets.first().pk}
+
+
 def _card(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -99,4 +125,18 @@ URLS = {
     "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
     "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:plans": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:plan_create": Case(
+        statuses(404, reviewer=302, administrator=403),
+        method="post",
+        data=lambda w: {"org": w.committee.pk, "quarter": "2026Q3", "sample_percent": "50"},
+    ),
+    "assessments:plan": Case(statuses(404, administrator=200, reviewer=200), kwargs=plan),
+    "assessments:upgrade": Case(VIEW, kwargs=upgrade),
+    "assessments:upgrade_target": Case(
+        statuses(403, secretary_a=302, reviewer=302, secretary_b=404, outsider=404),
+        kwargs=upgrade_target,
+        method="post",
+        data=lambda w: {"action": "补短板", "progress": "进行中"},
+    ),
 }
