@@ -21,5 +21,6 @@ urlpatterns = [
     path("handbook/", include("handbook.urls")),
     path("api/", include("config.api.urls")),
     path("tasks/", include("tasks.urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -113,3 +113,7 @@ def client_for(world: World, role: str) -> Client:
 def as_role(world: World):
     """``as_role("secretary_a")`` → a test client signed in as that fixture user."""
     return lambda role: client_for(world, role)
+
+
+# The handbook's default edition, for every app's tests (tasks, assessments).
+from tests.handbook.conftest import default_edition  # noqa: E402, F401

@@ -168,3 +168,38 @@ def make_task(
         due_on=due_on,
         **fields,
     )
+
+
+# --- assessments ----------------------------------------------------------------------------
+
+
+def open_scorecard(branch: Organisation, *, year: int = 2026, quarter: int = 3, deadline: dt.date | None = None):
+    """A draft scorecard of the edition in force (one is loaded if there is none)."""
+    from assessments.services.scorecards import scorecard_open
+    from handbook.selectors import edition_in_force
+
+    if edition_in_force() is None:
+        make_edition(version="T1")
+    return scorecard_open(branch=branch, year=year, quarter=quarter, deadline=deadline)
+
+
+def first_rule_counts(line, count: int = 1) -> dict[int, int]:
+    """{rule id: count} for the first deduction rule of the line's article."""
+    return {line.article.deductions.order_by("position", "pk").first().pk: count}
+
+
+def final_scorecard(branch: Organisation, *, year: int, quarter: int, by: User, deductions: int = 0):
+    """A final scorecard: submitted as is, the reviewer applies the first rule of the first
+    line ``deductions`` times. ``by`` must hold both roles (a superuser does)."""
+    from assessments.services.review import review_line_save, scorecard_finalise, scorecard_mark_reviewed
+    from assessments.services.scorecards import scorecard_submit
+
+    card = open_scorecard(branch, year=year, quarter=quarter)
+    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    if deductions:
+        line = card.lines.select_related("article").order_by("article__code").first()
+        review_line_save(line=line, by=by, version=card.version, counts=first_rule_counts(line, deductions))
+        card.refresh_from_db()
+    card = scorecard_mark_reviewed(scorecard=card, by=by, version=card.version)
+    # In a test transaction the feedback sheet job (enqueued on commit) never runs.
+    return scorecard_finalise(scorecard=card, by=by, version=card.version)

@@ -1,0 +1,220 @@
+"""The reviewer's dashboard (优标): one quarter over a subtree, in a fixed number of queries
+whatever the number of branches. Every aggregate is computed by the database."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.utils import timezone
+
+from branches.models import Organisation, OrgKind, OrgStatus
+
+from .models import Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, ScorecardStatus
+from .services.scoring import year_grade
+
+TREND_QUARTERS = 8
+SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
+REVIEWED = (ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
+
+
+def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int]]:
+    """The ``count`` quarters ending with (year, quarter), oldest first."""
+    index = year * 4 + quarter - 1
+    return [((i // 4), (i % 4) + 1) for i in range(index - count + 1, index + 1)]
+
+
+def _periods_q(periods: list[tuple[int, int]]) -> Q:
+    return reduce(or_, (Q(year=y, quarter=q) for y, q in periods))
+
+
+@dataclass
+class RankRow:
+    branch_id: int
+    name: str
+    code: str
+    is_key: bool
+    score: Decimal
+    self_score: Decimal
+    grade: str
+    previous: Decimal | None
+    rank: int = 0
+
+    @property
+    def gap(self) -> Decimal:
+        return self.self_score - self.score
+
+    @property
+    def trend(self) -> str:
+        if self.previous is None:
+            return ""
+        if self.score > self.previous:
+            return "up"
+        return "down" if self.score < self.previous else "same"
+
+    @property
+    def grade_label(self) -> str:
+        return str(Grade(self.grade).label) if self.grade in Grade.values else ""
+
+
+@dataclass
+class Dashboard:
+    root: Organisation
+    year: int
+    quarter: int
+    counts: dict[str, int] = field(default_factory=dict)
+    ranking: list[RankRow] = field(default_factory=list)
+    grades: list[tuple[str, str, int]] = field(default_factory=list)
+    trend: list[tuple[str, float | None, int]] = field(default_factory=list)
+    top_deducted: list[dict[str, Any]] = field(default_factory=list)
+    open_items: int = 0
+    overdue_items: int = 0
+    items: list[RectificationItem] = field(default_factory=list)
+    late_branches: list[str] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    def chart_data(self) -> dict[str, Any]:
+        """What the charts draw, for ``json_script``."""
+        gaps = sorted(self.ranking, key=lambda r: abs(r.gap), reverse=True)[:30]
+        return {
+            "grades": [{"name": label, "value": n} for _, label, n in self.grades],
+            "trend": {"periods": [p for p, _, _ in self.trend], "scores": [s for _, s, _ in self.trend]},
+            "deducted": {
+                "articles": [f"{d['code']} {d['title']}" for d in reversed(self.top_deducted)],
+                "points": [float(d["points"]) for d in reversed(self.top_deducted)],
+            },
+            "gaps": {"branches": [r.name for r in gaps], "gaps": [float(r.gap) for r in gaps]},
+        }
+
+
+SORTS = {
+    "score": lambda r: (-r.score, r.code),
+    "gap": lambda r: (-abs(r.gap), r.code),
+    "name": lambda r: (r.code,),
+    "trend": lambda r: (-(r.score - r.previous) if r.previous is not None else 0, r.code),
+}
+
+
+def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "score") -> Dashboard:
+    """Seven queries: branches, this quarter's cards, last quarter's scores, the trend, the
+    most-deducted articles, the rectification counts and the oldest open items."""
+    board = Dashboard(root=root, year=year, quarter=quarter)
+    in_tree = Q(branch__path__startswith=root.path)
+    branches = {
+        pk: (name, code, is_key)
+        for pk, name, code, is_key in Organisation.objects.filter(
+            path__startswith=root.path, kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
+        ).values_list("pk", "name", "code", "is_key")
+    }
+    cards = list(
+        Scorecard.objects.filter(in_tree, year=year, quarter=quarter, branch__status=OrgStatus.ACTIVE).values_list(
+            "branch_id", "status", "self_total", "review_total", "grade", "is_late"
+        )
+    )
+    (py, pq) = previous_periods(year, quarter, 2)[0]
+    previous = dict(
+        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL).values_list(
+            "branch_id", "review_total"
+        )
+    )
+    statuses = [status for _, status, *_ in cards]
+    board.counts = {
+        "branches": len(branches),
+        "started": len(cards),
+        "not_started": len(branches) - len(cards),
+        "submitted": sum(s in SUBMITTED for s in statuses),
+        "reviewed": sum(s in REVIEWED for s in statuses),
+        "final": sum(s == ScorecardStatus.FINAL for s in statuses),
+        "late": sum(bool(late) for *_, late in cards),
+    }
+    board.late_branches = sorted(branches[b][0] for b, *_, late in cards if late and b in branches)
+    grade_counts = dict.fromkeys(Grade.values, 0)
+    for branch_id, status, self_total, review_total, grade, _late in cards:
+        if status != ScorecardStatus.FINAL or branch_id not in branches:
+            continue
+        name, code, is_key = branches[branch_id]
+        board.ranking.append(
+            RankRow(branch_id, name, code, is_key, review_total, self_total, grade, previous.get(branch_id))
+        )
+        if grade in grade_counts:
+            grade_counts[grade] += 1
+    for n, row in enumerate(sorted(board.ranking, key=SORTS["score"]), start=1):
+        row.rank = n
+    board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
+    board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
+
+    periods = previous_periods(year, quarter, TREND_QUARTERS)
+    averages = {
+        (row["year"], row["quarter"]): row
+        for row in Scorecard.objects.filter(in_tree, _periods_q(periods), status=ScorecardStatus.FINAL)
+        .values("year", "quarter")
+        .annotate(avg=Avg("review_total"), n=Count("pk"))
+        .order_by()
+    }
+    board.trend = [
+        (
+            f"{y}Q{q}",
+            round(float(averages[(y, q)]["avg"]), 2) if (y, q) in averages else None,
+            averages[(y, q)]["n"] if (y, q) in averages else 0,
+        )
+        for y, q in periods
+    ]
+    board.top_deducted = list(
+        ScorecardLine.objects.filter(
+            scorecard__branch__path__startswith=root.path,
+            scorecard__year=year,
+            scorecard__quarter=quarter,
+            scorecard__status=ScorecardStatus.FINAL,
+            review_score__lt=F("max_score"),
+        )
+        .values(code=F("article__code"), title=F("article__title"))
+        .annotate(points=Sum(F("max_score") - F("review_score")), lines=Count("pk"))
+        .order_by("-points", "code")[:10]
+    )
+    today = timezone.localdate()
+    items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED)
+    counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+    board.open_items, board.overdue_items = counts["open"], counts["overdue"]
+    board.items = list(items.select_related("branch", "finding").order_by("deadline", "pk")[:20])
+    return board
+
+
+def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
+    """A year of final scores per branch, for performance pay (考核兑现): two queries."""
+    branches = list(
+        Organisation.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH)
+        .order_by("code")
+        .values("pk", "code", "name", "is_key", "status")
+    )
+    cards: dict[int, dict[int, tuple[Decimal, str, bool]]] = {}
+    for branch_id, quarter, score, grade, late in Scorecard.objects.filter(
+        branch__path__startswith=root.path, year=year, status=ScorecardStatus.FINAL
+    ).values_list("branch_id", "quarter", "review_total", "grade", "is_late"):
+        cards.setdefault(branch_id, {})[quarter] = (score, grade, late)
+    rows = []
+    for branch in branches:
+        quarters = cards.get(branch["pk"], {})
+        if not quarters and branch["status"] != OrgStatus.ACTIVE:
+            continue
+        score, grade = year_grade([s for s, _, _ in quarters.values()])
+        rows.append(
+            {
+                **branch,
+                "quarters": [quarters.get(q) for q in (1, 2, 3, 4)],
+                "year_score": score,
+                "year_grade": grade,
+                "late": sum(1 for _, _, late in quarters.values() if late),
+            }
+        )
+    return rows
+
+
+def default_quarter(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1

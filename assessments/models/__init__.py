@@ -1,0 +1,38 @@
+"""The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
+
+from .findings import Finding, Severity
+from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
+from .rectification import RectificationItem, RectificationStatus
+from .scorecards import (
+    Grade,
+    LineDeduction,
+    Method,
+    Scorecard,
+    ScorecardLine,
+    ScorecardLocked,
+    ScorecardStatus,
+    ScoreChange,
+    Side,
+)
+
+__all__ = [
+    "AssessmentPlan",
+    "EntryReason",
+    "Finding",
+    "Grade",
+    "LineDeduction",
+    "Method",
+    "PlanEntry",
+    "PlanKind",
+    "RectificationItem",
+    "RectificationStatus",
+    "ScoreChange",
+    "Scorecard",
+    "ScorecardLine",
+    "ScorecardLocked",
+    "ScorecardStatus",
+    "Severity",
+    "Side",
+    "UpgradePlan",
+    "UpgradeTarget",
+]

@@ -1,0 +1,59 @@
+"""整改: each finding of a final review becomes an item the branch works off, item by item."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organisation
+
+from .findings import Finding
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done, awaiting verification")
+    CLOSED = "closed", _("Closed")
+
+
+class RectificationItem(models.Model):
+    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="rectification")
+    branch = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rectification_items")
+    # The article's code, not its row: an open item follows its article into later editions.
+    article_code = models.CharField(_("article"), max_length=16, db_index=True)
+    owner = models.CharField(_("owner"), max_length=50)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
+    action_taken = models.TextField(_("what was done"), blank=True, max_length=2000)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=2000)
+    done_at = models.DateTimeField(null=True, blank=True)
+    sent_back_reason = models.TextField(_("reason for sending back"), blank=True, max_length=2000)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["branch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_code} · {self.owner}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RectificationStatus.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline < timezone.localdate()
+
+    def days_overdue(self, today: dt.date | None = None) -> int:
+        return max(0, ((today or timezone.localdate()) - self.deadline).days)

@@ -1,0 +1,117 @@
+"""Reads of scorecards, always starting from what the acting user may see."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from branches.models import Organisation, Role, User
+from branches.selectors import roles_on, subtree_filter
+
+from .models import LineDeduction, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, Side
+
+VIEW_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
+SELF_ROLES = (Role.SECRETARY,)
+REVIEW_ROLES = (Role.REVIEWER,)
+
+
+def scorecards_visible_to(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Scorecard]:
+    q = subtree_filter(user, roles=roles, field="branch__path")
+    if q is None:
+        return Scorecard.objects.none()
+    return Scorecard.objects.filter(q)
+
+
+def get_scorecard_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> Scorecard:
+    """404 when the card's branch is outside everything the user may see; 403 when inside
+    it without one of ``roles``."""
+    scorecard = scorecards_visible_to(user, roles=Role.values).select_related("branch", "edition").filter(pk=pk).first()
+    if scorecard is None:
+        raise Http404
+    if not (roles_on(user, scorecard.branch) & set(roles)):
+        raise PermissionDenied
+    return scorecard
+
+
+def may_edit_self(user: User, scorecard: Scorecard) -> bool:
+    return bool(roles_on(user, scorecard.branch) & set(SELF_ROLES))
+
+
+def may_review(user: User, scorecard: Scorecard) -> bool:
+    return bool(roles_on(user, scorecard.branch) & set(REVIEW_ROLES))
+
+
+def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> list[ScorecardLine]:
+    """The lines with their article, part, rules and applied deductions (four queries)."""
+    qs = (
+        ScorecardLine.objects.filter(scorecard=scorecard)
+        .select_related("article", "article__part")
+        .prefetch_related(
+            "article__deductions",
+            Prefetch("deductions", queryset=LineDeduction.objects.select_related("rule")),
+        )
+        .order_by("article__part__number", "article__code")
+    )
+    if line_ids is not None:
+        qs = qs.filter(pk__in=list(line_ids))
+    lines = list(qs)
+    for line in lines:
+        counts = {Side.SELF: {}, Side.REVIEW: {}}
+        for applied in line.deductions.all():
+            counts[applied.side][applied.rule_id] = applied.count
+        line.rules = [  # type: ignore[attr-defined]
+            (rule, counts[Side.SELF].get(rule.pk, 0), counts[Side.REVIEW].get(rule.pk, 0))
+            for rule in line.article.deductions.all()
+        ]
+    return lines
+
+
+def grouped_by_part(lines: list[ScorecardLine]) -> list[tuple[object, list[ScorecardLine]]]:
+    groups: dict[int, tuple[object, list[ScorecardLine]]] = {}
+    for line in lines:
+        groups.setdefault(line.article.part_id, (line.article.part, []))[1].append(line)
+    return list(groups.values())
+
+
+def focus_items(scorecard: Scorecard) -> dict[str, list[RectificationItem]]:
+    """重点: the branch's rectification items from earlier quarters still open, by article code."""
+    items = RectificationItem.objects.filter(branch=scorecard.branch).exclude(status=RectificationStatus.CLOSED)
+    items = items.exclude(finding__scorecard=scorecard).select_related("finding").order_by("deadline")
+    by_code: dict[str, list[RectificationItem]] = defaultdict(list)
+    for item in items:
+        by_code[item.article_code].append(item)
+    return dict(by_code)
+
+
+def branches_for_scorecards(user: User) -> QuerySet[Organisation]:
+    """Branches whose scorecards the user may open."""
+    q = subtree_filter(user, roles=VIEW_ROLES)
+    if q is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(q, kind="branch")
+
+
+def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
+    q = subtree_filter(user, roles=VIEW_ROLES, field="branch__path")
+    if q is None:
+        return RectificationItem.objects.none()
+    return RectificationItem.objects.filter(q)
+
+
+def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> RectificationItem:
+    q = subtree_filter(user, field="branch__path")
+    if q is None:
+        raise Http404
+    item = (
+        RectificationItem.objects.filter(q)
+        .select_related("branch", "finding", "finding__scorecard", "finding__article")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if not (roles_on(user, item.branch) & set(roles)):
+        raise PermissionDenied
+    return item

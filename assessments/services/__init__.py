@@ -1,0 +1,1 @@
+"""Writes of the assessments app: services named ``<entity>_<action>(*, ...)``."""

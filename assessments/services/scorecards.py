@@ -1,0 +1,217 @@
+"""对标: opening a quarter's scorecard, the branch's line-by-line self-assessment, submitting."""
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Organisation, OrgKind, User
+from handbook.selectors import edition_in_force
+
+from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
+from ..selectors import may_edit_self
+from .scoring import Applied, line_score
+
+MAX_COUNT = 999
+
+
+class StaleVersion(ValidationError):
+    """Someone else saved the scorecard since this page was loaded."""
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    month = quarter * 3
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def default_deadline(year: int, quarter: int) -> dt.date:
+    """The quarter's last day plus ASSESSMENT_DEADLINE_DAYS (10 unless configured)."""
+    return quarter_end(year, quarter) + dt.timedelta(days=getattr(settings, "ASSESSMENT_DEADLINE_DAYS", 10))
+
+
+def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """``2026Q3`` → (2026, 3)."""
+    cleaned = text.strip().upper()
+    year, sep, quarter = cleaned.partition("Q")
+    if not sep or not year.isdigit() or quarter not in {"1", "2", "3", "4"}:
+        raise ValidationError(_("A quarter is written like 2026Q3."))
+    return int(year), int(quarter)
+
+
+def lock_scorecard(scorecard_id: int, version: int | None) -> Scorecard:
+    """The card, locked for this transaction; refuses a write based on an older version."""
+    card = Scorecard.objects.select_for_update().select_related("branch").get(pk=scorecard_id)
+    if version is not None and card.version != version:
+        raise StaleVersion(
+            _("Someone else saved this scorecard in the meantime. Nothing was changed: reload the page and try again.")
+        )
+    return card
+
+
+def bump(card: Scorecard, *fields: str) -> None:
+    card.version += 1
+    card.full_clean()
+    card.save(update_fields=["version", *fields])
+
+
+@transaction.atomic
+def scorecard_open(
+    *, branch: Organisation, year: int, quarter: int, by: User | None = None, deadline: dt.date | None = None
+) -> Scorecard:
+    """Opens the quarter's card with one line per article of the edition in force (idempotent)."""
+    existing = Scorecard.objects.filter(branch=branch, year=year, quarter=quarter).first()
+    if existing is not None:
+        return existing
+    if by is not None and not may_edit_self(by, Scorecard(branch=branch)):
+        raise PermissionDenied
+    if branch.kind != OrgKind.BRANCH or not branch.is_active:
+        raise ValidationError(_("Scorecards are kept by active branches."))
+    edition = edition_in_force()
+    if edition is None:
+        raise ValidationError(_("No handbook edition is in force."))
+    card = Scorecard(
+        branch=branch,
+        year=year,
+        quarter=quarter,
+        edition=edition,
+        deadline=deadline or default_deadline(year, quarter),
+    )
+    articles = list(edition.articles.all())
+    card.self_total = sum((a.max_score for a in articles), Decimal(0))
+    card.full_clean()
+    card.save()
+    ScorecardLine.objects.bulk_create(
+        ScorecardLine(scorecard=card, article=a, max_score=a.max_score, self_score=a.max_score) for a in articles
+    )
+    ScoreChange.objects.create(scorecard=card, action="opened", new_score=card.self_total, changed_by=by)
+    return card
+
+
+def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int, int]:
+    """Rule id → count, checked: the rule belongs to the line's article, 0 ≤ count ≤ 999."""
+    rules = {rule.pk for rule in line.article.deductions.all()}
+    cleaned: dict[int, int] = {}
+    for rule_id, raw in counts.items():
+        if rule_id not in rules:
+            raise ValidationError(_("That deduction rule does not belong to this article."))
+        try:
+            count = int(str(raw).strip() or "0")
+        except ValueError:
+            raise ValidationError(_("A count must be a whole number.")) from None
+        if count < 0 or count > MAX_COUNT:
+            raise ValidationError(_("A count must be between 0 and %(max)d.") % {"max": MAX_COUNT})
+        cleaned[rule_id] = count
+    return cleaned
+
+
+def apply_deductions(*, line: ScorecardLine, side: str, counts: dict[int, int]) -> Decimal:
+    """Replaces one side's deductions on the line with ``counts``; returns the line's new score on that side."""
+    existing = {d.rule_id: d for d in LineDeduction.objects.filter(line=line, side=side)}
+    # The counts are the whole picture for this side: a rule not named is not applied.
+    wanted = {rule_id: 0 for rule_id in existing} | counts
+    for rule_id, count in wanted.items():
+        current = existing.get(rule_id)
+        if count == 0 and current is not None:
+            current.delete()
+        elif count and current is None:
+            LineDeduction(line=line, rule_id=rule_id, side=side, count=count).save()
+        elif count and current is not None and current.count != count:
+            current.count = count
+            current.save(update_fields=["count"])
+    applied = [
+        Applied(points=d.rule.points, cap=d.rule.cap, count=d.count)
+        for d in LineDeduction.objects.filter(line=line, side=side).select_related("rule")
+    ]
+    return line_score(line.max_score, applied)
+
+
+def describe(line: ScorecardLine, counts: dict[int, int]) -> str:
+    names = {rule.pk: rule.description for rule in line.article.deductions.all()}
+    parts = [f"{names[rule_id]} ×{count}" for rule_id, count in counts.items() if count]
+    return f"{line.article.code}: " + ("; ".join(parts) or "—")
+
+
+@transaction.atomic
+def scorecard_line_save(
+    *,
+    line: ScorecardLine,
+    by: User,
+    version: int,
+    counts: Mapping[int, object],
+    note: str = "",
+    evidence: str = "",
+) -> ScorecardLine:
+    """The branch's deductions, note and evidence for one line; the score is computed."""
+    card = lock_scorecard(line.scorecard_id, version)
+    if not may_edit_self(by, card):
+        raise PermissionDenied
+    if not card.self_editable:
+        raise ValidationError(
+            _("This scorecard is %(status)s and cannot be changed.") % {"status": card.get_status_display()}
+        )
+    line = ScorecardLine.objects.select_related("article").get(pk=line.pk, scorecard=card)
+    cleaned = clean_counts(line, counts)
+    old = line.self_score
+    line.self_score = apply_deductions(line=line, side=Side.SELF, counts=cleaned)
+    line.note, line.evidence = note.strip(), evidence.strip()
+    line.full_clean()
+    line.save()
+    ScoreChange.objects.create(
+        scorecard=card,
+        line=line,
+        side=Side.SELF,
+        action="line_saved",
+        old_score=old,
+        new_score=line.self_score,
+        detail=describe(line, cleaned),
+        changed_by=by,
+    )
+    card.self_total = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"))["t"] or 0
+    bump(card, "self_total")
+    line.scorecard = card
+    return line
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scorecard:
+    """Locks the branch's side. The review starts from the branch's own deductions: the
+    reviewer confirms or changes each line, and the gap shows where they differ."""
+    card = lock_scorecard(scorecard.pk, version)
+    if not may_edit_self(by, card):
+        raise PermissionDenied
+    if not card.self_editable:
+        raise ValidationError(_("Only a draft or returned scorecard can be submitted."))
+    first_time = card.submitted_at is None
+    now = timezone.now()
+    card.status = ScorecardStatus.SUBMITTED
+    card.submitted_at, card.submitted_by = now, by
+    if first_time:
+        card.is_late = timezone.localdate(now) > card.deadline
+    bump(card, "status", "submitted_at", "submitted_by", "is_late")
+    lines = list(ScorecardLine.objects.filter(scorecard=card))
+    LineDeduction.objects.filter(line__scorecard=card, side=Side.REVIEW).delete()
+    LineDeduction.objects.bulk_create(
+        LineDeduction(line_id=d.line_id, rule_id=d.rule_id, side=Side.REVIEW, count=d.count)
+        for d in LineDeduction.objects.filter(line__scorecard=card, side=Side.SELF)
+    )
+    for line in lines:
+        line.review_score = line.self_score
+    ScorecardLine.objects.bulk_update(lines, ["review_score"])
+    card.review_total = card.self_total
+    card.save(update_fields=["review_total"])
+    ScoreChange.objects.create(
+        scorecard=card, action="submitted", new_score=card.self_total, changed_by=by, side=Side.SELF
+    )
+    return card

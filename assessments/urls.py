@@ -1,0 +1,42 @@
+from django.urls import path
+
+from .views import dashboard, feedback, plans, rectification, review, scorecards
+
+app_name = "assessments"
+
+urlpatterns = [
+    # 对标
+    path("", scorecards.index, name="index"),
+    path("branch/<int:pk>/", scorecards.branch_cards, name="branch"),
+    path("branch/<int:pk>/open/", scorecards.open_card, name="open"),
+    path("cards/<int:pk>/", scorecards.scorecard, name="scorecard"),
+    path("cards/<int:pk>/lines/<int:line_pk>/", scorecards.line_save, name="line_save"),
+    path("cards/<int:pk>/submit/", scorecards.submit, name="submit"),
+    path("cards/<int:pk>/history/", scorecards.history, name="history"),
+    # 核标
+    path("cards/<int:pk>/review/", review.review, name="review"),
+    path("cards/<int:pk>/review/lines/<int:line_pk>/", review.review_line_save, name="review_line_save"),
+    path("cards/<int:pk>/review/details/", review.details, name="review_details"),
+    path("cards/<int:pk>/review/findings/", review.finding_add, name="finding_add"),
+    path("cards/<int:pk>/review/findings/<int:finding_pk>/delete/", review.finding_delete, name="finding_delete"),
+    path("cards/<int:pk>/return/", review.return_card, name="return"),
+    path("cards/<int:pk>/reviewed/", review.mark_reviewed, name="mark_reviewed"),
+    path("cards/<int:pk>/finalise/", review.finalise, name="finalise"),
+    # 优标
+    path("cards/<int:pk>/feedback.pdf", feedback.feedback_pdf, name="feedback_pdf"),
+    path("cards/<int:pk>/acknowledge/", feedback.acknowledge, name="acknowledge"),
+    # 优标: the dashboard and the yearly export
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/export/", dashboard.export_year, name="export"),
+    # 核标 plans and 优标 upgrade plans
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("upgrade/<int:pk>/", plans.upgrade_detail, name="upgrade"),
+    path("upgrade/<int:pk>/targets/<int:target_pk>/", plans.upgrade_target, name="upgrade_target"),
+    # 整改
+    path("rectification/", rectification.item_list, name="rectification_list"),
+    path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),
+    path("rectification/<int:pk>/report/", rectification.item_report, name="rectification_report"),
+    path("rectification/<int:pk>/verify/", rectification.item_verify, name="rectification_verify"),
+]

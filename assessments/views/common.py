@@ -1,0 +1,62 @@
+"""Helpers shared by the assessments views."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from ..models import Grade, Scorecard
+from ..selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
+from ..services.scoring import grade_for
+
+
+def grade_label(code: str) -> str:
+    return str(Grade(code).label) if code in Grade.values else ""
+
+
+def posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise ValidationError(_("The form is missing the scorecard's version: reload the page.")) from None
+
+
+def posted_counts(request: HttpRequest) -> dict[int, str]:
+    """``count-<rule id>`` fields → {rule id: raw count}; the service checks each."""
+    return {
+        int(key[6:]): value for key, value in request.POST.items() if key.startswith("count-") and key[6:].isdigit()
+    }
+
+
+def run_and_redirect(
+    request: HttpRequest, action: Callable[[], Any], success: str, to: str, **kwargs: Any
+) -> HttpResponse:
+    """Runs a service; its refusal becomes an error message, its success a success message."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(to, **kwargs)
+
+
+def card_context(request: HttpRequest, card: Scorecard, *, line_ids: list[int] | None = None) -> dict[str, Any]:
+    lines = lines_of(card, line_ids=line_ids)
+    focus = focus_items(card)
+    for line in lines:
+        line.focus = focus.get(line.article.code, [])  # type: ignore[attr-defined]
+    return {
+        "card": card,
+        "lines": lines,
+        "groups": grouped_by_part(lines),
+        "self_grade": grade_label(grade_for(card.self_total)),
+        "can_edit": card.self_editable and may_edit_self(request.user, card),
+        "can_review": card.review_editable and may_review(request.user, card),
+        "is_reviewer": may_review(request.user, card),
+        "is_secretary": may_edit_self(request.user, card),
+    }

@@ -1,0 +1,101 @@
+"""The reviewer's dashboard, the drill-down branch page and the yearly score export."""
+
+import io
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from branches.models import Organisation, OrgKind, Role, User
+from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
+
+from ..dashboard import dashboard_for, default_quarter, year_scores
+from ..models import Grade
+from ..services.scorecards import parse_period
+
+DASHBOARD_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _root(request: HttpRequest) -> Organisation:
+    raw = request.GET.get("org", "")
+    if raw.isdigit():
+        return get_organisation_for(request.user, int(raw), roles=DASHBOARD_ROLES)
+    require_role_anywhere(request.user, *DASHBOARD_ROLES)
+    return organisations_visible_to(request.user, roles=DASHBOARD_ROLES).order_by("depth", "code").first()  # type: ignore[return-value]
+
+
+def _subtrees(user: User) -> list[Organisation]:
+    return list(
+        organisations_visible_to(user, roles=DASHBOARD_ROLES)
+        .exclude(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+        .order_by("path")[:200]
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    root = _root(request)
+    try:
+        year, quarter = parse_period(request.GET.get("quarter", ""))
+    except ValidationError:
+        year, quarter = default_quarter()
+    sort = request.GET.get("sort", "score")
+    board = dashboard_for(root, year=year, quarter=quarter, sort=sort)
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {"board": board, "chart_data": board.chart_data(), "subtrees": _subtrees(request.user), "sort": sort},
+    )
+
+
+def escape_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _grade(code: str) -> str:
+    return str(Grade(code).label) if code in Grade.values else ""
+
+
+@login_required
+def export_year(request: HttpRequest) -> HttpResponse:
+    """A year of final scores per branch, for performance pay (考核兑现)."""
+    root = _root(request)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default_quarter()[0]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{year}")
+    quarters = [f"Q{q}" for q in (1, 2, 3, 4)]
+    sheet.append(
+        [_("Code"), _("Branch"), _("Key unit")]
+        + [_("%(q)s score") % {"q": q} for q in quarters]
+        + [_("%(q)s grade") % {"q": q} for q in quarters]
+        + [_("Year score"), _("Year grade"), _("Late submissions")]
+    )
+    for row in year_scores(root, year):
+        cells = row["quarters"]
+        sheet.append(
+            [escape_formula(row["code"]), escape_formula(row["name"]), _("yes") if row["is_key"] else ""]
+            + [float(c[0]) if c else None for c in cells]
+            + [_grade(c[1]) if c else "" for c in cells]
+            + [
+                float(row["year_score"]) if row["year_score"] is not None else None,
+                _grade(row["year_grade"]),
+                row["late"],
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"scores-{root.code}-{year}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,127 @@
+"""核标 assessment plans (who is checked this quarter) and 优标 upgrade plans."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere, roles_on
+
+from ..dashboard import default_quarter
+from ..models import AssessmentPlan, PlanKind, Scorecard, UpgradePlan, UpgradeTarget
+from ..selectors import REVIEW_ROLES, SELF_ROLES, VIEW_ROLES
+from ..services.plans import assessment_plan_create, plan_reproduces, upgrade_target_update
+from ..services.scorecards import parse_period
+from .common import run_and_redirect
+from .dashboard import DASHBOARD_ROLES, _subtrees
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    require_role_anywhere(request.user, *DASHBOARD_ROLES)
+    units = organisations_visible_to(request.user, roles=DASHBOARD_ROLES).values("pk")
+    plans = AssessmentPlan.objects.filter(organisation__in=units).select_related("organisation")[:200]
+    year, quarter = default_quarter()
+    return render(
+        request,
+        "assessments/plans.html",
+        {"plans": plans, "subtrees": _subtrees(request.user), "period": f"{year}Q{quarter}", "kinds": PlanKind.choices},
+    )
+
+
+def _int(raw: str, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    if not raw.lstrip("-").isdigit():
+        raise ValidationError(_("Enter a whole number."))
+    return int(raw)
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("org", "")
+    if not raw.isdigit():
+        raise Http404
+    organisation = get_organisation_for(request.user, int(raw), roles=REVIEW_ROLES)
+
+    def create() -> None:
+        year, quarter = parse_period(request.POST.get("quarter", ""))
+        seed_raw = request.POST.get("seed", "").strip()
+        assessment_plan_create(
+            organisation=organisation,
+            year=year,
+            quarter=quarter,
+            kind=request.POST.get("kind", PlanKind.QUARTERLY),
+            sample_percent=_int(request.POST.get("sample_percent", ""), 30),
+            seed=_int(seed_raw, 0) if seed_raw else None,
+            by=request.user,
+        )
+
+    return run_and_redirect(request, create, _("Plan drawn."), "assessments:plans")
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(AssessmentPlan.objects.select_related("organisation"), pk=pk)
+    get_organisation_for(request.user, plan.organisation_id, roles=DASHBOARD_ROLES)
+    entries = list(plan.entries.select_related("branch"))
+    cards = {
+        c.branch_id: c
+        for c in Scorecard.objects.filter(
+            branch__in=[e.branch_id for e in entries], year=plan.year, quarter=plan.quarter
+        )
+    }
+    rows = [(entry, cards.get(entry.branch_id)) for entry in entries]
+    return render(request, "assessments/plan.html", {"plan": plan, "rows": rows, "reproduces": plan_reproduces(plan)})
+
+
+def _upgrade_plan_for(request: HttpRequest, pk: int) -> tuple[UpgradePlan, set[str]]:
+    plan = get_object_or_404(UpgradePlan.objects.select_related("branch", "scorecard"), pk=pk)
+    get_organisation_for(request.user, plan.branch_id, roles=VIEW_ROLES)
+    return plan, roles_on(request.user, plan.branch)
+
+
+@login_required
+def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, roles = _upgrade_plan_for(request, pk)
+    return render(
+        request,
+        "assessments/upgrade.html",
+        {
+            "plan": plan,
+            "targets": plan.targets.all(),
+            "can_edit": plan.is_open and bool(roles & set(SELF_ROLES + REVIEW_ROLES)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upgrade_target(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan, roles = _upgrade_plan_for(request, pk)
+    if not roles & set(SELF_ROLES + REVIEW_ROLES):
+        raise PermissionDenied
+    target = get_object_or_404(UpgradeTarget, pk=target_pk, plan=plan)
+
+    def update() -> None:
+        raw = request.POST.get("target_score", "").strip()
+        try:
+            score = Decimal(raw) if raw else None
+        except InvalidOperation:
+            raise ValidationError(_("The target score must be a number.")) from None
+        upgrade_target_update(
+            target=target,
+            by=request.user,
+            action=request.POST.get("action", ""),
+            progress=request.POST.get("progress", ""),
+            done=request.POST.get("done") == "on",
+            target_score=score,
+        )
+
+    return run_and_redirect(request, update, _("Saved."), "assessments:upgrade", pk=plan.pk)

@@ -1,0 +1,195 @@
+"""核标: the reviewer's page, line by line, with findings, methods, return and finalise."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import Role
+
+from ..models import Finding, Method, ScorecardLine, Severity
+from ..selectors import REVIEW_ROLES, get_scorecard_for
+from ..services import review as services
+from ..services.scoring import grade_for
+from .common import card_context, grade_label, posted_counts, posted_version, run_and_redirect
+
+# Administrators may read the review; only reviewers write it.
+READ_ROLES = (*REVIEW_ROLES, Role.ADMINISTRATOR)
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=READ_ROLES)
+    context = card_context(request, card)
+    context.update(
+        {
+            "findings": card.findings.select_related("article").order_by("article__code", "pk"),
+            "methods": Method.choices,
+            "severities": Severity.choices,
+            "review_grade": grade_label(grade_for(card.review_total)) if card.review_total is not None else "",
+            "show_review": True,
+        }
+    )
+    return render(request, "assessments/review.html", context)
+
+
+@login_required
+@require_POST
+def review_line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
+    error, saved = "", False
+    try:
+        services.review_line_save(
+            line=line,
+            by=request.user,
+            version=posted_version(request),
+            counts=posted_counts(request),
+            review_note=request.POST.get("review_note", ""),
+        )
+        saved = True
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:
+        return run_and_redirect(request, lambda: _raise(error), _("Saved."), "assessments:review", pk=card.pk)
+    card.refresh_from_db()
+    context = card_context(request, card, line_ids=[line.pk])
+    context.update(
+        {
+            "line": context["lines"][0],
+            "error": error,
+            "saved": saved,
+            "show_review": True,
+            "review_grade": grade_label(grade_for(card.review_total)) if card.review_total is not None else "",
+        }
+    )
+    return render(request, "assessments/_review_line_saved.html", context)
+
+
+def _raise(error: str) -> None:
+    if error:
+        raise ValidationError(error)
+
+
+def _score(raw: str) -> Decimal | None:
+    if not raw.strip():
+        return None
+    try:
+        return Decimal(raw.strip())
+    except InvalidOperation:
+        raise ValidationError(_("The written test score must be a number.")) from None
+
+
+def _date(raw: str) -> dt.date | None:
+    if not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(_("Enter a date like 2026-10-31.")) from None
+
+
+def _article_id(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValidationError(_("Choose an article of this scorecard."))
+    return int(raw)
+
+
+@login_required
+@require_POST
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: services.review_details_save(
+            scorecard=card,
+            by=request.user,
+            version=posted_version(request),
+            methods=request.POST.getlist("methods"),
+            written_test_score=_score(request.POST.get("written_test_score", "")),
+        ),
+        _("Saved."),
+        "assessments:review",
+        pk=card.pk,
+    )
+
+
+@login_required
+@require_POST
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: services.finding_add(
+            scorecard=card,
+            by=request.user,
+            article_id=_article_id(request.POST.get("article", "")),
+            problem=request.POST.get("problem", ""),
+            severity=request.POST.get("severity", ""),
+            suggestion=request.POST.get("suggestion", ""),
+            rectify_by=_date(request.POST.get("rectify_by", "")),
+        ),
+        _("Finding recorded."),
+        "assessments:review",
+        pk=card.pk,
+    )
+
+
+@login_required
+@require_POST
+def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    finding = get_object_or_404(Finding, pk=finding_pk, scorecard=card)
+    return run_and_redirect(
+        request,
+        lambda: services.finding_delete(finding=finding, by=request.user),
+        _("Finding removed."),
+        "assessments:review",
+        pk=card.pk,
+    )
+
+
+@login_required
+@require_POST
+def return_card(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: services.scorecard_return(
+            scorecard=card, by=request.user, version=posted_version(request), reason=request.POST.get("reason", "")
+        ),
+        _("Returned to the branch."),
+        "assessments:review",
+        pk=card.pk,
+    )
+
+
+@login_required
+@require_POST
+def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: services.scorecard_mark_reviewed(scorecard=card, by=request.user, version=posted_version(request)),
+        _("The review is complete. Check it once more, then finalise."),
+        "assessments:review",
+        pk=card.pk,
+    )
+
+
+@login_required
+@require_POST
+def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: services.scorecard_finalise(scorecard=card, by=request.user, version=posted_version(request)),
+        _("Finalised. The feedback sheet is being made."),
+        "assessments:review",
+        pk=card.pk,
+    )

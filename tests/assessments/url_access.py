@@ -1,0 +1,142 @@
+"""The assessments URLs in the role × URL table. Scorecards of branch A: its secretary fills
+them in, the committee's reviewer reviews them, the administrator reads them; the secretary
+of B and the outsider do not know they exist (404); a plain member is refused (403)."""
+
+from django.core.files.base import ContentFile
+
+from assessments.models import AssessmentPlan, RectificationItem, Scorecard, UpgradePlan
+from assessments.services.plans import assessment_plan_create
+from assessments.services.rectification import rectification_report
+from assessments.services.review import finding_add, review_line_save, scorecard_finalise, scorecard_mark_reviewed
+from assessments.services.scorecards import scorecard_submit
+from tests.factories import open_scorecard
+from tests.url_table import Case, statuses
+
+VIEW = statuses(200, secretary_b=404, member=403, outsider=404)
+SELF_POST = statuses(403, secretary_a=302, secretary_b=404, outsider=404)
+REVIEW_POST = statuses(403, reviewer=302, secretary_b=404, outsider=404)
+REVIEW_READ = statuses(403, administrator=200, reviewer=200, secretary_b=404, outsider=404)
+
+
+def draft(w) -> Scorecard:
+    return open_scorecard(w.branch_a)
+
+
+def submitted(w) -> Scorecard:
+    card = draft(w)
+    if card.status == "draft":
+        card = scorecard_submit(scorecard=card, by=w.secretary_a, version=card.version)
+    return card
+
+
+def final(w) -> Scorecard:
+    card = submitted(w)
+    card = scorecard_mark_reviewed(scorecard=card, by=w.reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=w.reviewer, version=card.version)
+    card.feedback_pdf.save("sheet.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    card.save(update_fields=["feedback_pdf"])
+    return card
+
+
+def with_finding(w) -> dict:
+    card = submitted(w)
+    finding = finding_add(
+        scorecard=card, by=w.reviewer, article_id=card.lines.first().article_id, problem="问题", severity="minor"
+    )
+    return {"pk": card.pk, "finding_pk": finding.pk}
+
+
+def item(w) -> dict:
+    ids = with_finding(w)
+    card = Scorecard.objects.get(pk=ids["pk"])
+    card = scorecard_mark_reviewed(scorecard=card, by=w.reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=w.reviewer, version=card.version)
+    return {"pk": card.findings.get().rectification.pk}
+
+
+def done_item(w) -> dict:
+    ids = item(w)
+    rectification_report(item=RectificationItem.objects.get(pk=ids["pk"]), by=w.secretary_a, action_taken="已整改")
+    return ids
+
+
+def plan(w) -> dict:
+    found = AssessmentPlan.objects.first() or assessment_plan_create(
+        organisation=w.committee, year=2026, quarter=3, by=w.reviewer, seed=7
+    )
+    return {"pk": found.pk}
+
+
+def upgrade(w) -> dict:
+    card = submitted(w)
+    rules = {}
+    for line in card.lines.select_related("article").order_by("article__code")[:2]:
+        rule = line.article.deductions.order_by("position").last()
+        review_line_save(line=line, by=w.reviewer, version=card.version, counts={rule.pk: 100})
+        card.refresh_from_db()
+        rules[line.pk] = rule.pk
+    card = scorecard_mark_reviewed(scorecard=card, by=w.reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=w.reviewer, version=card.version)
+    return {"pk": card.upgrade_plan.pk}
+
+
+def upgrade_target(w) -> dict:
+    ids = upgrade(w)
+    return ids | {"target_pk": UpgradePlan.objects.get(pk=ids["pk"]).targets.first().pk}
+
+
+def _card(make):
+    return lambda w: {"pk": make(w).pk}
+
+
+def _line(make):
+    def kwargs(w):
+        card = make(w)
+        return {"pk": card.pk, "line_pk": card.lines.first().pk}
+
+    return kwargs
+
+
+def _version(make):
+    return lambda w: {"version": make(w).version}
+
+
+URLS = {
+    "assessments:index": Case(statuses(200, member=403, outsider=403)),
+    "assessments:branch": Case(VIEW, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "assessments:open": Case(SELF_POST, kwargs=lambda w: {"pk": draft(w).branch_id}, method="post"),
+    "assessments:scorecard": Case(VIEW, kwargs=_card(draft)),
+    "assessments:line_save": Case(SELF_POST, kwargs=_line(draft), method="post", data=_version(draft)),
+    "assessments:submit": Case(SELF_POST, kwargs=_card(draft), method="post", data=_version(draft)),
+    "assessments:history": Case(VIEW, kwargs=_card(draft)),
+    "assessments:review": Case(REVIEW_READ, kwargs=_card(submitted)),
+    "assessments:review_line_save": Case(REVIEW_POST, kwargs=_line(submitted), method="post", data=_version(submitted)),
+    "assessments:review_details": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:finding_add": Case(REVIEW_POST, kwargs=_card(submitted), method="post"),
+    "assessments:finding_delete": Case(REVIEW_POST, kwargs=with_finding, method="post"),
+    "assessments:return": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:mark_reviewed": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:finalise": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:feedback_pdf": Case(VIEW, kwargs=_card(final)),
+    "assessments:acknowledge": Case(SELF_POST, kwargs=_card(final), method="post"),
+    "assessments:rectification_list": Case(statuses(200, member=403, outsider=403)),
+    "assessments:rectification_item": Case(VIEW, kwargs=item),
+    "assessments:rectification_report": Case(SELF_POST, kwargs=item, method="post"),
+    "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
+    "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:plans": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:plan_create": Case(
+        statuses(404, reviewer=302, administrator=403),
+        method="post",
+        data=lambda w: {"org": w.committee.pk, "quarter": "2026Q3", "sample_percent": "50"},
+    ),
+    "assessments:plan": Case(statuses(404, administrator=200, reviewer=200), kwargs=plan),
+    "assessments:upgrade": Case(VIEW, kwargs=upgrade),
+    "assessments:upgrade_target": Case(
+        statuses(403, secretary_a=302, reviewer=302, secretary_b=404, outsider=404),
+        kwargs=upgrade_target,
+        method="post",
+        data=lambda w: {"action": "补短板", "progress": "进行中"},
+    ),
+}
