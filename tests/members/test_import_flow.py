@@ -248,3 +248,19 @@ def test_a_crashing_check_ends_as_failed_rather_than_running_for_ever(world, mon
     imports.import_validate(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.FAILED and imp.message and not imp.is_running
+
+
+def test_the_template_offers_drop_down_lists_and_a_text_id_column_and_imports_once_filled(world, as_role):
+    from members.excel.resource import render_template
+
+    workbook = load_workbook(io.BytesIO(render_template()))
+    sheet = workbook.worksheets[0]
+    lists = [v.formula1 for v in sheet.data_validations.dataValidation]
+    assert '"男,女"' in lists and '"正式党员,预备党员"' in lists
+    assert sheet["E2"].number_format == "@"
+    for column, value in enumerate(row(), start=1):
+        sheet.cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = importer.validate(io.BytesIO(out.getvalue()), scope=world.committee)
+    assert plan.ok and plan.total == 1
