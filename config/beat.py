@@ -12,4 +12,29 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "branches.jobs.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
+    "generate-tasks": {
+        "task": "tasks.jobs.generate_tasks",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "reminders-daily": {
+        "task": "tasks.jobs.send_reminder_sheets",
+        "schedule": crontab(hour=7, minute=30),
+        "args": ("daily",),
+    },
+    "reminders-monthly": {
+        "task": "tasks.jobs.send_reminder_sheets",
+        "schedule": crontab(hour=8, minute=0, day_of_month=1),
+        "args": ("monthly",),
+    },
+    "reminders-quarterly": {
+        "task": "tasks.jobs.send_reminder_sheets",
+        "schedule": crontab(hour=8, minute=10, day_of_month=1, month_of_year="1,4,7,10"),
+        "args": ("quarterly",),
+    },
+    "reminders-half-yearly": {
+        "task": "tasks.jobs.send_reminder_sheets",
+        "schedule": crontab(hour=8, minute=20, day_of_month=1, month_of_year="1,7"),
+        "args": ("half_yearly",),
+    },
 }

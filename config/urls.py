@@ -20,5 +20,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("handbook/", include("handbook.urls")),
     path("api/", include("config.api.urls")),
+    path("tasks/", include("tasks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -143,3 +143,28 @@ class MemberFactory(factory.django.DjangoModelFactory):
     joined_on = dt.date(2008, 7, 1)
     full_member_on = dt.date(2009, 7, 1)
     status = MemberStatus.ON_ROLL
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+from tasks.models import Task  # noqa: E402
+
+
+def make_task(
+    branch: Organisation, article: object, *, due_on: dt.date = dt.date(2026, 11, 25), **fields: object
+) -> Task:
+    """A handbook task of ``branch`` for ``article`` in the month holding ``due_on``."""
+    from tasks.periods import period_of
+
+    period = period_of("monthly", due_on)
+    return Task.objects.create(
+        branch=branch,
+        article=article,
+        title=article.title,  # type: ignore[attr-defined]
+        frequency=article.frequency,  # type: ignore[attr-defined]
+        period_key=fields.pop("period_key", period.key),
+        period_start=period.start,
+        period_end=period.end,
+        due_on=due_on,
+        **fields,
+    )

@@ -1,0 +1,88 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Quality
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Shows a service's ValidationError on the form, on the field it names if shown."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the service (type, size)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = MultipleFileField(
+        label=_("Evidence files"), required=False, help_text=_("PDF, JPG, PNG, DOCX, XLSX or PPTX; several at once.")
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, label=_("Assign to"), required=False)  # type: ignore[arg-type]
+
+    def __init__(self, *args: object, people: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
+
+
+class CheckForm(forms.Form):
+    quality = forms.ChoiceField(label=_("Quality"), choices=Quality.choices)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    what = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 4}))
+    standard = forms.CharField(
+        label=_("Standard (to what degree)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    due_on = forms.DateField(label=_("Deadline"), widget=DateInput())
+    branches = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Branches"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every active branch below."),
+    )
+
+    def __init__(self, *args: object, branches: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branches"].queryset = branches  # type: ignore[attr-defined]

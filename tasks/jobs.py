@@ -1,0 +1,26 @@
+"""Celery jobs of the tasks app. The module is ``jobs.py``, not ``tasks.py``: this app is
+called ``tasks`` and Celery's autodiscovery looks for ``<app>.jobs`` (config/celery_app.py).
+Thin: each takes plain values, calls a service and is safe to run twice."""
+
+import datetime as dt
+
+from celery import shared_task
+
+from . import services
+from .periods import local_today
+
+
+def _day(on: str | None) -> dt.date:
+    return dt.date.fromisoformat(on) if on else local_today()
+
+
+@shared_task
+def generate_tasks(on: str | None = None) -> int:
+    """Today's periods of every frequency (Asia/Shanghai), for every active branch."""
+    return services.tasks_generate(first=_day(on))
+
+
+@shared_task
+def send_reminder_sheets(kind: str, on: str | None = None) -> dict[str, int]:
+    result = services.reminders_send(kind=kind, on=_day(on))
+    return {"created": result.created, "sent": result.sent}

@@ -1,0 +1,136 @@
+"""Reads of tasks, always through the acting user's scope (branches.selectors): a task
+outside it is a 404, one inside it without the right role a 403.
+
+Who may do what:
+- see a branch's board and tasks: administrators, reviewers and the branch's secretaries;
+  a plain member sees the tasks assigned to them;
+- do the work (complete, assign, cancel, answer supervision): the branch's secretaries and
+  administrators; the assignee may complete their own task and answer on it;
+- check and supervise: reviewers.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from branches.models import Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
+from branches.selectors import organisations_visible_to, roles_on, subtree_filter
+from members.models import ON_ROLL_STATUSES
+
+from .models import Evidence, ReminderSheet, Task, TaskStatus
+
+BOARD_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
+WORK_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
+CHECK_ROLES = (Role.REVIEWER,)
+# Who sends work requirements (阶段性工作要求) to the branches below them.
+REQUEST_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
+
+
+def tasks_visible_to(user: User, *, roles: Iterable[str] | None = BOARD_ROLES) -> QuerySet[Task]:
+    q = subtree_filter(user, roles=roles, field="branch__path")
+    if q is None:
+        return Task.objects.none()
+    return Task.objects.filter(q)
+
+
+def may_work_on(user: User, task: Task) -> bool:
+    return bool(roles_on(user, task.branch) & set(WORK_ROLES))
+
+
+def may_complete(user: User, task: Task) -> bool:
+    return may_work_on(user, task) or (task.assignee_id is not None and task.assignee_id == user.pk)
+
+
+def may_check(user: User, task: Task) -> bool:
+    return bool(roles_on(user, task.branch) & set(CHECK_ROLES))
+
+
+def get_task_for(user: User, pk: int, *, roles: Iterable[str] = BOARD_ROLES, assignee_may: bool = True) -> Task:
+    """The task ``pk``: 404 outside the user's scope, 403 inside it without one of ``roles``
+    (the task's assignee passes when ``assignee_may``)."""
+    task = tasks_visible_to(user, roles=None).select_related("branch", "article", "assignee", "request").filter(pk=pk)
+    found = task.first()
+    if found is None:
+        raise Http404
+    if roles_on(user, found.branch) & set(roles):
+        return found
+    if assignee_may and found.assignee_id is not None and found.assignee_id == user.pk:
+        return found
+    raise PermissionDenied
+
+
+def get_evidence_for(user: User, pk: int) -> Evidence:
+    evidence = Evidence.objects.filter(pk=pk).select_related("task").first()
+    if evidence is None:
+        raise Http404
+    get_task_for(user, evidence.task_id)
+    return evidence
+
+
+def assignable_users(branch: Organisation) -> QuerySet[User]:
+    """一人一岗: the people a task may go to. Users holding a secretary or member role on the
+    branch or one of its groups, and users linked to a member on the branch's roll."""
+    holders = RoleAssignment.objects.filter(
+        organisation__path__startswith=branch.path, role__in=[Role.SECRETARY, Role.MEMBER]
+    ).values("user_id")
+    return (
+        User.objects.filter(
+            Q(pk__in=holders) | Q(member__branch=branch, member__status__in=ON_ROLL_STATUSES), is_active=True
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def branches_with_tasks_for(user: User, *, roles: Iterable[str] = BOARD_ROLES) -> QuerySet[Organisation]:
+    return organisations_visible_to(user, roles=roles).filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+
+
+def board(branch: Organisation, *, show: str, today: dt.date) -> QuerySet[Task]:
+    """The secretary's board: this month's or this quarter's work, the overdue, the done."""
+    from .periods import period_of
+
+    tasks = Task.objects.filter(branch=branch).select_related("article", "assignee")
+    if show == "overdue":
+        return tasks.filter(status=TaskStatus.OPEN, due_on__lt=today).order_by("due_on", "pk")
+    if show == "done":
+        return tasks.filter(status__in=[TaskStatus.DONE, TaskStatus.CHECKED]).order_by("-completed_at", "-pk")
+    if show == "cancelled":
+        return tasks.filter(status=TaskStatus.CANCELLED).order_by("-cancelled_at", "-pk")
+    period = period_of("quarterly" if show == "quarter" else "monthly", today)
+    # Daily work is on the day's reminder sheet; the board shows it only for today.
+    return (
+        tasks.filter(due_on__range=(period.start, period.end))
+        .exclude(frequency="daily", due_on__gt=today)
+        .exclude(frequency="daily", due_on__lt=today, status=TaskStatus.OPEN)
+        .order_by("due_on", "pk")
+    )
+
+
+def my_tasks(user: User) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(assignee=user, branch__status=OrgStatus.ACTIVE)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("branch", "article")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def sheets_visible_to(user: User) -> QuerySet[ReminderSheet]:
+    q = subtree_filter(user, roles=BOARD_ROLES, field="branch__path")
+    if q is None:
+        return ReminderSheet.objects.none()
+    return ReminderSheet.objects.filter(q)
+
+
+def get_sheet_for(user: User, pk: int) -> ReminderSheet:
+    q = subtree_filter(user, field="branch__path")
+    sheet = None if q is None else ReminderSheet.objects.filter(q).select_related("branch").filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    if not roles_on(user, sheet.branch) & set(BOARD_ROLES):
+        raise PermissionDenied
+    return sheet

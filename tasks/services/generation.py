@@ -1,0 +1,103 @@
+"""Required actions (规定动作) become tasks: one per active branch × article × period."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from branches.models import Organisation, OrgKind, OrgStatus
+from handbook.models import Article, Edition
+from handbook.selectors import edition_in_force
+
+from ..models import Task, TaskStatus
+from ..periods import SCHEDULED_FREQUENCIES, Period, periods_between
+
+BATCH = 2000
+# Columns written for a generated task; every other NOT NULL column gets its empty value.
+GENERATED = ("branch", "article", "title", "frequency", "period_key", "period_start", "period_end", "due_on")
+EMPTY = {"status": TaskStatus.OPEN, "completion_note": "", "quality": "", "check_comment": "", "cancel_reason": ""}
+
+
+def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING`` of generated tasks, in one transaction.
+
+    Not ``bulk_create``: measured on a quarter for 2,000 branches (362,000 rows), it spent
+    four fifths of its time compiling SQL object by object. SQLite (3.24+) and PostgreSQL
+    both take this statement; the unique constraint still decides what is a duplicate.
+    """
+    if not rows:
+        return
+    meta = Task._meta
+    constant = {**EMPTY, "supervised": False, "created_at": timezone.now()}
+    names = [*GENERATED, *constant]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in names)
+    ops = connection.ops
+    tail = (*EMPTY.values(), False, ops.adapt_datetimefield_value(constant["created_at"]))
+    date = ops.adapt_datefield_value
+    values = [(b, a, t, f, k, date(s), date(e), date(d), *tail) for b, a, t, f, k, s, e, d in rows]
+    # Identifiers come from the model's meta, values go as parameters.
+    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg sends executemany row by row: many rows per statement instead.
+            step = 60000 // len(names)
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                sql = head + ", ".join([one_row] * len(chunk)) + " ON CONFLICT DO NOTHING"
+                cursor.execute(sql, [value for row in chunk for value in row])
+        else:
+            sql = head + one_row + " ON CONFLICT DO NOTHING"
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
+
+
+def branches_for_tasks() -> QuerySet[Organisation]:
+    """Branches that get work: active 党支部 (groups work under their branch's tasks)."""
+    return Organisation.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+
+
+def tasks_generate(
+    *,
+    first: dt.date,
+    last: dt.date | None = None,
+    branches: QuerySet[Organisation] | None = None,
+    frequencies: Iterable[str] = SCHEDULED_FREQUENCIES,
+    edition: Edition | None = None,
+) -> int:
+    """Creates the tasks of every period that overlaps ``[first, last]`` for every scheduled
+    article of the edition in force and every active branch; returns how many were new.
+
+    Idempotent: the unique constraint (branch, article, period) turns a second run, or a
+    concurrent one, into no-ops (INSERT … ON CONFLICT DO NOTHING). A branch established
+    after a period ended gets no task for it.
+    """
+    last = last or first
+    edition = edition or edition_in_force()
+    if edition is None:
+        return 0
+    articles = list(edition.articles.filter(frequency__in=list(frequencies)).order_by("code"))
+    work: list[tuple[Article, Period, dt.date | None]] = []
+    for article in articles:
+        for period in periods_between(article.frequency, first, last):
+            work.append((article, period, article.due_date(period.start, period.end)))
+    if not work:
+        return 0
+    branch_qs = branches if branches is not None else branches_for_tasks()
+    branch_rows = list(branch_qs.values_list("pk", "established_on"))
+    # Counted in the window rather than by a long list of ids: what changes is only what
+    # this call adds (or a concurrent call, which is the same work).
+    scope = Task.objects.filter(article__in=articles, period_start__lte=last, period_end__gte=first)
+    if branches is not None:
+        scope = scope.filter(branch__in=branch_qs)
+    before = scope.count()
+    rows = [
+        (branch_id, article.pk, article.title, article.frequency, period.key, period.start, period.end, due)
+        for branch_id, established_on in branch_rows
+        for article, period, due in work
+        if not (established_on and established_on > period.end)
+    ]
+    insert_tasks_ignoring_duplicates(rows)
+    return scope.count() - before

@@ -1,0 +1,178 @@
+"""The life of a task: open → done (time, note, evidence) → checked (quality, comment), or
+cancelled with a reason; assignment; supervision (督办) with comments the branch answers.
+Every change writes a TaskEvent (who, when, what)."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import User
+
+from ..evidence import MAX_FILES, checked_type
+from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
+from ..selectors import assignable_users
+
+
+def _locked(task: Task) -> Task:
+    # Only the task row is locked: the article and request are nullable outer joins.
+    return Task.objects.select_for_update(of=("self",)).select_related("branch", "article").get(pk=task.pk)
+
+
+def _record(task: Task, kind: str, by: User | None, text: str = "", **changes: object) -> TaskEvent:
+    return TaskEvent.objects.create(task=task, kind=kind, by=by, text=text, changes=changes)
+
+
+def _require_open(task: Task) -> None:
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError(
+            _("This task is %(status)s: it cannot be changed that way.") % {"status": task.get_status_display()}
+        )
+
+
+@transaction.atomic
+def task_assign(*, task: Task, assignee: User | None, by: User) -> Task:
+    """Assigns (or reassigns, or un-assigns) to a person of the branch."""
+    task = _locked(task)
+    if task.status in (TaskStatus.CHECKED, TaskStatus.CANCELLED):
+        raise ValidationError(_("A checked or cancelled task cannot be reassigned."))
+    if assignee is not None and not assignable_users(task.branch).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("Tasks can only be assigned to a person of the branch.")})
+    if task.assignee_id == (assignee.pk if assignee else None):
+        return task
+    old = str(task.assignee) if task.assignee_id else ""
+    task.assignee = assignee
+    task.save(update_fields=["assignee"])
+    _record(task, EventKind.ASSIGNED, by, assignee=[old, str(assignee) if assignee else ""])
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *,
+    task: Task,
+    by: User,
+    note: str = "",
+    files: Sequence[UploadedFile] = (),
+    at: dt.datetime | None = None,
+) -> Task:
+    """Done in one step: completion time, note and evidence files (each checked first; a
+    bad file refuses the whole step and nothing is stored)."""
+    task = _locked(task)
+    _require_open(task)
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES})
+    types = [checked_type(upload) for upload in files]
+    if not note.strip() and not files:
+        raise ValidationError(_("Say what was done or attach evidence."))
+    at = at or timezone.now()
+    task.status = TaskStatus.DONE
+    task.completed_at = at
+    task.completed_by = by
+    task.completion_note = note.strip()
+    task.delay_days = max(0, (timezone.localdate(at) - task.due_on).days) if task.due_on else 0
+    task.full_clean()
+    task.save(update_fields=["status", "completed_at", "completed_by", "completion_note", "delay_days"])
+    for upload, content_type in zip(files, types, strict=True):
+        evidence = Evidence(
+            task=task,
+            original_name=(upload.name or "")[-255:],
+            content_type=content_type,
+            size=upload.size or 0,
+            uploaded_by=by,
+        )
+        evidence.file.save(upload.name or "evidence", upload, save=False)
+        evidence.save()
+        _record(task, EventKind.EVIDENCE, by, text=evidence.original_name)
+    _record(task, EventKind.COMPLETED, by, text=task.completion_note, delay_days=task.delay_days)
+    return task
+
+
+@transaction.atomic
+def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task:
+    """核: a reviewer rates the work done (优 / 良 / 中 / 差)."""
+    task = _locked(task)
+    if task.status != TaskStatus.DONE:
+        raise ValidationError(_("Only a task that is done can be checked."))
+    if quality not in Quality.values:
+        raise ValidationError({"quality": _("Choose a quality rating.")})
+    task.status = TaskStatus.CHECKED
+    task.quality = quality
+    task.check_comment = comment.strip()
+    task.checked_at = timezone.now()
+    task.checked_by = by
+    task.save(update_fields=["status", "quality", "check_comment", "checked_at", "checked_by"])
+    _record(task, EventKind.CHECKED, by, text=task.check_comment, quality=quality)
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, task: Task, by: User, reason: str) -> Task:
+    task = _locked(task)
+    _require_open(task)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    task.status = TaskStatus.CANCELLED
+    task.cancel_reason = reason[:200]
+    task.cancelled_at = timezone.now()
+    task.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    _record(task, EventKind.CANCELLED, by, text=task.cancel_reason)
+    return task
+
+
+@transaction.atomic
+def task_supervise(*, task: Task, by: User, comment: str) -> Task:
+    """督办: puts the task under the reviewer's supervision, with what is expected."""
+    task = _locked(task)
+    if task.status == TaskStatus.CANCELLED:
+        raise ValidationError(_("A cancelled task cannot be supervised."))
+    if task.supervised:
+        raise ValidationError(_("This task is already under supervision."))
+    if not comment.strip():
+        raise ValidationError({"text": _("Write what the branch must do.")})
+    task.supervised = True
+    task.supervised_at = timezone.now()
+    task.save(update_fields=["supervised", "supervised_at"])
+    _record(task, EventKind.SUPERVISED, by, text=comment.strip())
+    Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
+    return task
+
+
+@transaction.atomic
+def task_comment(*, task: Task, by: User, text: str) -> TaskEvent:
+    """A reviewer's further comment on a supervised task."""
+    task = _locked(task)
+    if not task.supervised:
+        raise ValidationError(_("Comments are for tasks under supervision."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
+    return _record(task, EventKind.COMMENT, by, text=text.strip())
+
+
+@transaction.atomic
+def task_reply(*, task: Task, by: User, text: str) -> TaskEvent:
+    """The branch answers the supervision comments."""
+    task = _locked(task)
+    if not task.supervised:
+        raise ValidationError(_("Only a task under supervision takes answers."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write an answer.")})
+    return _record(task, EventKind.REPLY, by, text=text.strip())
+
+
+@transaction.atomic
+def task_release(*, task: Task, by: User) -> Task:
+    """Ends supervision."""
+    task = _locked(task)
+    if not task.supervised:
+        raise ValidationError(_("This task is not under supervision."))
+    task.supervised = False
+    task.save(update_fields=["supervised"])
+    _record(task, EventKind.RELEASED, by)
+    return task

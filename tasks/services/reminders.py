@@ -1,0 +1,175 @@
+"""党建 日/月/季/半年 工作提醒表: for each active branch and period, what is due in the period
+and what is overdue, each line with the article's what / who / when / standard.
+
+Made in two steps, each safe to run twice or twice at once:
+1. *make*: the missing sheets are inserted; the unique (branch, kind, period) constraint
+   keeps one per period whoever inserts it (INSERT … ON CONFLICT DO NOTHING);
+2. *send*: one conditional UPDATE stamps the unsent, unclaimed sheets with this run's claim
+   token; only the rows this run stamped are e-mailed and notified, so a sheet is sent once.
+"""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone, translation
+
+from branches.models import Role, RoleAssignment
+from handbook.models import Article, Frequency
+
+from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
+from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
+from ..sheet_text import sheet_body, sheet_subject
+from .generation import branches_for_tasks, tasks_generate
+
+CHUNK = 500
+
+# Which work each sheet lists: the finer repeating work is on the finer sheets (a monthly
+# sheet does not repeat the thirty daily lines; the daily sheet has them). Ad-hoc work
+# (no frequency) is on every sheet.
+LISTED: dict[str, tuple[str, ...]] = {
+    SheetKind.DAILY: SCHEDULED_FREQUENCIES,
+    SheetKind.MONTHLY: tuple(f for f in SCHEDULED_FREQUENCIES if f != Frequency.DAILY),
+    SheetKind.QUARTERLY: tuple(f for f in SCHEDULED_FREQUENCIES if f not in (Frequency.DAILY, Frequency.WEEKLY)),
+    SheetKind.HALF_YEARLY: (Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY),
+}
+
+
+@dataclass(frozen=True)
+class SendResult:
+    created: int
+    sent: int
+
+
+def sheet_period(kind: str, on: dt.date) -> Period:
+    return period_of(str(kind), on)
+
+
+def _lines(branch_ids: list[int], kind: str, on: dt.date, period: Period) -> dict[int, list[dict]]:
+    """The lines of each branch's sheet, in two queries (tasks, then their articles)."""
+    rows = (
+        Task.objects.filter(branch_id__in=branch_ids, status=TaskStatus.OPEN, due_on__lte=period.end)
+        .filter(frequency__in=[*LISTED[kind], ""])
+        .values(
+            "pk", "branch_id", "article_id", "title", "due_on", "period_key",
+            "assignee__full_name", "assignee__username", "request__what", "request__standard",
+        )
+        .order_by("branch_id", "due_on", "pk")
+    )  # fmt: skip
+    rows = list(rows)
+    article_ids = {row["article_id"] for row in rows if row["article_id"]}
+    articles = {
+        a["pk"]: a
+        for a in Article.objects.filter(pk__in=article_ids).values("pk", "code", "what", "who", "when", "standard")
+    }
+    by_branch: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        article = articles.get(row["article_id"], {})
+        by_branch[row["branch_id"]].append(
+            {
+                "task": row["pk"],
+                "code": article.get("code", ""),
+                "title": row["title"],
+                "period": row["period_key"],
+                "what": article.get("what") or row["request__what"] or "",
+                "who": article.get("who", ""),
+                "when": article.get("when", ""),
+                "standard": article.get("standard") or row["request__standard"] or "",
+                "due_on": row["due_on"].isoformat(),
+                "assignee": row["assignee__full_name"] or row["assignee__username"] or "",
+                "overdue": row["due_on"] < on,
+            }
+        )
+    return by_branch
+
+
+def reminders_make(*, kind: str, on: dt.date) -> int:
+    """Stores the missing sheets of ``kind`` for the period holding ``on``; returns how many
+    were new. The period's tasks are generated first, so a sheet is never short of them."""
+    period = sheet_period(kind, on)
+    tasks_generate(first=period.start, last=period.end, frequencies=LISTED[kind])
+    existing = ReminderSheet.objects.filter(kind=kind, period_key=period.key).values("branch_id")
+    missing = list(branches_for_tasks().exclude(pk__in=existing).order_by("pk").values_list("pk", flat=True))
+    created = 0
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        lines = _lines(chunk, kind, on, period)
+        before = ReminderSheet.objects.filter(kind=kind, period_key=period.key).count()
+        ReminderSheet.objects.bulk_create(
+            [
+                ReminderSheet(
+                    branch_id=branch_id,
+                    kind=kind,
+                    period_key=period.key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    lines=lines.get(branch_id, []),
+                )
+                for branch_id in chunk
+            ],
+            ignore_conflicts=True,
+        )
+        created += ReminderSheet.objects.filter(kind=kind, period_key=period.key).count() - before
+    return created
+
+
+def _secretary_addresses(branch_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The e-mail addresses of the secretaries holding their role on each branch itself."""
+    addresses: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        RoleAssignment.objects.filter(organisation_id__in=list(branch_ids), role=Role.SECRETARY, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("organisation_id", "user__email")
+        .order_by("organisation_id", "user__email")
+    )
+    for branch_id, email in rows:
+        addresses[branch_id].append(email)
+    return addresses
+
+
+def _message(sheet: ReminderSheet, to: list[str]) -> EmailMessage:
+    return EmailMessage(subject=sheet_subject(sheet), body=sheet_body(sheet), to=to)
+
+
+def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
+    """Sends every sheet of the period that nobody has claimed yet; returns how many this
+    run sent."""
+    token = uuid.uuid4().hex
+    ReminderSheet.objects.filter(kind=kind, period_key=period_key, claim="", sent_at__isnull=True).update(claim=token)
+    sent = 0
+    claimed = ReminderSheet.objects.filter(claim=token).select_related("branch").order_by("pk")
+    ids = list(claimed.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        sheets = list(claimed.filter(pk__in=ids[start : start + CHUNK]))
+        addresses = _secretary_addresses(sheet.branch_id for sheet in sheets)
+        # E-mails go out in the interface's default language, whatever the caller's.
+        with translation.override(settings.LANGUAGE_CODE):
+            messages = [_message(s, addresses[s.branch_id]) for s in sheets if addresses.get(s.branch_id)]
+        if messages:
+            get_connection().send_messages(messages)
+        now = timezone.now()
+        with transaction.atomic():
+            for sheet in sheets:
+                sheet.sent_at = now
+                sheet.recipients = addresses.get(sheet.branch_id, [])
+            ReminderSheet.objects.bulk_update(sheets, ["sent_at", "recipients"])
+            Notification.objects.bulk_create(
+                Notification(branch_id=s.branch_id, kind=NotificationKind.SHEET, sheet=s, created_at=now)
+                for s in sheets
+            )
+        sent += len(sheets)
+    return sent
+
+
+def reminders_send(*, kind: str, on: dt.date) -> SendResult:
+    """Makes and sends the sheets of ``kind`` for the period holding ``on``."""
+    if kind not in SheetKind.values:
+        raise ValueError(f"unknown reminder sheet kind {kind!r}")
+    created = reminders_make(kind=kind, on=on)
+    sent = reminders_claim_and_send(kind=kind, period_key=sheet_period(kind, on).key)
+    return SendResult(created=created, sent=sent)

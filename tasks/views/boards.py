@@ -1,0 +1,160 @@
+"""The secretary's board of a branch, a person's own tasks, the reviewer's overview and the
+work requirements a committee sends."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from branches.models import OrgKind, Role
+from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere, roles_on
+
+from .. import selectors, services
+from ..forms import RequestForm, add_service_errors
+from ..models import Notification, Task, TaskStatus
+from ..periods import local_today, period_of
+from ..statistics import task_statistics
+
+BOARD_TABS = ("month", "quarter", "overdue", "done", "cancelled")
+OVERVIEW_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What is mine to do, and the boards I may open."""
+    boards = selectors.branches_with_tasks_for(request.user).order_by("path")[:200]
+    return render(
+        request,
+        "tasks/home.html",
+        {
+            "mine": selectors.my_tasks(request.user).filter(status=TaskStatus.OPEN)[:100],
+            "boards": boards,
+            "today": local_today(),
+        },
+    )
+
+
+@login_required
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_organisation_for(request.user, pk, roles=selectors.BOARD_ROLES)
+    if branch.kind != OrgKind.BRANCH:
+        raise Http404
+    show = request.GET.get("show", "month")
+    if show not in BOARD_TABS:
+        show = "month"
+    today = local_today()
+    month = period_of("monthly", today)
+    stats = task_statistics(
+        branches=type(branch).objects.filter(pk=branch.pk), first=month.start, last=month.end, today=today
+    ).get(branch.pk)
+    return render(
+        request,
+        "tasks/board.html",
+        {
+            "org": branch,
+            "tasks": selectors.board(branch, show=show, today=today)[:500],
+            "show": show,
+            "tabs": BOARD_TABS,
+            "today": today,
+            "stats": stats,
+            "overdue_count": Task.objects.filter(branch=branch, status=TaskStatus.OPEN, due_on__lt=today).count(),
+            "may_work": bool(roles_on(request.user, branch) & set(selectors.WORK_ROLES)),
+        },
+    )
+
+
+def _quarter_from(request: HttpRequest, today: dt.date) -> dt.date:
+    raw = request.GET.get("on", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """跟踪督办 across the subtree: overdue by branch, supervised tasks, on-time rate."""
+    require_role_anywhere(request.user, *OVERVIEW_ROLES)
+    today = local_today()
+    quarter = period_of("quarterly", _quarter_from(request, today))
+    branches = selectors.branches_with_tasks_for(request.user, roles=OVERVIEW_ROLES)
+    stats = task_statistics(branches=branches, first=quarter.start, last=quarter.end, today=today)
+    overdue_now = dict(
+        selectors.tasks_visible_to(request.user, roles=OVERVIEW_ROLES)
+        .filter(status=TaskStatus.OPEN, due_on__lt=today)
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [
+        {"branch": branch, "stats": stats.get(branch.pk), "overdue_now": overdue_now.get(branch.pk, 0)}
+        for branch in branches.order_by("path")
+    ]
+    rows.sort(key=lambda row: (-row["overdue_now"], row["branch"].code))
+    supervised = (
+        selectors.tasks_visible_to(request.user, roles=OVERVIEW_ROLES)
+        .filter(supervised=True)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("branch", "article")
+        .order_by("due_on")[:200]
+    )
+    senders = organisations_visible_to(request.user, roles=selectors.REQUEST_ROLES).filter(
+        kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH], status="active"
+    )
+    return render(
+        request,
+        "tasks/overview.html",
+        {
+            "rows": rows,
+            "supervised": supervised,
+            "quarter": quarter,
+            "previous": quarter.start - dt.timedelta(days=1),
+            "next": quarter.end + dt.timedelta(days=1),
+            "senders": senders.order_by("path")[:20],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def notifications(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_organisation_for(request.user, pk, roles=selectors.BOARD_ROLES)
+    items = (
+        Notification.objects.filter(branch=branch)
+        .select_related("sheet", "task", "task__request")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    return render(request, "tasks/notifications.html", {"org": branch, "items": items})
+
+
+@login_required
+def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """阶段性工作要求: sent from a committee or general branch to the branches below it."""
+    organisation = get_organisation_for(request.user, pk, roles=selectors.REQUEST_ROLES)
+    if organisation.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH) or not organisation.is_active:
+        raise Http404
+    below = services.branches_for_tasks().filter(path__startswith=organisation.path).order_by("path")
+    form = RequestForm(request.POST or None, branches=below)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.request_send(
+                organisation=organisation,
+                title=data["title"],
+                what=data["what"],
+                standard=data["standard"],
+                due_on=data["due_on"],
+                branches=list(data["branches"]) or None,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Sent to %(count)d branch(es).") % {"count": sent.tasks.count()})
+            return redirect("tasks:overview")
+    return render(request, "tasks/request_form.html", {"org": organisation, "form": form})
