@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from branches.models import Role
+from branches.models import Organisation, Role
 from branches.selectors import get_organisation_for, require_role_anywhere
 
 from . import imports, selectors
@@ -41,11 +42,27 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt
 def import_start(request: HttpRequest, pk: int) -> HttpResponse:
-    """Administrators import below their organisation; a secretary into their own branch."""
+    """Administrators import below their organisation; a secretary into their own branch.
+
+    The size limit is enforced while the upload streams in, so the handler goes in before
+    anything reads the body; the CSRF check, which reads it, follows in ``_import_page``.
+    """
     organisation = get_organisation_for(request.user, pk, roles=selectors.IMPORT_ROLES)
+    limiter = reader.SizeLimitedUpload(request)
+    request.upload_handlers.insert(0, limiter)
+    return _import_page(request, organisation, limiter)
+
+
+@csrf_protect
+def _import_page(request: HttpRequest, organisation: Organisation, limiter: reader.SizeLimitedUpload) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if limiter.refused:
+        form.is_valid()
+        message = _("The file is over the size limit of %(limit)s MB.") % {"limit": round(limiter.limit / 1048576, 1)}
+        form.errors["file"] = form.error_class([message])
+    elif request.method == "POST" and form.is_valid():
         try:
             import_row = imports.import_start(
                 organisation=organisation, by=request.user, upload=form.cleaned_data["file"]

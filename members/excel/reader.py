@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -141,3 +142,23 @@ def iter_rows(handle: BinaryIO) -> Iterator[tuple[int, tuple[object, ...]]]:
             raise FileRefused(_("The file is damaged and cannot be opened as .xlsx.")) from exc
     finally:
         workbook.close()
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    """Stops storing an upload as soon as it passes the size limit, while it streams in,
+    rather than after the whole file has landed on disk. The view reads ``refused``."""
+
+    def __init__(self, request: object = None) -> None:
+        super().__init__(request)
+        self.limit = max_bytes()
+        self.refused = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.refused = True
+            # The rest of the body is read and dropped, so the browser still gets a page.
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

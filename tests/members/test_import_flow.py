@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from members import imports
@@ -248,3 +248,46 @@ def test_a_crashing_check_ends_as_failed_rather_than_running_for_ever(world, mon
     imports.import_validate(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.FAILED and imp.message and not imp.is_running
+
+
+def test_the_template_offers_drop_down_lists_and_a_text_id_column_and_imports_once_filled(world, as_role):
+    from members.excel.resource import render_template
+
+    workbook = load_workbook(io.BytesIO(render_template()))
+    sheet = workbook.worksheets[0]
+    lists = [v.formula1 for v in sheet.data_validations.dataValidation]
+    assert '"男,女"' in lists and '"正式党员,预备党员"' in lists
+    assert sheet["E2"].number_format == "@"
+    for column, value in enumerate(row(), start=1):
+        sheet.cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = importer.validate(io.BytesIO(out.getvalue()), scope=world.committee)
+    assert plan.ok and plan.total == 1
+
+
+def test_an_oversized_upload_is_refused_while_it_streams_in(world, as_role, settings):
+    settings.MEMBERS_IMPORT_MAX_BYTES = 2000
+    data = xlsx([row(姓名=f"人{i}", birth=dt.date(1980, 1, 1) + dt.timedelta(days=i)) for i in range(50)])
+    assert len(data) > 2000
+    response = as_role("administrator").post(
+        reverse("members:import_start", kwargs={"pk": world.committee.pk}),
+        {"file": SimpleUploadedFile("big.xlsx", data)},
+    )
+    assert response.status_code == 200
+    with translation.override(response.context["LANGUAGE_CODE"]):
+        expected = translation.gettext("The file is over the size limit of %(limit)s MB.") % {"limit": 0.0}
+    assert response.context["form"].errors["file"] == [expected]
+    assert MemberImport.objects.count() == 0
+
+
+def test_the_upload_page_still_checks_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("members:import_start", kwargs={"pk": world.committee.pk}),
+        {"file": SimpleUploadedFile("roster.xlsx", xlsx([row()]))},
+    )
+    assert response.status_code == 403 and MemberImport.objects.count() == 0
