@@ -1,31 +1,12 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation
+from config.forms import DateInput, add_service_errors  # noqa: F401 - views import them from here
 
 from .models import Category, Member, MemberStatus
 from .services import CONTACT_FIELDS, EDITABLE_FIELDS, PLAIN_STATUSES
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Shows a service's ValidationError on the form, on the field it names if shown."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberForm(forms.ModelForm):

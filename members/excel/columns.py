@@ -14,6 +14,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 
+from config.xlsx import unescape_formula
+
 from ..models import Category, Education, Gender, MemberStatus
 
 
@@ -55,8 +57,6 @@ SYNONYMS = {
     "已转出": "转出",
     "死亡": "去世",
 }
-# Text starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 NO = {"否", "n", "no", "false", "0", ""}
 
@@ -83,9 +83,7 @@ def text(value: object) -> str:
         return value.strftime("%Y-%m-%d")
     raw = str(value).strip()
     # An export escapes formula-like text with a leading apostrophe; take it off again.
-    if len(raw) > 1 and raw[0] == "'" and raw[1] in FORMULA_PREFIXES:
-        raw = raw[1:]
-    return raw
+    return str(unescape_formula(raw))
 
 
 def parse_date(value: object) -> dt.date | None:

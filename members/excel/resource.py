@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from config.xlsx import escape_formula
+
 from ..models import Member
 from . import columns as C
 
@@ -61,13 +63,6 @@ class MemberResource(resources.ModelResource):
 
     def get_export_order(self) -> tuple[str, ...]:
         return tuple(column.field for column in C.COLUMNS)
-
-
-def escape_formula(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(C.FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _write(rows: Iterable[list[object]], headers: list[str], notes: list[list[str]] | None = None) -> bytes:
