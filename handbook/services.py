@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import audit
 from branches.models import User
 
 from .exchange import ParsedArticle, ParsedDeduction, parse_handbook, parse_score
@@ -63,6 +64,7 @@ def edition_import(*, data: Any, version: str | None = None, created_by: User | 
         parts[number] = Part.objects.create(edition=edition, number=number, title=title)
     for article in parsed.articles:
         _article_from_parsed(edition, parts[article.part], article)
+    audit.record(audit.Action.IMPORT, actor=created_by, target=f"handbook {edition.version}")
     return edition
 
 

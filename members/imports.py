@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import audit
 from branches.models import Organisation, User
 
 from .excel import importer, reader
@@ -167,6 +168,13 @@ def import_commit(*, import_id: int) -> MemberImport | None:
     else:
         _store(import_row, plan, ImportStatus.COMMITTED)
         import_row.committed_at = timezone.now()
+        audit.record(
+            audit.Action.IMPORT,
+            actor=import_row.created_by,
+            organisation=import_row.organisation,
+            target=f"members import #{import_row.pk}",
+            detail={"new": import_row.new_count, "updated": import_row.updated_count},
+        )
         # Its work is done; the uploaded file stays as the record of what was imported.
         import_row.checked_rows.delete(save=False)
     import_row.save()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from branches import audit
 from branches.models import Organisation, Role
 from branches.selectors import get_organisation_for, require_role_anywhere
 
@@ -38,6 +39,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
     members = selectors.roster(selectors.members_visible_to(request.user), branch=organisation)
     content = render_export(members)
+    audit.record(audit.Action.EXPORT, organisation=organisation, target="members roster", detail={"format": "xlsx"})
     return _xlsx(content, f"members-{organisation.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 

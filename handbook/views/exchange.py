@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches import audit
+
 from .. import selectors, services
 from ..exchange import edition_to_dict
 from ..xlsx import handbook_to_xlsx, xlsx_to_handbook
@@ -41,6 +43,7 @@ def edition_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         content, content_type = handbook_to_xlsx(data), XLSX_TYPE
     else:
         raise Http404
+    audit.record(audit.Action.EXPORT, target=f"handbook {edition.version}", detail={"format": fmt})
     response = HttpResponse(content, content_type=content_type)
     filename = quote(f"{edition.title}-{edition.version}.{fmt}")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
