@@ -212,6 +212,7 @@ class ReminderSheet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by the one run that claims the sheet for sending (a conditional UPDATE).
     claim = models.CharField(max_length=36, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.JSONField(default=list, blank=True)
 
