@@ -150,3 +150,14 @@ def test_an_organisations_page_links_to_its_tasks(world: World, as_role) -> None
     assert reverse("tasks:request_create", args=[world.committee.pk]) in committee
     nav = as_role("member").get(reverse("tasks:home")).content.decode()
     assert reverse("tasks:home") in nav and reverse("tasks:overview") not in nav
+
+
+def test_the_board_has_quarter_done_and_cancelled_views(world: World, as_role, monthly_article) -> None:
+    today = local_today()
+    done = make_task(world.branch_a, monthly_article, due_on=today, period_key="done")
+    task_complete(task=done, by=world.secretary_a, note="ok")
+    client = as_role("secretary_a")
+    url = reverse("tasks:board", args=[world.branch_a.pk])
+    assert [t.pk for t in client.get(url, {"show": "done"}).context["tasks"]] == [done.pk]
+    assert [t.pk for t in client.get(url, {"show": "quarter"}).context["tasks"]] == [done.pk]
+    assert list(client.get(url, {"show": "cancelled"}).context["tasks"]) == []
