@@ -73,6 +73,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: setup-test
+	@./.ci/system-deps wrk
 	$(BIN)/python bench/run_all.py
 
 # Regenerates the translation catalogue and compiles it (needs GNU gettext).

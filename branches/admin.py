@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Organisation, RoleAssignment, User
+from .models import ApiToken, Organisation, RoleAssignment, User
 
 
 @admin.register(User)
@@ -30,3 +30,17 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "organisation__name", "organisation__code")
     autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Lets an administrator see who holds API tokens and revoke one by deleting it; tokens
+    are issued only through POST /api/v1/auth/token/ (the admin never sees one)."""
+
+    list_display = ("user", "prefix", "created_at", "expires_at", "last_used_at")
+    search_fields = ("user__username", "user__full_name", "prefix")
+    readonly_fields = ("user", "prefix", "created_at", "expires_at", "last_used_at")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401 - connects the sign-in signal receivers

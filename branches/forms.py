@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DateInput
+
 from .models import ALLOWED_CHILDREN, Organisation, OrgKind, Role
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OrganisationForm(forms.ModelForm):

@@ -1,5 +1,5 @@
-"""Platform housekeeping: expired sessions and sign-in attempts, and the cron fallback
-that runs periodic jobs when no Celery beat is running."""
+"""Platform housekeeping: expired sessions, sign-in attempts and API tokens, and the cron
+fallback that runs periodic jobs when no Celery beat is running."""
 
 import datetime as dt
 import importlib
@@ -10,14 +10,15 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import PeriodicJobRun
+from .models import ApiToken, PeriodicJobRun
 
 
 def purge_expired() -> dict[str, int]:
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
-    return {"sessions": sessions, "attempts": attempts}
+    tokens, _ = ApiToken.objects.filter(expires_at__lt=now).delete()
+    return {"sessions": sessions, "attempts": attempts, "api_tokens": tokens}
 
 
 def _task_callable(dotted: str) -> object:

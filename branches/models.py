@@ -1,5 +1,7 @@
 """The organisation tree (党委 → 党总支 → 党支部 → 党小组), its users and their roles."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -138,3 +140,57 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who did what, to what, when and from where.
+
+    Written by ``branches.audit.record`` from services (never from views), so that the
+    HTML pages, the API and the jobs leave the same trace.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    # The organisation's path at the time, so that scoping still works if it moves later.
+    organisation_path = models.CharField(max_length=255, blank=True, db_index=True)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a SHA-256 digest is stored: the token itself
+    is shown once, when it is issued, and a copy of the database cannot be replayed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, kept in clear so that a user can tell their tokens apart.
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        # A plain SHA-256 is enough: the token has 256 random bits, nothing to brute-force.
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -13,8 +13,9 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -111,6 +112,16 @@ def require_roles_on(user: User, organisation: Organisation, *roles: str) -> Non
         raise PermissionDenied
 
 
+def move_targets_for(user: User, organisation: Organisation) -> QuerySet[Organisation]:
+    """Where the user may move ``organisation``: active units they administer, outside its
+    own subtree (which kinds fit below which is the model's rule, checked on the move)."""
+    return (
+        organisations_visible_to(user, roles=[Role.ADMINISTRATOR])
+        .filter(status=OrgStatus.ACTIVE)
+        .exclude(path__startswith=organisation.path)
+    )
+
+
 def subtree_of(organisation: Organisation, *, include_dissolved: bool = True) -> QuerySet[Organisation]:
     """The organisation and everything below it, in one query whatever the depth."""
     qs = Organisation.objects.filter(path__startswith=organisation.path)
@@ -147,4 +158,20 @@ def holders_of(organisation: Organisation) -> QuerySet[RoleAssignment]:
         RoleAssignment.objects.filter(organisation=organisation)
         .select_related("user")
         .order_by("role", "user__username")
+    )
+
+
+def roles_held_by(user: User) -> QuerySet[RoleAssignment]:
+    """The user's own role assignments, with their organisations."""
+    return (
+        RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("role", "organisation__code")
+    )
+
+
+def api_token_for(raw: str) -> ApiToken | None:
+    """The unexpired token whose digest matches ``raw``, for an active user; else None."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
     )

@@ -1,14 +1,20 @@
 """Writes to the organisation tree and to role assignments."""
 
 import datetime as dt
+import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+from config.exceptions import Conflict
+
+from . import audit
+from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
 from .selectors import forget_grants
 
 
@@ -24,7 +30,7 @@ def organisation_create(
     established_on: dt.date | None = None,
 ) -> Organisation:
     if parent is not None and not parent.is_active:
-        raise ValidationError(_("Nothing can be added under a dissolved organisation."))
+        raise Conflict(_("Nothing can be added under a dissolved organisation."), code="parent_dissolved")
     organisation = Organisation(
         parent=parent,
         code=code.strip(),
@@ -63,9 +69,11 @@ def organisation_move(*, organisation: Organisation, new_parent: Organisation) -
     """Moves a whole subtree below ``new_parent`` with two UPDATE statements."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if new_parent.path.startswith(organisation.path):
-        raise ValidationError(_("An organisation cannot be moved below itself or one of its own units."))
+        raise ValidationError(
+            {"new_parent": _("An organisation cannot be moved below itself or one of its own units.")}
+        )
     if not new_parent.is_active:
-        raise ValidationError(_("An organisation cannot be moved below a dissolved organisation."))
+        raise ValidationError({"new_parent": _("An organisation cannot be moved below a dissolved organisation.")})
     if organisation.parent_id == new_parent.pk:
         return organisation
     organisation.parent = new_parent
@@ -90,22 +98,22 @@ def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: st
 
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not organisation.is_active:
-        raise ValidationError(_("This organisation is already dissolved."))
+        raise Conflict(_("This organisation is already dissolved."), code="already_dissolved")
     active_children = organisation.children.filter(status=OrgStatus.ACTIVE).count()
     if active_children:
-        raise ValidationError(
+        raise Conflict(
             _("%(count)d active unit(s) still sit below this organisation: move or dissolve them first.")
             % {"count": active_children},
             code="has_active_units",
         )
     on_roll = members_on_roll_count(organisation)
     if on_roll:
-        raise ValidationError(
+        raise Conflict(
             _("%(count)d member(s) are still on this organisation's roll: transfer them first.") % {"count": on_roll},
             code="has_members",
         )
     if organisation.established_on and on < organisation.established_on:
-        raise ValidationError(_("An organisation cannot be dissolved before it was established."))
+        raise ValidationError({"on": _("An organisation cannot be dissolved before it was established.")})
     organisation.status = OrgStatus.DISSOLVED
     organisation.dissolved_on = on
     organisation.dissolution_reason = reason.strip()
@@ -119,10 +127,18 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
     if role not in Role.values:
         raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
     if not organisation.is_active:
-        raise ValidationError(_("Roles cannot be granted on a dissolved organisation."))
-    assignment, _created = RoleAssignment.objects.get_or_create(
+        raise Conflict(_("Roles cannot be granted on a dissolved organisation."), code="organisation_dissolved")
+    assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organisation=organisation, defaults={"granted_by": granted_by}
     )
+    if created:
+        audit.record(
+            audit.Action.ROLE_GRANTED,
+            actor=granted_by,
+            organisation=organisation,
+            target=user.get_username(),
+            detail={"role": role},
+        )
     forget_grants(user)
     return assignment
 
@@ -130,6 +146,12 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment) -> None:
     user = assignment.user
+    audit.record(
+        audit.Action.ROLE_REVOKED,
+        organisation=assignment.organisation,
+        target=user.get_username(),
+        detail={"role": assignment.role},
+    )
     assignment.delete()
     forget_grants(user)
 
@@ -141,3 +163,29 @@ def user_create(*, username: str, full_name: str, password: str, email: str = ""
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
+    """A new API token for ``user``: the row, and the token itself, which is returned only
+    here (the database keeps its digest)."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.digest_of(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    return token, raw
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    # At most one write a minute per token, whatever the request rate.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).delete()

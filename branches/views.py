@@ -10,20 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
+
 from . import selectors, services
 from .forms import DissolveForm, GrantRoleForm, MoveForm, OrganisationForm
 from .models import Organisation, OrgStatus, Role, RoleAssignment, User
-
-
-def _form_errors_from(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(target, error)  # type: ignore[attr-defined]
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -72,7 +63,7 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             child = services.organisation_create(parent=parent, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Created %(name)s.") % {"name": child.name})
             return redirect("branches:detail", pk=child.pk)
@@ -88,7 +79,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.organisation_update(organisation=organisation, **fields)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("branches:detail", pk=organisation.pk)
@@ -98,18 +89,13 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def org_move(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
-    targets = (
-        selectors.organisations_visible_to(request.user, roles=[Role.ADMINISTRATOR])
-        .filter(status=OrgStatus.ACTIVE)
-        .exclude(path__startswith=organisation.path)
-        .order_by("path")
-    )
+    targets = selectors.move_targets_for(request.user, organisation).order_by("path")
     form = MoveForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_move(organisation=organisation, new_parent=form.cleaned_data["new_parent"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Moved."))
             return redirect("branches:detail", pk=organisation.pk)
@@ -124,7 +110,7 @@ def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.organisation_dissolve(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Dissolved %(name)s.") % {"name": organisation.name})
             return redirect("branches:detail", pk=organisation.pk)
@@ -148,7 +134,7 @@ def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             services.role_grant(user=user, role=data["role"], organisation=organisation, granted_by=request.user)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Granted."))
             return redirect("branches:roles", pk=organisation.pk)

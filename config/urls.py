@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from branches import audit_views
 from branches import views as branch_views
 
 from . import views
@@ -14,9 +15,11 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", audit_views.audit_log, name="audit_log"),
     path("orgs/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("handbook/", include("handbook.urls")),
+    path("api/", include("config.api.urls")),
     path("tasks/", include("tasks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .exchange import ParsedDeduction, parse_score
-from .models import Article, ChangeProposal, Edition, Part
+from .models import Article, ChangeProposal, Edition, Part, ProposalField
 
 DEDUCTION_HELP = gettext_lazy(
     "One rule per line: description | points per occurrence | cap (the cap may be left out), "
@@ -102,6 +102,20 @@ class ProposalForm(forms.ModelForm):
         model = ChangeProposal
         fields = ["field", "proposed_text", "reason"]
         widgets = {"proposed_text": forms.Textarea(attrs={"rows": 6}), "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, new_article: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if new_article:
+            del self.fields["field"]
+            self.fields["proposed_text"].label = _("The article you propose")
+            self.fields["proposed_text"].help_text = _(
+                "Title, what to do, who, how, when, to what degree, evidence, and how to score it."
+            )
+            self.fields["proposed_text"].widget.attrs["rows"] = 12
+        else:
+            self.fields["field"].choices = [
+                (value, label) for value, label in self.fields["field"].choices if value != ProposalField.NEW_ARTICLE
+            ]
 
 
 class AcceptForm(forms.Form):

@@ -37,6 +37,19 @@ def edition_in_force() -> Edition | None:
     return Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
 
 
+def articles_in_force() -> QuerySet[Article]:
+    """Every article of the edition in force, in handbook order; what tasks and scorecards
+    are generated from (they keep pointing at these rows after a new edition comes in)."""
+    return Article.objects.filter(edition__status=EditionStatus.PUBLISHED).order_by("part__number", "code")
+
+
+def in_force_counterpart(article: Article) -> Article | None:
+    """The article of the same code in the edition in force, when ``article`` is not in it."""
+    if article.edition.status == EditionStatus.PUBLISHED:
+        return None
+    return Article.objects.filter(edition__status=EditionStatus.PUBLISHED, code=article.code).first()
+
+
 def editions_visible_to(user: User) -> QuerySet[Edition]:
     qs = Edition.objects.all()
     return qs if is_editor(user) else qs.exclude(status=EditionStatus.DRAFT)

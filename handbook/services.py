@@ -29,7 +29,9 @@ def _check_version_free(version: str) -> None:
 
 
 def _save_deductions(article: Article, deductions: list[ParsedDeduction]) -> None:
-    article.deductions.all().delete()
+    # Through the model, not ``article.deductions``: a copied article may still carry the
+    # prefetched rules of the article it was copied from.
+    Deduction.objects.filter(article=article).delete()
     for position, item in enumerate(deductions):
         deduction = Deduction(
             article=article, position=position, description=item.description, points=item.points, cap=item.cap
@@ -181,8 +183,13 @@ def load_default_edition() -> Edition | None:
 
 
 @transaction.atomic
-def proposal_create(*, article: Article, field: str, proposed_text: str, reason: str, by: User) -> ChangeProposal:
-    if article.edition.status != EditionStatus.PUBLISHED:
+def proposal_create(
+    *, article: Article | None, field: str, proposed_text: str, reason: str, by: User
+) -> ChangeProposal:
+    """A change to an article in force, or (``article`` None, field ``new_article``) a new one."""
+    if (article is None) != (field == ProposalField.NEW_ARTICLE):
+        raise ValidationError(_("A new article is proposed on its own; any other change names its article."))
+    if article is not None and article.edition.status != EditionStatus.PUBLISHED:
         raise ValidationError(_("Changes are proposed to the edition in force."))
     proposal = ChangeProposal(
         article=article, field=field, proposed_text=proposed_text.strip(), reason=reason.strip(), proposed_by=by
@@ -206,9 +213,15 @@ def _decide(proposal: ChangeProposal, *, status: str, reply: str, by: User) -> C
 @transaction.atomic
 def proposal_accept(*, proposal: ChangeProposal, draft: Edition, reply: str, by: User) -> ChangeProposal:
     """Accepts a proposal into ``draft``: text fields and the max score are written into the
-    draft's article of the same code; deduction rules and "other" need an editor's hand."""
+    draft's article of the same code; deduction rules, new articles and "other" need an
+    editor's hand."""
     _require_draft(draft)
     proposal = _decide(proposal, status=ProposalStatus.ACCEPTED, reply=reply, by=by)
+    if proposal.field == ProposalField.NEW_ARTICLE:
+        # A new article needs a code, a part and scores that still add up: the editor writes it.
+        proposal.accepted_into = draft
+        proposal.save()
+        return proposal
     target = draft.articles.filter(code=proposal.article.code).first()
     if target is None:
         raise ValidationError(_("The draft has no article %(code)s any more.") % {"code": proposal.article.code})

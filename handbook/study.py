@@ -2,6 +2,7 @@
 branches. Published by a committee (or general branch), they reach every branch below it."""
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -15,7 +16,8 @@ from branches.models import Organisation, OrgKind, Role, User
 from branches.selectors import grants_of, organisations_visible_to
 from members.models import ON_ROLL_STATUSES, Member
 
-from .models import Article, DemonstrationBranch, EditionStatus, StudyFocus, TrainingAttendance, TrainingSession
+from .models import Article, DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
+from .selectors import articles_in_force
 
 ORGANISER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
 ORGANISER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -61,10 +63,6 @@ def demonstrations_visible_to(user: User) -> QuerySet[DemonstrationBranch]:
         return DemonstrationBranch.objects.none()
     q = reduce(or_, (Q(organisation__path__startswith=r) for r in roots))
     return DemonstrationBranch.objects.filter(q).select_related("organisation")
-
-
-def articles_in_force() -> QuerySet[Article]:
-    return Article.objects.filter(edition__status=EditionStatus.PUBLISHED).order_by("part__number", "code")
 
 
 def _check_organiser(organisation: Organisation, by: User) -> None:
@@ -116,6 +114,15 @@ def training_create(
     return session
 
 
+def roster_branches(session: TrainingSession, user: User) -> QuerySet[Organisation]:
+    """The branches whose members may attend, to page a long roster branch by branch."""
+    return (
+        organisations_visible_to(user)
+        .filter(path__startswith=session.organisation.path, kind=OrgKind.BRANCH)
+        .order_by("path")
+    )
+
+
 def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
     """Who may be recorded as attending: members on the roll below the organiser that the
     user may see."""
@@ -129,15 +136,27 @@ def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
 
 @transaction.atomic
 def training_set_attendance(
-    *, session: TrainingSession, attendance: dict[int, Decimal | None], by: User
+    *,
+    session: TrainingSession,
+    attendance: dict[int, Decimal | None],
+    by: User,
+    within: Organisation | None = None,
 ) -> list[TrainingAttendance]:
-    """Replaces the attendance list: member id → test score (None when not tested)."""
+    """Sets who attended (member id → test score, None when not tested) among the members
+    of ``within`` (one branch's page of a long roster), or of the whole roster; attendees
+    elsewhere are left as they are."""
     _check_organiser(session.organisation, by)
-    allowed = set(roster_for(session, by).filter(pk__in=attendance).values_list("pk", flat=True))
+    roster = roster_for(session, by)
+    if within is not None:
+        roster = roster.filter(branch__path__startswith=within.path)
+    allowed = set(roster.filter(pk__in=attendance).values_list("pk", flat=True))
     unknown = set(attendance) - allowed
     if unknown:
         raise ValidationError(_("Some attendees are not on a roster you can see."))
-    session.attendances.exclude(member_id__in=allowed).delete()
+    stale = session.attendances.exclude(member_id__in=allowed)
+    if within is not None:
+        stale = stale.filter(member__branch__path__startswith=within.path)
+    stale.delete()
     rows = []
     for member_id, score in attendance.items():
         row = TrainingAttendance.objects.filter(session=session, member_id=member_id).first()
@@ -169,3 +188,50 @@ def demonstration_set(*, organisation: Organisation, note: str, since: dt.date, 
 @transaction.atomic
 def demonstration_clear(*, organisation: Organisation) -> None:
     DemonstrationBranch.objects.filter(organisation=organisation).delete()
+
+
+# --- proposing next quarter's focus from the deductions of the last one --------------------
+
+# article id → points deducted, over the branches below ``organisation`` in one quarter.
+DeductionSource = Callable[[Organisation, int, int], Mapping[int, Decimal]]
+_deduction_sources: list[DeductionSource] = []
+
+
+def register_deduction_source(source: DeductionSource) -> DeductionSource:
+    """The reviews that deduct points live in another app (assessments), which builds on the
+    handbook; it registers here (from its AppConfig.ready) so the handbook needs no import of it."""
+    if source not in _deduction_sources:
+        _deduction_sources.append(source)
+    return source
+
+
+def unregister_deduction_source(source: DeductionSource) -> None:
+    if source in _deduction_sources:
+        _deduction_sources.remove(source)
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def suggested_focus(*, organisation: Organisation, year: int, quarter: int, limit: int = 5) -> list[Article]:
+    """共性问题 become the next quarter's study focus: the articles in force with the most
+    points deducted below ``organisation`` in the quarter before ``year``/``quarter``.
+
+    Deductions recorded under an older edition count for the article of the same code in
+    force, since that is the article branches study now."""
+    last_year, last_quarter = previous_quarter(year, quarter)
+    totals: dict[int, Decimal] = {}
+    for source in _deduction_sources:
+        for article_id, points in source(organisation, last_year, last_quarter).items():
+            totals[article_id] = totals.get(article_id, Decimal(0)) + Decimal(points)
+    if not totals:
+        return []
+    codes = dict(Article.objects.filter(pk__in=totals).values_list("pk", "code"))
+    by_code: dict[str, Decimal] = {}
+    for article_id, points in totals.items():
+        if article_id in codes and points > 0:
+            by_code[codes[article_id]] = by_code.get(codes[article_id], Decimal(0)) + points
+    in_force = {a.code: a for a in articles_in_force().filter(code__in=by_code)}
+    ranked = sorted(in_force, key=lambda code: (-by_code[code], code))
+    return [in_force[code] for code in ranked[:limit]]

@@ -24,6 +24,7 @@ urlpatterns = [
     # 优标: proposals
     path("articles/<int:pk>/propose/", proposals.propose, name="propose"),
     path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/new-article/", proposals.propose_new, name="propose_new"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/accept/", proposals.proposal_accept, name="proposal_accept"),
     path("proposals/<int:pk>/decline/", proposals.proposal_decline, name="proposal_decline"),

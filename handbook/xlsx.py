@@ -10,26 +10,38 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from config.xlsx import escape_formula, unescape_formula
+
 from .exchange import ARTICLE_KEYS
 
 ARTICLE_COLUMNS = [key for key in ARTICLE_KEYS if key != "deductions"]
 DEDUCTION_COLUMNS = ["code", "description", "points", "cap"]
 
 
+class _SafeSheet:
+    """Appends rows with formula-like text escaped (see config.xlsx)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+
+    def append(self, row: list[Any]) -> None:
+        self.sheet.append([escape_formula(value) for value in row])
+
+
 def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "edition"
+    workbook.active.title = "edition"
+    sheet = _SafeSheet(workbook.active)
     sheet.append(["key", "value"])
     sheet.append(["version", data["version"]])
     sheet.append(["title", data["title"]])
-    parts = workbook.create_sheet("parts")
+    parts = _SafeSheet(workbook.create_sheet("parts"))
     parts.append(["number", "title"])
     for part in data["parts"]:
         parts.append([part["number"], part["title"]])
-    articles = workbook.create_sheet("articles")
+    articles = _SafeSheet(workbook.create_sheet("articles"))
     articles.append(ARTICLE_COLUMNS)
-    deductions = workbook.create_sheet("deductions")
+    deductions = _SafeSheet(workbook.create_sheet("deductions"))
     deductions.append(DEDUCTION_COLUMNS)
     for article in data["articles"]:
         articles.append([article[key] for key in ARTICLE_COLUMNS])
@@ -47,7 +59,11 @@ def _rows(workbook: Any, name: str) -> list[dict[str, Any]]:
     if not rows:
         return []
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v not in (None, "") for v in row)]
+    return [
+        dict(zip(header, (unescape_formula(v) for v in row), strict=False))
+        for row in rows[1:]
+        if any(v not in (None, "") for v in row)
+    ]
 
 
 def xlsx_to_handbook(file: IO[bytes]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Member, MemberTransfer
+from .models import Member, MemberImport, MemberTransfer
 
 
 @admin.register(Member)
@@ -15,3 +15,11 @@ class MemberAdmin(admin.ModelAdmin):
 class MemberTransferAdmin(admin.ModelAdmin):
     list_display = ("member", "kind", "from_branch", "to_branch", "on")
     raw_id_fields = ("member", "from_branch", "to_branch")
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "organisation", "status", "total_rows", "error_count", "created_by", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("organisation", "created_by")
+    readonly_fields = ("errors", "notices", "claimed_at", "validated_at", "committed_at")

@@ -5,10 +5,14 @@ it with a conditional update (so a job delivered twice runs once) and store prog
 the report on the row. The terminal command calls the same functions inline.
 """
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +20,8 @@ from branches.models import Organisation, User
 
 from .excel import importer, reader
 from .models import ImportStatus, MemberImport
+
+logger = logging.getLogger(__name__)
 
 
 def _estimate_rows(import_row: MemberImport) -> int:
@@ -38,9 +44,24 @@ def import_start(*, organisation: Organisation, by: User, upload: UploadedFile) 
     return import_row
 
 
+# A job that has held an import this long died with its worker (a redelivered message
+# finds it still "checking"): it may be claimed again. Nothing was written, as a commit is
+# one transaction.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
 def _claim(pk: int, from_status: str, to_status: str) -> MemberImport | None:
-    claimed = MemberImport.objects.filter(pk=pk, status=from_status).update(status=to_status)
-    return MemberImport.objects.select_related("organisation").get(pk=pk) if claimed else None
+    """Claims the work with one conditional UPDATE, so a job delivered twice runs once."""
+    now = timezone.now()
+    waiting = Q(status=from_status) | Q(status=to_status, claimed_at__lt=now - STALE_AFTER)
+    claimed = MemberImport.objects.filter(waiting, pk=pk).update(status=to_status, claimed_at=now)
+    return MemberImport.objects.select_related("organisation", "created_by").get(pk=pk) if claimed else None
+
+
+def _fail(import_row: MemberImport, message: str) -> None:
+    import_row.status = ImportStatus.FAILED
+    import_row.message = message
+    import_row.save()
 
 
 def _progress(pk: int) -> Callable[[int], None]:
@@ -73,14 +94,21 @@ def import_validate(*, import_id: int) -> MemberImport | None:
     import_row = _claim(import_id, ImportStatus.QUEUED, ImportStatus.VALIDATING)
     if import_row is None:
         return None
-    MemberImport.objects.filter(pk=import_id).update(total_rows=_estimate_rows(import_row))
     try:
+        MemberImport.objects.filter(pk=import_id).update(total_rows=_estimate_rows(import_row))
         plan = _validate_file(import_row)
     except reader.FileRefused as exc:
         import_row.status = ImportStatus.FAILED
         import_row.message = str(exc.args[0])
+    except Exception:
+        # The page must not wait for ever on a job that crashed.
+        logger.exception("member import %s: the check failed", import_id)
+        _fail(import_row, _("An unexpected error stopped the check: nothing was written."))
+        return import_row
     else:
         _store(import_row, plan, ImportStatus.VALID if plan.ok else ImportStatus.INVALID)
+        if plan.ok:
+            import_row.checked_rows.save("rows.json", ContentFile(importer.dump(plan)), save=False)
     import_row.validated_at = timezone.now()
     import_row.save()
     return import_row
@@ -105,14 +133,18 @@ class _Changed(Exception):
 
 
 def import_commit(*, import_id: int) -> MemberImport | None:
-    """Re-reads the file, re-checks it against the database inside one transaction, and
-    writes every row or none."""
+    """Re-checks the checked rows against the database inside one transaction and writes
+    every row or none."""
     import_row = _claim(import_id, ImportStatus.COMMIT_QUEUED, ImportStatus.COMMITTING)
     if import_row is None:
         return None
     MemberImport.objects.filter(pk=import_id).update(processed_rows=0)
     try:
-        plan = _validate_file(import_row)
+        if import_row.checked_rows:
+            with import_row.checked_rows.open("rb") as handle:
+                plan = importer.load(handle.read())
+        else:
+            plan = _validate_file(import_row)
         with transaction.atomic():
             plan = importer.recheck(plan, scope=import_row.organisation)
             if not plan.ok:
@@ -125,11 +157,18 @@ def import_commit(*, import_id: int) -> MemberImport | None:
         _store(import_row, plan, ImportStatus.INVALID)
         import_row.message = _("The roster changed since the check: nothing was imported. Fix the rows below.")
     except DatabaseError:
+        logger.exception("member import %s: the database refused the commit", import_id)
         import_row.status = ImportStatus.FAILED
         import_row.message = _("The database refused the import: nothing was imported. Check the file again.")
+    except Exception:
+        logger.exception("member import %s: the commit failed", import_id)
+        _fail(import_row, _("An unexpected error stopped the import: nothing was written."))
+        return import_row
     else:
         _store(import_row, plan, ImportStatus.COMMITTED)
         import_row.committed_at = timezone.now()
+        # Its work is done; the uploaded file stays as the record of what was imported.
+        import_row.checked_rows.delete(save=False)
     import_row.save()
     return import_row
 

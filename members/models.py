@@ -193,6 +193,8 @@ class MemberImport(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="member_imports")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     file = models.FileField(upload_to=_import_upload_to)
+    # The parsed rows of a clean check (JSON): the commit writes them without parsing again.
+    checked_rows = models.FileField(upload_to="members/imports/checked/", blank=True)
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     processed_rows = models.PositiveIntegerField(default=0)
@@ -205,6 +207,8 @@ class MemberImport(models.Model):
     notices = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a job last claimed the import (see members.imports._claim).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 

@@ -26,5 +26,5 @@ def test_a_worker_purges_expired_sessions_sent_through_redis(worker) -> None:
     Session.objects.create(session_key="new", session_data="x", expire_date=timezone.now() + dt.timedelta(days=1))
     assert app.conf.task_always_eager is False
     result = purge_expired_sessions.delay()
-    assert result.get(timeout=30) == {"sessions": 1, "attempts": 0}
+    assert result.get(timeout=30) == {"sessions": 1, "attempts": 0, "api_tokens": 0}
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]

@@ -36,7 +36,7 @@ def test_there_is_a_chinese_catalogue() -> None:
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=str)
 def test_every_string_of_the_catalogue_is_translated(po_path: Path) -> None:
     po = polib.pofile(str(po_path))
-    untranslated = [e.msgid for e in po if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags)]
+    untranslated = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]
     assert untranslated == []
 
 
@@ -45,7 +45,12 @@ def test_the_compiled_catalogue_matches_its_source(po_path: Path) -> None:
     po = polib.pofile(str(po_path))
     with po_path.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [e.msgid for e in po.translated_entries() if compiled.gettext(e.msgid) != e.msgstr]
+    stale = [
+        e.msgid
+        for e in po.translated_entries()
+        if (compiled.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else compiled.gettext(e.msgid))
+        != (e.msgstr_plural[0] if e.msgid_plural else e.msgstr)
+    ]
     assert stale == [], "run `make messages` to recompile"
 
 

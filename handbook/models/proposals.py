@@ -19,6 +19,8 @@ class ProposalField(models.TextChoices):
     MAX_SCORE = "max_score", _("Max score")
     DEDUCTIONS = "deductions", _("Deduction rules")
     OTHER = "other", _("Other")
+    # Good practice seen at a branch, proposed as an article of its own (充实到《手册》中).
+    NEW_ARTICLE = "new_article", _("A new article")
 
 
 # Fields whose proposed text can be written into a draft as it stands; the others are
@@ -44,7 +46,15 @@ class ProposalStatus(models.TextChoices):
 
 
 class ChangeProposal(models.Model):
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="proposals")
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text=_("Empty when a new article is proposed."),
+    )
     field = models.CharField(_("what to change"), max_length=12, choices=ProposalField.choices)
     proposed_text = models.TextField(_("proposed text"))
     reason = models.TextField(_("reason"))
@@ -64,6 +74,13 @@ class ChangeProposal(models.Model):
         verbose_name = _("change proposal")
         verbose_name_plural = _("change proposals")
         ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(field="new_article", article__isnull=True)
+                | (~models.Q(field="new_article") & models.Q(article__isnull=False)),
+                name="handbook_proposal_article_unless_new",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.article.code} · {self.get_field_display()}"
+        return f"{self.article.code if self.article else '+'} · {self.get_field_display()}"

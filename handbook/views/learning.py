@@ -37,11 +37,16 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def study_create(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     today = timezone.localdate()
+    units = study.organiser_units(request.user)
+    # Publishing usually happens early in a quarter, for that quarter.
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    unit = units.first()
+    suggested = study.suggested_focus(organisation=unit, year=year, quarter=quarter) if unit else []
     form = StudyFocusForm(
         request.POST or None,
-        units=study.organiser_units(request.user),
-        articles=study.articles_in_force(),
-        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
+        units=units,
+        articles=selectors.articles_in_force(),
+        initial={"year": year, "quarter": quarter, "organisation": unit, "articles": suggested},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +59,11 @@ def study_create(request: HttpRequest) -> HttpResponse:
                 request, _("Study focus published to every branch below %(org)s.") % {"org": focus.organisation}
             )
             return redirect("handbook:study", pk=focus.pk)
-    return render(request, "handbook/learning_form.html", {"form": form, "title": _("Publish a study focus")})
+    return render(
+        request,
+        "handbook/learning_form.html",
+        {"form": form, "title": _("Publish a study focus"), "suggested": suggested},
+    )
 
 
 @login_required
@@ -79,8 +88,12 @@ def training_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def training_create(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
+    units = study.organiser_units(request.user)
     form = TrainingForm(
-        request.POST or None, units=study.organiser_units(request.user), articles=study.articles_in_force()
+        request.POST or None,
+        units=units,
+        articles=selectors.articles_in_force(),
+        initial={"organisation": units.first(), "held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,16 +132,27 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Above this many members the roster is shown one branch at a time.
+ROSTER_PAGE_LIMIT = 300
+
+
 @login_required
 def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendees ticked from the roster, each with an optional test score (0–100)."""
     session = _get_session_for(request, pk)
     if not study.organiser_units(request.user).filter(pk=session.organisation_id).exists():
         raise PermissionDenied
-    roster = list(study.roster_for(session, request.user))
+    branches = list(study.roster_branches(session, request.user))
+    raw_branch = request.GET.get("branch", "")
+    within = next((b for b in branches if str(b.pk) == raw_branch), None)
+    roster_qs = study.roster_for(session, request.user)
+    if within is not None:
+        roster_qs = roster_qs.filter(branch__path__startswith=within.path)
+    too_long = within is None and roster_qs.count() > ROSTER_PAGE_LIMIT
+    roster = [] if too_long else list(roster_qs)
     current = {a.member_id: a.test_score for a in session.attendances.all()}
     errors: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and not too_long:
         attendance: dict[int, Decimal | None] = {}
         for raw in request.POST.getlist("attended"):
             if not raw.isdigit():
@@ -140,14 +164,25 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             attendance[int(raw)] = score
         if not errors:
             try:
-                study.training_set_attendance(session=session, attendance=attendance, by=request.user)
+                study.training_set_attendance(session=session, attendance=attendance, by=request.user, within=within)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
                 messages.success(request, _("Attendance saved."))
                 return redirect("handbook:training", pk=session.pk)
     rows = [(m, m.pk in current, current.get(m.pk)) for m in roster]
-    return render(request, "handbook/training_attendance.html", {"session": session, "rows": rows, "errors": errors})
+    return render(
+        request,
+        "handbook/training_attendance.html",
+        {
+            "session": session,
+            "rows": rows,
+            "errors": errors,
+            "branches": branches,
+            "within": within,
+            "too_long": too_long,
+        },
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import AcceptForm, DeclineForm, ProposalForm
-from ..models import ChangeProposal, Edition, EditionStatus, ProposalStatus
+from ..models import ChangeProposal, Edition, EditionStatus, ProposalField, ProposalStatus
 
 
 def _drafts() -> object:
@@ -50,6 +50,27 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def propose_new(request: HttpRequest) -> HttpResponse:
+    """Good practice seen at a branch, proposed as an article of its own."""
+    selectors.require_reader(request.user)
+    if not selectors.may_propose(request.user):
+        raise PermissionDenied
+    form = ProposalForm(request.POST or None, new_article=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(
+                article=None, field=ProposalField.NEW_ARTICLE, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Thank you: your proposal was sent to the administrators."))
+            return redirect("handbook:proposal", pk=proposal.pk)
+    return render(request, "handbook/propose.html", {"form": form, "article": None})
+
+
+@login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     selectors.require_reader(request.user)
     proposals = ChangeProposal.objects.select_related("article", "proposed_by")
@@ -62,7 +83,13 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "handbook/proposals.html",
-        {"proposals": proposals[:200], "status": status, "statuses": ProposalStatus.choices, "is_editor": is_editor},
+        {
+            "proposals": proposals[:200],
+            "status": status,
+            "statuses": ProposalStatus.choices,
+            "is_editor": is_editor,
+            "can_propose": selectors.may_propose(request.user),
+        },
     )
 
 

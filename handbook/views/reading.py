@@ -1,20 +1,27 @@
 """Reading the handbook: browse, search, one article, the whole edition as a PDF."""
 
+import hashlib
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.pdf import render_pdf
 
-from .. import selectors
-from ..models import Edition, Frequency, Line
+from .. import selectors, study
+from ..models import Edition, Frequency, Line, StudyFocus
 
 
-def _browse(request: HttpRequest, edition: Edition | None) -> HttpResponse:
+def _browse(request: HttpRequest, edition: Edition | None, study_focus: list[StudyFocus] | None = None) -> HttpResponse:
     part = request.GET.get("part", "")
+    # Part numbers are small; a longer string would overflow the column on PostgreSQL.
+    part = part if part.isdigit() and len(part) <= 3 else ""
     line = request.GET.get("line", "") if request.GET.get("line") in Line.values else ""
     frequency = request.GET.get("frequency", "") if request.GET.get("frequency") in Frequency.values else ""
     query = request.GET.get("q", "").strip()[:100]
@@ -25,7 +32,7 @@ def _browse(request: HttpRequest, edition: Edition | None) -> HttpResponse:
         articles = list(
             selectors.articles_of(
                 edition,
-                part=int(part) if part.isdigit() else None,
+                part=int(part) if part else None,
                 line=line,
                 frequency=frequency,
                 query=query,
@@ -39,8 +46,9 @@ def _browse(request: HttpRequest, edition: Edition | None) -> HttpResponse:
         "frequencies": Frequency.choices,
         "filters": {"part": part, "line": line, "frequency": frequency, "q": query},
         "is_filtered": bool(part or line or frequency or query),
-        "total": sum(a.max_score for a in articles),
+        "total": sum((a.max_score for a in articles), Decimal(0)),
         "can_edit": selectors.is_editor(request.user),
+        "study_focus": study_focus,
     }
     template = "handbook/_article_list.html" if request.htmx else "handbook/index.html"
     return render(request, template, context)
@@ -50,7 +58,14 @@ def _browse(request: HttpRequest, edition: Edition | None) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """The edition in force, by part, line or frequency, with full-text search."""
     selectors.require_reader(request.user)
-    return _browse(request, selectors.edition_in_force())
+    today = timezone.localdate()
+    # 明标: this quarter's study focus, from every unit above the user, heads the page.
+    focus = (
+        study.focuses_visible_to(request.user)
+        .filter(year=today.year, quarter=(today.month - 1) // 3 + 1)
+        .prefetch_related("articles")
+    )
+    return _browse(request, selectors.edition_in_force(), study_focus=list(focus))
 
 
 @login_required
@@ -80,6 +95,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "edition": article.edition,
             "can_edit": selectors.is_editor(request.user) and article.edition.is_draft,
+            "in_force": selectors.in_force_counterpart(article),
             "can_propose": selectors.may_propose(request.user) and article.edition.status == "published",
         },
     )
@@ -89,9 +105,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """《基层党建工作标准化管理手册》 as a printable PDF."""
     edition = selectors.get_edition_for(request.user, pk)
-    content = render_pdf(
-        "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
-    )
+    # Rendering 52 articles takes seconds; an edition that is not a draft never changes,
+    # so its PDF is kept (per interface language, which labels the tables).
+    parts = f"{edition.pk}|{edition.version}|{edition.status}|{edition.published_at}|{get_language()}"
+    key = "handbook-pdf:" + hashlib.sha256(parts.encode()).hexdigest()
+    content = None if edition.is_draft else cache.get(key)
+    if content is None:
+        content = render_pdf(
+            "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
+        )
+        if not edition.is_draft:
+            cache.set(key, content, timeout=24 * 3600)
     response = HttpResponse(content, content_type="application/pdf")
     filename = _("handbook") + f"-{edition.version}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"

@@ -62,6 +62,8 @@ NO = {"否", "n", "no", "false", "0", ""}
 
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    # A date written out by a program, with a midnight time.
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})T?0{1,2}:00(?::00)?$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),

@@ -10,6 +10,9 @@ defines the template and the export (see ``resource``).
 """
 
 import datetime as dt
+import functools
+import gc
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -21,8 +24,9 @@ from django.utils.translation import gettext as _
 from branches.models import Organisation, OrgKind, OrgStatus
 
 from .. import id_numbers
-from ..models import ID_NUMBER_REASONS, Member, MemberStatus, MemberTransfer, TransferKind
+from ..models import ID_NUMBER_REASONS, Member, MemberStatus
 from . import columns as C
+from . import writer
 from .reader import FileRefused, iter_rows
 
 # How many errors are kept in full; beyond that only the count grows.
@@ -44,6 +48,24 @@ _DEFAULTS: dict[str, object] = {
 }
 
 
+def _without_gc(function: Callable) -> Callable:
+    """Tens of thousands of row dicts, none in a reference cycle, make the cyclic garbage
+    collector run over and over for nothing (a fifth of a large check's time): it is
+    paused for the call and resumed after, as it was."""
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
+
+
 @dataclass
 class Plan:
     """What a file would do: counts, every bad row, and the rows ready to write."""
@@ -53,12 +75,14 @@ class Plan:
     errors: list[dict[str, object]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     creates: list[dict[str, object]] = field(default_factory=list)
-    # The checked Member objects of ``creates`` by row number: written as they are, and
-    # not checked again when the plan is re-checked and the row is still new.
-    new_members: dict[int, Member] = field(default_factory=dict, repr=False)
+    # Row numbers of ``creates``, whose rules need no second check when the plan is
+    # re-checked and the row is still new.
+    checked_new: set[int] = field(default_factory=set, repr=False)
     updates: list[tuple[int, dict[str, object], int]] = field(default_factory=list)  # pk, values, old branch
     unchanged: int = 0
     present_fields: tuple[str, ...] = ()
+    # The column that names the branch (the code wins when the file has both).
+    branch_header: str = "所在支部"
     # The parsed rows and the file-level errors, kept so that the plan can be re-checked
     # against the database inside the writing transaction without reading the file again.
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list, repr=False)
@@ -115,8 +139,8 @@ class _Branches:
             header = "所在支部"
         else:
             return None, _("Name the branch (所在支部 or 支部编码)."), "所在支部"
-        if found[1] != OrgStatus.ACTIVE:
-            return None, _("This branch is dissolved: members cannot be added to it."), header
+        # A dissolved branch is refused only for a member joining it (see _classify): an
+        # export lists the members who stayed in its history, and must re-import unchanged.
         return found[0], None, header
 
 
@@ -197,6 +221,55 @@ def _cross_check(plan: Plan, number: int, values: dict[str, object]) -> Member |
     return member
 
 
+_DATE_FIELDS = ("birth_date", "joined_on", "full_member_on")
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def dump(plan: Plan) -> bytes:
+    """A clean plan's parsed rows, so that the commit need not parse the workbook again:
+    a JSON header line, then one JSON array per row (values in the header's key order),
+    which keeps the copy small while it is written."""
+    keys = sorted({k for _n, row in plan.rows[:1] for k in row})
+    header = {
+        "total": plan.total,
+        "notices": plan.notices,
+        "present": list(plan.present_fields),
+        "branch_header": plan.branch_header,
+        "checked_new": sorted(plan.checked_new),
+        "keys": keys,
+    }
+    lines = [json.dumps(header, ensure_ascii=False)]
+    lines += [json.dumps([n, *(_plain(row.get(k)) for k in keys)], ensure_ascii=False) for n, row in plan.rows]
+    return "\n".join(lines).encode()
+
+
+@_without_gc
+def load(data: bytes) -> Plan:
+    """The plan of ``dump``, ready for ``recheck``."""
+    lines = data.decode().split("\n")
+    header = json.loads(lines[0])
+    keys = header["keys"]
+    dates = [i for i, k in enumerate(keys) if k in _DATE_FIELDS]
+    rows: list[tuple[int, dict[str, object]]] = []
+    for line in lines[1:]:
+        number, *values = json.loads(line)
+        for i in dates:
+            if values[i]:
+                values[i] = dt.date.fromisoformat(values[i])
+        rows.append((int(number), dict(zip(keys, values, strict=True))))
+    return Plan(
+        total=header["total"],
+        notices=header["notices"],
+        present_fields=tuple(header["present"]),
+        branch_header=header["branch_header"],
+        checked_new=set(header["checked_new"]),
+        rows=rows,
+    )
+
+
 def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
     found: dict[str, dict[str, object]] = {}
     for start in range(0, len(id_list), _CHUNK):
@@ -206,6 +279,7 @@ def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
     return found
 
 
+@_without_gc
 def validate(handle: BinaryIO, *, scope: Organisation, progress: Callable[[int], None] | None = None) -> Plan:
     """Reads every row and decides new / updated / unchanged / bad; writes nothing.
 
@@ -221,7 +295,9 @@ def validate(handle: BinaryIO, *, scope: Organisation, progress: Callable[[int],
             index = _read_header(plan, number, values)
             if plan.error_count:
                 return plan
-            plan.present_fields = (*({c.field for c in index.values()} - {"branch_name", "branch_code"}), "branch_id")
+            present = {c.field for c in index.values()}
+            plan.present_fields = (*(present - {"branch_name", "branch_code"}), "branch_id")
+            plan.branch_header = "支部编码" if "branch_code" in present else "所在支部"
             continue
         plan.total += 1
         if progress and plan.total % 1000 == 0:
@@ -253,6 +329,7 @@ def validate(handle: BinaryIO, *, scope: Organisation, progress: Callable[[int],
     return plan
 
 
+@_without_gc
 def recheck(plan: Plan, *, scope: Organisation) -> Plan:
     """The same file's plan against the database as it is now (call inside the transaction
     that writes): another import or an edit may have happened since the preview."""
@@ -260,6 +337,7 @@ def recheck(plan: Plan, *, scope: Organisation) -> Plan:
         total=plan.total,
         notices=list(plan.notices),
         present_fields=plan.present_fields,
+        branch_header=plan.branch_header,
         rows=plan.rows,
         errors=list(plan.parse_errors),
         error_count=plan.parse_error_count,
@@ -267,7 +345,7 @@ def recheck(plan: Plan, *, scope: Organisation) -> Plan:
         parse_error_count=plan.parse_error_count,
     )
     existing = _existing([str(r["id_number"]) for _n, r in plan.rows])
-    _classify(fresh, plan.rows, existing, scope, checked=plan.new_members)
+    _classify(fresh, plan.rows, existing, scope, checked=plan.checked_new)
     fresh.errors.sort(key=lambda e: e["row"])
     return fresh
 
@@ -277,17 +355,26 @@ def _classify(
     rows: Iterable[tuple[int, dict[str, object]]],
     existing: dict[str, dict[str, object]],
     scope: Organisation,
-    checked: dict[int, Member] | None = None,
+    checked: set[int] | None = None,
 ) -> None:
-    checked = checked or {}
+    checked = checked or set()
+    dissolved = set(
+        Organisation.objects.filter(path__startswith=scope.path, kind=OrgKind.BRANCH)
+        .exclude(status=OrgStatus.ACTIVE)
+        .values_list("pk", flat=True)
+    )
     for number, row in rows:
         current = existing.get(str(row["id_number"]))
+        if row["branch_id"] in dissolved and (current is None or current["branch_id"] != row["branch_id"]):
+            plan.add_error(number, plan.branch_header, _("This branch is dissolved: members cannot be added to it."))
+            continue
         if current is None:
             values = _DEFAULTS | row
-            member = checked.get(number) or _cross_check(plan, number, values)
-            if member is not None:
+            if values["birth_date"] is None:
+                values["birth_date"] = id_numbers.birth_date_of(str(values["id_number"]))
+            if number in checked or _cross_check(plan, number, values) is not None:
                 plan.creates.append(values)
-                plan.new_members[number] = member
+                plan.checked_new.add(number)
             continue
         if not str(current["branch__path"]).startswith(scope.path):
             plan.add_error(
@@ -305,42 +392,16 @@ def _classify(
             plan.updates.append((int(current["pk"]), merged, int(current["branch_id"])))
 
 
+@_without_gc
 def write(plan: Plan, *, by: object | None = None, on: dt.date | None = None) -> dict[str, int]:
     """Writes a plan with no errors; the caller holds the transaction."""
     if not plan.ok:
         raise ValueError("a plan with errors cannot be written")
-    on = on or timezone.localdate()
-    reason = _("Excel import")
-    by_id = getattr(by, "pk", None)
-    created = Member.objects.bulk_create(list(plan.new_members.values()), batch_size=500)
-    history = [
-        MemberTransfer(
-            member_id=m.pk,
-            kind=TransferKind.JOINED,
-            to_branch_id=m.branch_id,
-            on=on,
-            reason=reason,
-            recorded_by_id=by_id,
-        )
-        for m in created
-    ]
-    if plan.updates:
-        now = timezone.now()
-        objs = []
-        for pk, values, old_branch in plan.updates:
-            objs.append(Member(pk=pk, updated_at=now, **values))
-            if values["branch_id"] != old_branch:
-                history.append(
-                    MemberTransfer(
-                        member_id=pk,
-                        kind=TransferKind.TRANSFER,
-                        from_branch_id=old_branch,
-                        to_branch_id=values["branch_id"],
-                        on=on,
-                        reason=reason,
-                        recorded_by_id=by_id,
-                    )
-                )
-        Member.objects.bulk_update(objs, [*_COMPARED, "updated_at"], batch_size=500)
-    MemberTransfer.objects.bulk_create(history, batch_size=500)
-    return {"new": len(created), "updated": len(plan.updates), "unchanged": plan.unchanged}
+    writer.write_members(
+        creates=plan.creates,
+        updates=plan.updates,
+        fields=_COMPARED,
+        by_id=getattr(by, "pk", None),
+        on=on or timezone.localdate(),
+    )
+    return {"new": len(plan.creates), "updated": len(plan.updates), "unchanged": plan.unchanged}

@@ -118,4 +118,44 @@ def render_template() -> bytes:
         if column.parse is C.parse_bool:
             hint = "是 / 否"
         notes.append([column.header, required, hint])
-    return _write([], MemberResource().get_export_headers(), notes)
+    return _template(notes)
+
+
+# Rows of the template that get drop-down lists and text formats.
+TEMPLATE_ROWS = 5000
+
+
+def _template(notes: list[list[str]]) -> bytes:
+    """A normal (not write-only) workbook, small: drop-down lists for the choice columns,
+    text format for the ID number and phone (so Excel does not round an 18-digit number)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "党员名册"
+    sheet.append(MemberResource().get_export_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(C.COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(10, len(column.header) * 3)
+        cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+        names = list(column.labels.values()) if column.labels else []
+        if column.parse is C.parse_bool:
+            names = ["是", "否"]
+        if names:
+            rule = DataValidation(type="list", formula1='"{}"'.format(",".join(names)), allow_blank=True)
+            rule.add(cells)
+            sheet.add_data_validation(rule)
+        if column.field in ("id_number", "phone"):
+            sheet.column_dimensions[letter].width = 22
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS + 1, min_col=index, max_col=index):
+                cell.number_format = "@"
+    help_sheet = workbook.create_sheet("填写说明")
+    for line in notes:
+        help_sheet.append(line)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -9,6 +9,7 @@ URLS = {
     "password_change": Case(statuses(200)),
     "password_change_done": Case(statuses(200)),
     "set_language": Case(statuses(302, anonymous=302), method="post", data=lambda w: {"language": "en"}),
+    "audit_log": Case(statuses(403, administrator=200)),
     "branches:tree": Case(statuses(200)),
     "branches:detail": Case(SEEN_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "branches:create": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),

@@ -183,3 +183,37 @@ def test_the_edition_downloads_as_json_in_the_exchange_format(world, as_role):
     edition = make_edition(version="V1")
     response = as_role("member").get(reverse("handbook:edition_export", kwargs={"pk": edition.pk, "fmt": "json"}))
     assert json.loads(response.content) == edition_to_dict(edition)
+
+
+def test_a_company_imports_and_publishes_its_own_handbook_from_the_command_line(default_edition, tmp_path):
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps(handbook_document(version="OWN-2027"), ensure_ascii=False), encoding="utf-8")
+    call_command("import_handbook", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("publish_handbook", "OWN-2027", stdout=out)
+    assert "now in force" in out.getvalue()
+    assert Edition.objects.get(status=EditionStatus.PUBLISHED).version == "OWN-2027"
+    default_edition.refresh_from_db()
+    assert default_edition.status == EditionStatus.RETIRED
+    with pytest.raises(CommandError, match="Only a draft"):
+        call_command("publish_handbook", "OWN-2027", stdout=StringIO())
+
+
+def test_the_xlsx_export_escapes_formula_like_text_and_reads_it_back(default_edition):
+    from openpyxl import load_workbook
+
+    from handbook.xlsx import handbook_to_xlsx, xlsx_to_handbook
+
+    data = edition_to_dict(default_edition)
+    data["articles"][0]["example"] = '=HYPERLINK("http://evil.example","点击")'
+    data["articles"][1]["how"] = "@SUM(1+1)"
+    content = handbook_to_xlsx(data)
+    sheet = load_workbook(BytesIO(content))["articles"]
+    header = [cell.value for cell in sheet[1]]
+    first = {key: cell.value for key, cell in zip(header, sheet[2], strict=False)}
+    second = {key: cell.value for key, cell in zip(header, sheet[3], strict=False)}
+    assert first["example"] == '\'=HYPERLINK("http://evil.example","点击")'
+    assert second["how"] == "'@SUM(1+1)"
+    back = xlsx_to_handbook(BytesIO(content))
+    assert back["articles"][0]["example"] == data["articles"][0]["example"]
+    assert back["articles"][1]["how"] == "@SUM(1+1)"

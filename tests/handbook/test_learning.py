@@ -124,3 +124,91 @@ def test_an_administrator_marks_a_demonstration_branch_and_everyone_sees_it(worl
 def test_only_a_branch_can_be_a_demonstration_branch(world):
     with pytest.raises(ValidationError):
         demonstration_set(organisation=world.general, note="n", since=dt.date(2026, 1, 1), by=world.administrator)
+
+
+def test_this_quarters_study_focus_heads_the_handbook_for_a_branch_below(world, as_role, in_force, settings):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    study_focus_publish(
+        organisation=world.committee,
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        note="本季度重点:党费收缴",
+        articles=list(in_force.articles.all()[:1]),
+        by=world.reviewer,
+    )
+    body = as_role("secretary_b").get(reverse("handbook:index")).content.decode()
+    assert "本季度重点:党费收缴" in body
+
+
+def test_next_quarters_focus_is_proposed_from_last_quarters_most_deducted_articles(world, as_role, in_force):
+    from handbook.study import register_deduction_source, suggested_focus, unregister_deduction_source
+
+    a, b, c = in_force.articles.order_by("code")[:3]
+    seen = []
+
+    def reviews(organisation, year, quarter):
+        seen.append((organisation, year, quarter))
+        return {a.pk: Decimal(1), b.pk: Decimal(4), c.pk: Decimal("2.5")}
+
+    register_deduction_source(reviews)
+    try:
+        assert suggested_focus(organisation=world.committee, year=2027, quarter=1, limit=2) == [b, c]
+        assert seen == [(world.committee, 2026, 4)]
+        response = as_role("reviewer").get(reverse("handbook:study_create"))
+        assert set(response.context["form"].initial["articles"]) == {b, c, a}
+    finally:
+        unregister_deduction_source(reviews)
+
+
+def test_deductions_under_an_older_edition_count_for_the_article_in_force(world):
+    from handbook.services import edition_publish, edition_start_draft
+    from handbook.study import register_deduction_source, suggested_focus, unregister_deduction_source
+
+    old = make_edition(version="V1")
+    old_article = old.articles.order_by("code").first()
+    new = edition_publish(edition=edition_start_draft(source=old, version="V2"))
+
+    def reviews(organisation, year, quarter):
+        return {old_article.pk: Decimal(3)}
+
+    register_deduction_source(reviews)
+    try:
+        assert suggested_focus(organisation=world.committee, year=2027, quarter=1) == [
+            new.articles.get(code=old_article.code)
+        ]
+    finally:
+        unregister_deduction_source(reviews)
+
+
+def test_without_reviews_nothing_is_proposed(world, in_force):
+    from handbook.study import suggested_focus
+
+    assert suggested_focus(organisation=world.committee, year=2027, quarter=1) == []
+
+
+def test_attendance_recorded_branch_by_branch_leaves_other_branches_alone(world, as_role):
+    a1 = MemberFactory(branch=world.branch_a, name="张三")
+    b1 = MemberFactory(branch=world.branch_b, name="李四")
+    session = TrainingSession.objects.create(organisation=world.committee, held_on=dt.date(2026, 11, 1), topic="t")
+    client = as_role("reviewer")
+    url = reverse("handbook:training_attendance", kwargs={"pk": session.pk})
+    client.post(url, {"attended": [a1.pk, b1.pk], f"score_{b1.pk}": "80"})
+    page = client.get(url, {"branch": world.branch_a.pk})
+    assert [m.name for m, _a, _s in page.context["rows"]] == ["张三"]
+    client.post(f"{url}?branch={world.branch_a.pk}", {})
+    assert [(a.member.name, a.test_score) for a in TrainingAttendance.objects.all()] == [("李四", Decimal(80))]
+
+
+def test_a_long_roster_asks_for_a_branch_first(world, as_role, monkeypatch):
+    from handbook.views import learning
+
+    monkeypatch.setattr(learning, "ROSTER_PAGE_LIMIT", 1)
+    MemberFactory(branch=world.branch_a)
+    MemberFactory(branch=world.branch_b)
+    session = TrainingSession.objects.create(organisation=world.committee, held_on=dt.date(2026, 11, 1), topic="t")
+    url = reverse("handbook:training_attendance", kwargs={"pk": session.pk})
+    page = as_role("administrator").get(url)
+    assert page.context["too_long"] and page.context["rows"] == []
+    assert len(as_role("administrator").get(url, {"branch": world.branch_b.pk}).context["rows"]) == 1

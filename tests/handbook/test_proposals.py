@@ -90,3 +90,27 @@ def test_accepting_without_a_draft_explains_what_to_do(world, as_role, in_force)
     assert "start one first" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.OPEN
+
+
+def test_a_reviewer_proposes_a_new_article_from_good_practice(world, as_role, in_force):
+    response = as_role("reviewer").post(
+        reverse("handbook:propose_new"),
+        {"proposed_text": "“党员安全责任区”:每名党员包保一个作业面……", "reason": "一号项目部的做法值得推广"},
+    )
+    assert response.status_code == 302
+    proposal = ChangeProposal.objects.get()
+    assert proposal.article is None and proposal.field == "new_article"
+    draft = edition_start_draft(source=in_force, version="V2")
+    proposal_accept(proposal=proposal, draft=draft, reply="已编入第三部分", by=world.administrator)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED and proposal.accepted_into == draft
+    assert draft.articles.count() == in_force.articles.count()
+
+
+def test_a_change_must_name_its_article_and_a_new_article_must_not(world, in_force):
+    with pytest.raises(ValidationError):
+        proposal_create(article=None, field="what", proposed_text="x", reason="r", by=world.reviewer)
+    with pytest.raises(ValidationError):
+        proposal_create(
+            article=in_force.articles.first(), field="new_article", proposed_text="x", reason="r", by=world.reviewer
+        )

@@ -80,3 +80,11 @@ def test_due_dates_follow_the_due_rule():
     week = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))  # Monday to Sunday
     assert _article(Frequency.WEEKLY, DueKind.DAY, 5).due_date(*week) == dt.date(2026, 11, 20)
     assert _article(Frequency.OCCASIONAL, DueKind.NONE, None).due_date(*q4) is None
+
+
+def test_nonsense_filters_are_ignored(default_edition, as_role):
+    response = as_role("member").get(
+        reverse("handbook:index"), {"part": "99999999999999999999", "line": "army", "frequency": "x", "q": "a" * 500}
+    )
+    assert response.status_code == 200
+    assert response.context["filters"]["part"] == "" and response.context["filters"]["line"] == ""

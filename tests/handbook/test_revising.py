@@ -150,3 +150,13 @@ def test_starting_a_draft_needs_a_new_version(world, as_role):
 def test_an_imported_document_becomes_a_draft(db):
     edition = edition_import(data=handbook_document(version="X"))
     assert edition.status == EditionStatus.DRAFT and not publication_errors(edition)
+
+
+def test_an_article_of_a_retired_edition_links_to_the_one_in_force(world, as_role):
+    old = make_edition(version="V1")
+    edition_publish(edition=edition_start_draft(source=old, version="V2"))
+    old_article = old.articles.order_by("code").first()
+    response = as_role("member").get(reverse("handbook:article", kwargs={"pk": old_article.pk}))
+    new_article = Edition.objects.get(version="V2").articles.get(code=old_article.code)
+    assert response.context["in_force"] == new_article
+    assert "This edition is retired." in response.content.decode()

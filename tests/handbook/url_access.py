@@ -68,6 +68,7 @@ URLS = {
         statuses(200, member=403, outsider=403), kwargs=lambda w: {"pk": in_force(w).articles.first().pk}
     ),
     "handbook:proposals": Case(READERS),
+    "handbook:propose_new": Case(statuses(200, member=403, outsider=403)),
     # Only administrators and the proposer see a proposal; anyone else gets 404.
     "handbook:proposal": Case(
         statuses(404, administrator=200, secretary_a=200, outsider=403), kwargs=lambda w: {"pk": proposal(w).pk}

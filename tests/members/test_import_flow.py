@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members import imports
@@ -212,3 +213,54 @@ def test_the_template_has_the_chinese_headers_and_a_help_sheet(world, as_role):
     workbook = load_workbook(io.BytesIO(response.content))
     assert list(next(workbook.worksheets[0].iter_rows(values_only=True))) == HEADERS
     assert workbook.worksheets[1].max_row == len(HEADERS) + 1
+
+
+def test_the_commit_writes_the_checked_rows_without_parsing_the_workbook_again(
+    world, django_capture_on_commit_callbacks
+):
+    imp = _checked_import(world, xlsx(good_rows()), django_capture_on_commit_callbacks)
+    assert imp.checked_rows
+    with open(imp.file.path, "wb") as handle:
+        handle.write(b"overwritten")
+    imports.import_commit(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.COMMITTED and Member.objects.count() == 2
+    assert not imp.checked_rows
+
+
+def test_an_import_left_by_a_dead_worker_can_be_claimed_again_later(world, django_capture_on_commit_callbacks):
+    imp = _checked_import(world, xlsx(good_rows()), django_capture_on_commit_callbacks)
+    MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.COMMITTING, claimed_at=timezone.now())
+    assert imports.import_commit(import_id=imp.pk) is None  # another worker is on it
+    MemberImport.objects.filter(pk=imp.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    assert imports.import_commit(import_id=imp.pk).status == ImportStatus.COMMITTED
+    assert Member.objects.count() == 2
+
+
+def test_a_crashing_check_ends_as_failed_rather_than_running_for_ever(world, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(importer, "validate", crash)
+    imp = MemberImport(organisation=world.committee, created_by=world.administrator, original_name="x.xlsx")
+    imp.file.save("x.xlsx", ContentFile(xlsx(good_rows())), save=False)
+    imp.save()
+    imports.import_validate(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.FAILED and imp.message and not imp.is_running
+
+
+def test_the_template_offers_drop_down_lists_and_a_text_id_column_and_imports_once_filled(world, as_role):
+    from members.excel.resource import render_template
+
+    workbook = load_workbook(io.BytesIO(render_template()))
+    sheet = workbook.worksheets[0]
+    lists = [v.formula1 for v in sheet.data_validations.dataValidation]
+    assert '"男,女"' in lists and '"正式党员,预备党员"' in lists
+    assert sheet["E2"].number_format == "@"
+    for column, value in enumerate(row(), start=1):
+        sheet.cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = importer.validate(io.BytesIO(out.getvalue()), scope=world.committee)
+    assert plan.ok and plan.total == 1

@@ -31,6 +31,7 @@ def errors_of(plan):
         "2012年7月1日",
         "2012年7月",
         " 2012-07-01 ",
+        "2012-07-01 00:00:00",
     ],
 )
 def test_each_date_form_is_read_as_the_same_day(world, value):
@@ -154,6 +155,9 @@ def test_an_id_number_stored_as_a_number_is_explained(world):
 def test_a_missing_birth_date_is_taken_from_the_id_number(world):
     plan = check(world, [row(出生日期=None)])
     assert plan.ok and plan.creates[0]["birth_date"] == dt.date(1990, 5, 6)
+    # As the commit job does: the stored rows, re-checked inside the transaction.
+    importer.write(importer.recheck(importer.load(importer.dump(plan)), scope=world.committee))
+    assert Member.objects.get().birth_date == dt.date(1990, 5, 6)
 
 
 def test_headers_are_matched_after_trimming_spaces_and_extra_columns_are_ignored_with_a_notice(world):
@@ -192,3 +196,29 @@ def test_status_and_flowing_destination_are_imported(world):
     plan = check(world, [row(人员状态="流动党员", 流动去向="深圳某项目部")])
     assert plan.ok
     assert plan.creates[0]["status"] == MemberStatus.FLOWING and plan.creates[0]["flowing_to"] == "深圳某项目部"
+
+
+def test_members_left_in_a_dissolved_branchs_history_re_import_unchanged(world):
+    from branches.services import organisation_dissolve
+
+    member = MemberFactory(branch=world.branch_b, status=MemberStatus.DECEASED)
+    organisation_dissolve(organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
+    headers = ["姓名", "性别", "身份证号", "党员类别", "入党日期", "转正日期", "支部编码", "人员状态"]
+    values = [member.name, "男", member.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "去世"]
+    assert check(world, [values], headers).summary()["unchanged"] == 1
+    moving_in = MemberFactory(branch=world.branch_a, id_number=make_id_number(seq=321))
+    values = [moving_in.name, "男", moving_in.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "在册"]
+    assert errors_of(check(world, [values], headers)) == [(2, "支部编码")]
+
+
+def test_many_updated_rows_are_written_with_their_empty_dates(world):
+    people = [
+        row(姓名=f"预备{i}", 党员类别="预备党员", 转正日期="", birth=dt.date(1990, 1, 1) + dt.timedelta(days=i))
+        for i in range(3)
+    ]
+    importer.write(check(world, people))
+    changed = [[*p[:5], "13000000000", *p[6:]] for p in people]
+    plan = check(world, changed)
+    assert plan.summary()["updated"] == 3
+    importer.write(plan)
+    assert set(Member.objects.values_list("phone", "full_member_on")) == {("13000000000", None)}

@@ -199,3 +199,23 @@ def test_the_selectors_agree_with_the_pages(world, people):
     assert set(selectors.members_visible_to(world.reviewer)) == {people["a"], people["b"]}
     assert not selectors.members_visible_to(world.member).exists()
     assert not selectors.members_visible_to(world.outsider).exists()
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "abc"}, {"page": "999"}, {"branch": "999999"}, {"category": "nonsense"}, {"q": "x" * 500}]
+)
+def test_odd_roster_queries_still_answer(world, people, as_role, query):
+    assert as_role("reviewer").get(reverse("members:roster"), query).status_code == 200
+
+
+def test_a_transfer_to_a_branch_outside_the_administrators_reach_is_refused(world, people, as_role):
+    from tests.factories import make_org
+
+    elsewhere = make_org(make_org(code="C9"), code="X9")
+    response = as_role("administrator").post(
+        reverse("members:transfer", kwargs={"pk": people["a"].pk}),
+        {"action": "transfer", "to_branch": elsewhere.pk, "on": "2026-11-01"},
+    )
+    assert response.status_code == 200 and "to_branch" in response.context["form"].errors
+    people["a"].refresh_from_db()
+    assert people["a"].branch == world.branch_a

@@ -1,0 +1,30 @@
+"""Every URL of the REST API, in the ``api`` namespace, below ``/api/``.
+
+An app adds its resources with one ``router.register`` line each; the router names them
+``api:<basename>-list``, ``api:<basename>-detail`` and ``api:<basename>-<action>``.
+"""
+
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from branches import apis as branches_apis
+
+from . import schema  # noqa: F401 - registers the OpenAPI extensions
+from .docs import DocsView, SchemaView
+from .tokens import TokenView
+from .unknown import UnknownEndpointView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", branches_apis.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/me/", branches_apis.MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
+    # Last: any other path below /api/ answers 404 in the API's error format, not as HTML.
+    re_path(r"^[\s\S]*$", UnknownEndpointView.as_view(), name="unknown"),
+]
