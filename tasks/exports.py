@@ -8,17 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from config.pdf import render_pdf
+from config.xlsx import escape_formula
 
 from .models import ReminderSheet
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is written as text (a leading quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _filename(sheet: ReminderSheet, extension: str) -> str:
@@ -48,7 +40,7 @@ def sheet_xlsx(sheet: ReminderSheet) -> tuple[str, str, bytes]:
         section = _("Overdue") if line.get("overdue") else _("Due in this period")
         row = [section, line["code"], line["title"], line["due_on"], line["what"], line["who"], line["when"]]
         row += [line["standard"], line["assignee"]]
-        ws.append([safe_cell(value) for value in row])
+        ws.append([escape_formula(value) for value in row])
     for column, width in zip("ABCDEFGHI", (10, 8, 28, 12, 40, 24, 20, 40, 12), strict=True):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=3):

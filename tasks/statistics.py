@@ -19,6 +19,7 @@ DONE = (TaskStatus.DONE, TaskStatus.CHECKED)
 class BranchTaskStats:
     branch_id: int
     due: int  # tasks due in the period, cancelled ones left out
+    due_so_far: int  # of those, the ones done or already past their due date
     done: int
     on_time: int
     overdue: int  # open and past due today
@@ -28,8 +29,9 @@ class BranchTaskStats:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Share of the work due that was done by its due date (None when nothing was due)."""
-        return round(100 * self.on_time / self.due, 1) if self.due else None
+        """Share of the work due so far that was done by its due date (None when none was):
+        work not yet due and not yet done neither helps nor hurts."""
+        return round(100 * self.on_time / self.due_so_far, 1) if self.due_so_far else None
 
 
 def task_statistics(
@@ -47,6 +49,7 @@ def task_statistics(
         .values("branch_id")
         .annotate(
             due=Count("pk"),
+            due_so_far=Count("pk", filter=Q(status__in=DONE) | Q(due_on__lt=today)),
             done=Count("pk", filter=Q(status__in=DONE)),
             on_time=Count("pk", filter=Q(status__in=DONE, delay_days=0)),
             overdue=Count("pk", filter=Q(status=TaskStatus.OPEN, due_on__lt=today)),
@@ -62,6 +65,7 @@ def task_statistics(
         stats[row["branch_id"]] = BranchTaskStats(
             branch_id=row["branch_id"],
             due=row["due"],
+            due_so_far=row["due_so_far"],
             done=row["done"],
             on_time=row["on_time"],
             overdue=row["overdue"],

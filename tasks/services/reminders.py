@@ -6,6 +6,7 @@ Made in two steps, each safe to run twice or twice at once:
    keeps one per period whoever inserts it (INSERT … ON CONFLICT DO NOTHING);
 2. *send*: one conditional UPDATE stamps the unsent, unclaimed sheets with this run's claim
    token; only the rows this run stamped are e-mailed and notified, so a sheet is sent once.
+   A claim more than an hour old on a sheet still unsent (its run died) may be taken over.
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from branches.models import Role, RoleAssignment
@@ -28,6 +30,7 @@ from ..sheet_text import sheet_body, sheet_subject
 from .generation import branches_for_tasks, tasks_generate
 
 CHUNK = 500
+CLAIM_EXPIRES = dt.timedelta(hours=1)
 
 # Which work each sheet lists: the finer repeating work is on the finer sheets (a monthly
 # sheet does not repeat the thirty daily lines; the daily sheet has them). Ad-hoc work
@@ -140,7 +143,11 @@ def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
     """Sends every sheet of the period that nobody has claimed yet; returns how many this
     run sent."""
     token = uuid.uuid4().hex
-    ReminderSheet.objects.filter(kind=kind, period_key=period_key, claim="", sent_at__isnull=True).update(claim=token)
+    now = timezone.now()
+    # A claim left by a run that died before sending is taken over after CLAIM_EXPIRES.
+    ReminderSheet.objects.filter(kind=kind, period_key=period_key, sent_at__isnull=True).filter(
+        Q(claim="") | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+    ).update(claim=token, claimed_at=now)
     sent = 0
     claimed = ReminderSheet.objects.filter(claim=token).select_related("branch").order_by("pk")
     ids = list(claimed.values_list("pk", flat=True))

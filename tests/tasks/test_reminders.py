@@ -220,3 +220,16 @@ def test_the_cron_fallback_sends_the_monthly_sheet_on_the_first_and_not_the_quar
         ("monthly", "2026-11"),
     }
     assert housekeeping.run_due_jobs(now + dt.timedelta(minutes=10)) == []
+
+
+def test_a_sheet_claimed_by_a_run_that_died_is_sent_by_a_later_run(ready: World) -> None:
+    from tasks.services.reminders import reminders_claim_and_send, reminders_make
+
+    reminders_make(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
+    ReminderSheet.objects.filter(branch=ready.branch_a).update(claim="died", claimed_at=timezone.now())
+    ReminderSheet.objects.filter(branch=ready.branch_b).update(
+        claim="died", claimed_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 1
+    assert [m.to for m in mail.outbox] == [["b@example.com"]]
+    assert ReminderSheet.objects.get(branch=ready.branch_a).sent_at is None

@@ -30,8 +30,8 @@ def test_statistics_count_on_time_late_overdue_and_quality_per_branch(world: Wor
         branches=Organisation.objects.filter(kind="branch"), first=NOV[0], last=NOV[1], today=dt.date(2026, 11, 20)
     )
     a = stats[world.branch_a.pk]
-    assert (a.due, a.done, a.on_time, a.overdue, a.checked) == (4, 2, 1, 1, 2)
-    assert a.on_time_rate == 25.0
+    assert (a.due, a.due_so_far, a.done, a.on_time, a.overdue, a.checked) == (4, 3, 2, 1, 1, 2)
+    assert a.on_time_rate == 33.3  # the task due on the 30th is not yet due: it does not count
     assert a.average_delay_days == 2.0  # (0 + 4) / 2
     assert a.average_quality == 3.0  # (优 4 + 中 2) / 2
     b = stats[world.branch_b.pk]

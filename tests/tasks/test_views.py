@@ -140,3 +140,24 @@ def test_the_overview_shows_overdue_by_branch_supervised_tasks_and_on_time_rates
     assert rows["B"]["stats"].on_time_rate == 100.0
     assert [t.pk for t in page.context["supervised"]] == [late.pk]
     assert as_role("secretary_a").get(reverse("tasks:overview")).status_code == 403
+
+
+def test_an_organisations_page_links_to_its_tasks(world: World, as_role) -> None:
+    page = as_role("secretary_a").get(reverse("branches:detail", args=[world.branch_a.pk])).content.decode()
+    assert reverse("tasks:board", args=[world.branch_a.pk]) in page
+    assert reverse("tasks:notifications", args=[world.branch_a.pk]) in page
+    committee = as_role("reviewer").get(reverse("branches:detail", args=[world.committee.pk])).content.decode()
+    assert reverse("tasks:request_create", args=[world.committee.pk]) in committee
+    nav = as_role("member").get(reverse("tasks:home")).content.decode()
+    assert reverse("tasks:home") in nav and reverse("tasks:overview") not in nav
+
+
+def test_the_board_has_quarter_done_and_cancelled_views(world: World, as_role, monthly_article) -> None:
+    today = local_today()
+    done = make_task(world.branch_a, monthly_article, due_on=today, period_key="done")
+    task_complete(task=done, by=world.secretary_a, note="ok")
+    client = as_role("secretary_a")
+    url = reverse("tasks:board", args=[world.branch_a.pk])
+    assert [t.pk for t in client.get(url, {"show": "done"}).context["tasks"]] == [done.pk]
+    assert [t.pk for t in client.get(url, {"show": "quarter"}).context["tasks"]] == [done.pk]
+    assert list(client.get(url, {"show": "cancelled"}).context["tasks"]) == []
