@@ -247,3 +247,15 @@ def test_a_crashing_check_ends_as_failed_rather_than_running_for_ever(world, mon
     imports.import_validate(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.FAILED and imp.message and not imp.is_running
+
+
+def test_queueing_the_commit_of_an_import_that_is_not_clean_is_a_conflict(world):
+    from config.exceptions import Conflict
+    from tests.members.url_access import _import_in_a
+
+    for status in (ImportStatus.INVALID, ImportStatus.QUEUED, ImportStatus.COMMITTED):
+        import_row = MemberImport.objects.get(pk=_import_in_a(world, status)["pk"])
+        with pytest.raises(Conflict):
+            imports.import_queue_commit(import_row=import_row)
+        import_row.refresh_from_db()
+        assert import_row.status == status
