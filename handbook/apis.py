@@ -20,6 +20,7 @@ from .models import Article, Deduction, Edition
 from .serializers import (
     ArticleQuerySerializer,
     ArticleSerializer,
+    ArticleUpdateSerializer,
     EditionDetailSerializer,
     EditionSerializer,
     PartSerializer,
@@ -103,6 +104,16 @@ class EditionViewSet(viewsets.GenericViewSet):
         parameters=[ArticleQuerySerializer],
     ),
     retrieve=extend_schema(summary="One article, with its deduction rules"),
+    partial_update=extend_schema(
+        summary="Edit an article of a draft edition (administrator)",
+        description=(
+            "Any of the fields; `deductions`, when given, replaces every deduction rule. The article "
+            "is checked as a whole (due rule against frequency, caps against the max score). An "
+            "article of an edition that is not a draft is a 409: start a new draft first."
+        ),
+        request=ArticleUpdateSerializer,
+        responses={200: ArticleSerializer, **error_responses(409)},
+    ),
 )
 class ArticleViewSet(viewsets.GenericViewSet):
     """The articles (条款) of the handbook, each with its deduction rules (扣分规则)."""
@@ -139,3 +150,12 @@ class ArticleViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer(selectors.get_article_for(request.user, int(pk))).data)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        article = selectors.get_article_for(request.user, int(pk), edit=True)
+        serializer = ArticleUpdateSerializer(data=request.data, partial=True, edition=article.edition)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        deductions = fields.pop("deductions", None)
+        services.article_save(article=article, fields=fields, deductions=deductions)
+        return Response(self.get_serializer(selectors.get_article_for(request.user, article.pk)).data)

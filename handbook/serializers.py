@@ -1,8 +1,12 @@
 """The JSON shapes of the handbook (``handbook.apis``): editions, parts, articles and their
 deduction rules. Shapes only: who may read what is ``handbook.selectors``."""
 
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
 
+from .exchange import ParsedDeduction
 from .models import Article, Deduction, Edition, Frequency, Line, Part
 
 
@@ -109,3 +113,50 @@ class ArticleQuerySerializer(serializers.Serializer):
         max_length=100,
         help_text="Words that must each appear in some text of the article or of its deduction rules.",
     )
+
+
+class DeductionWriteSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"))
+    cap = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True, default=None)
+
+    def to_internal_value(self, data: Any) -> ParsedDeduction:
+        values = super().to_internal_value(data)
+        # .get: a PATCH is partial, and DRF applies no defaults to a partial body.
+        return ParsedDeduction(values["description"], values["points"], values.get("cap"))
+
+
+class ArticleUpdateSerializer(serializers.ModelSerializer):
+    """PATCH of a draft's article: any of these; ``deductions``, when given, replaces every rule."""
+
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.none(), help_text="A part of the same edition.")
+    deductions = DeductionWriteSerializer(many=True, required=False, allow_empty=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "part",
+            "code",
+            "title",
+            "line",
+            "who_role",
+            "what",
+            "who",
+            "how",
+            "when",
+            "frequency",
+            "due_kind",
+            "due_value",
+            "standard",
+            "evidence",
+            "example",
+            "max_score",
+            "deductions",
+        ]
+        # The code's uniqueness within the edition is checked by the service's full_clean.
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, edition: Edition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if edition is not None:
+            self.fields["part"].queryset = Part.objects.filter(edition=edition)

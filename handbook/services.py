@@ -132,7 +132,7 @@ def edition_discard_draft(*, edition: Edition) -> None:
 
 def _require_draft(edition: Edition) -> None:
     if edition.status != EditionStatus.DRAFT:
-        raise ValidationError(_("Only a draft edition can be changed; start a new draft first."))
+        raise Conflict(_("Only a draft edition can be changed; start a new draft first."))
 
 
 @transaction.atomic

@@ -129,6 +129,10 @@ def _draft(world: Any) -> dict[str, int]:
     return {"pk": make_edition(version="T2", published=False).pk}
 
 
+def _article_of_a_draft(world: Any) -> dict[str, int]:
+    return {"pk": make_edition(version="T2", published=False).articles.order_by("code").first().pk}
+
+
 def _article_in_force(world: Any) -> dict[str, int]:
     return {"pk": make_edition().articles.order_by("code").first().pk}
 
@@ -199,6 +203,9 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:handbook-edition-publish", "post"): ApiCase(statuses(403, administrator=200), kwargs=_draft),
     ("api:handbook-article-list", "get"): ApiCase(_READERS, kwargs=_in_force),
     ("api:handbook-article-detail", "get"): ApiCase(_READERS, kwargs=_article_in_force),
+    ("api:handbook-article-detail", "patch"): ApiCase(
+        statuses(403, administrator=200), kwargs=_article_of_a_draft, data=lambda w: {"title": "按期召开支委会"}
+    ),
     # Any other path below /api/: 404 in the API's format, for everyone.
     **{
         ("api:unknown", method): ApiCase(statuses(404, anonymous=404))

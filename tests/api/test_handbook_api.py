@@ -145,3 +145,56 @@ def test_only_administrators_publish(api_as, draft: Edition) -> None:
         assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.status == EditionStatus.DRAFT
+
+
+def _article_url(article: Article) -> str:
+    return reverse("api:handbook-article-detail", kwargs={"pk": article.pk})
+
+
+def test_the_administrator_edits_a_drafts_article_and_replaces_its_deduction_rules(api_as, draft: Edition) -> None:
+    article = draft.articles.get(code="1-01")
+    data = {
+        "title": "按期召开支委会",
+        "what": "每月召开支委会\r\n研究工作",
+        "deductions": [{"description": "少开一次", "points": "2", "cap": "6"}, {"description": "无记录", "points": 1}],
+    }
+    response = api_as("administrator").patch(_article_url(article), data, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["title"], body["what"]) == ("按期召开支委会", "每月召开支委会\n研究工作")
+    assert [(d["description"], d["points"], d["cap"]) for d in body["deductions"]] == [
+        ("少开一次", "2.00", "6.00"),
+        ("无记录", "1.00", None),
+    ]
+
+
+def test_an_article_that_breaks_the_rules_is_a_400_and_changes_nothing(api_as, draft: Edition, in_force) -> None:
+    article = draft.articles.get(code="1-01")  # a monthly article
+    client = api_as("administrator")
+    weekly = client.patch(_article_url(article), {"frequency": "weekly", "due_value": 9}, format="json")
+    assert weekly.status_code == 400
+    assert set(weekly.json()["error"]["fields"]) == {"due_value"}
+    other_part = in_force.parts.get(number=2)
+    assert client.patch(_article_url(article), {"part": other_part.pk}, format="json").status_code == 400
+    no_rules = client.patch(_article_url(article), {"deductions": []}, format="json")
+    assert no_rules.status_code == 400
+    cap_too_big = client.patch(
+        _article_url(article), {"deductions": [{"description": "x", "points": 1, "cap": 99}]}, format="json"
+    )
+    assert cap_too_big.status_code == 400
+    article.refresh_from_db()
+    assert (article.frequency, article.deductions.count()) == ("monthly", 2)
+
+
+def test_an_article_of_the_edition_in_force_is_not_edited_a_409(api_as, in_force: Edition) -> None:
+    article = in_force.articles.get(code="1-01")
+    response = api_as("administrator").patch(_article_url(article), {"title": "改"}, format="json")
+    assert response.status_code == 409
+    article.refresh_from_db()
+    assert article.title != "改"
+
+
+def test_only_administrators_edit_articles(api_as, draft: Edition) -> None:
+    article = draft.articles.get(code="1-01")
+    assert api_as("secretary_a").patch(_article_url(article), {"title": "改"}, format="json").status_code == 403
+    assert api_as("outsider").patch(_article_url(article), {"title": "改"}, format="json").status_code == 403
