@@ -31,6 +31,7 @@ from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from . import imports, selectors, services
 from .models import Member, MemberImport
 from .serializers import (
+    FromBranchSerializer,
     MemberCreateSerializer,
     MemberDetailSerializer,
     MemberFlowingSerializer,
@@ -40,9 +41,11 @@ from .serializers import (
     MemberReturnSerializer,
     MemberSerializer,
     MemberStatusChangeSerializer,
+    MemberTransferAllSerializer,
     MemberTransferOutSerializer,
     MemberTransferSerializer,
     MemberWriteSerializer,
+    TransferredSerializer,
 )
 
 ADMINISTRATOR = [Role.ADMINISTRATOR]
@@ -58,7 +61,7 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request, **k
 def _status_change(summary: str, request: type[serializers.Serializer], conflict: str) -> Any:
     return extend_schema(
         summary=summary,
-        description=f"{conflict} (409 conflict). Administrators of the member's branch only.",
+        description=f"Administrators of the member's branch only. 409 conflict: {conflict}.",
         request=request,
         responses={200: MemberDetailSerializer, **error_responses(409)},
     )
@@ -138,7 +141,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     @_status_change(
         "Transfer a member to another branch, or back in after a transfer out (administrator)",
         MemberTransferSerializer,
-        "Only a member on the roll, flowing or transferred out can be transferred",
+        "a member who is not on the roll, flowing or transferred out",
     )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
@@ -149,7 +152,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     @_status_change(
         "Transfer a member out of the organisation (转出) (administrator)",
         MemberTransferOutSerializer,
-        "Only a member on the roll or flowing can be transferred out",
+        "a member who is not on the roll or flowing",
     )
     @action(detail=True, methods=["post"], url_path="transfer-out", url_name="transfer-out")
     def transfer_out(self, request: Request, pk: str) -> Response:
@@ -160,7 +163,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     @_status_change(
         "Mark a member as flowing (流动党员) (administrator)",
         MemberFlowingSerializer,
-        "Only a member on the roll can become flowing",
+        "a member who is not on the roll",
     )
     @action(detail=True, methods=["post"])
     def flowing(self, request: Request, pk: str) -> Response:
@@ -168,9 +171,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         fields = _valid(MemberFlowingSerializer, request)
         return self._out(services.member_mark_flowing(member=member, by=request.user, **fields))
 
-    @_status_change(
-        "A flowing member is back (administrator)", MemberReturnSerializer, "Only a flowing member can return"
-    )
+    @_status_change("A flowing member is back (administrator)", MemberReturnSerializer, "a member who is not flowing")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
@@ -180,13 +181,34 @@ class MemberViewSet(viewsets.GenericViewSet):
     @_status_change(
         "Change a member's status: 停止党籍 / 出党 / 去世, or back on the roll (administrator)",
         MemberStatusChangeSerializer,
-        "The member already having this status, or going back on the roll of a dissolved branch,",
+        "the member already has this status, or would go back on the roll of a dissolved branch",
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request: Request, pk: str) -> Response:
         member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
         fields = _valid(MemberStatusChangeSerializer, request)
         return self._out(services.member_change_status(member=member, by=request.user, **fields))
+
+    @extend_schema(
+        operation_id="members_transfer_all",
+        summary="Transfer everyone on a branch's roll to another branch at once (administrator)",
+        description=(
+            "Typically before dissolving the branch. A branch with nobody on its roll is a 409; "
+            "a unit that is not a branch, or a target that is not another active branch you "
+            "administer, a 400."
+        ),
+        request=MemberTransferAllSerializer,
+        responses={200: TransferredSerializer, **error_responses(404, 409)},
+    )
+    @action(detail=False, methods=["post"], url_path="transfer-all", url_name="transfer-all")
+    def transfer_all(self, request: Request) -> Response:
+        from_id = _valid(FromBranchSerializer, request)["from_branch"]
+        from_branch = get_organisation_for(request.user, from_id, roles=ADMINISTRATOR)
+        targets = selectors.transfer_targets(request.user).exclude(pk=from_branch.pk)
+        fields = _valid(MemberTransferAllSerializer, request, targets=targets)
+        del fields["from_branch"]
+        moved = services.branch_transfer_all(from_branch=from_branch, by=request.user, **fields)
+        return Response(TransferredSerializer({"moved": moved}).data)
 
 
 class MemberImportViewSet(viewsets.GenericViewSet):

@@ -194,6 +194,30 @@ class MemberStatusChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class MemberTransferAllSerializer(serializers.Serializer):
+    from_branch = serializers.IntegerField(min_value=1, help_text="A branch you administer.")
+    to_branch = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), help_text="Another active branch you administer."
+    )
+    on = serializers.DateField(default=_today, help_text="Today unless given.")
+    reason = serializers.CharField(max_length=200)
+
+    def __init__(self, *args: Any, targets: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["to_branch"].queryset = targets
+
+
+class FromBranchSerializer(serializers.Serializer):
+    """The part of a transfer-all read first: whose roll, for the access check."""
+
+    from_branch = serializers.IntegerField(min_value=1)
+
+
+class TransferredSerializer(serializers.Serializer):
+    moved = serializers.IntegerField(help_text="How many members were on the branch's roll and moved.")
+
+
 class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row number in the worksheet (the header is row 1).")
     column = serializers.CharField(help_text="The column's header, as in the template.")

@@ -181,6 +181,8 @@ def branch_transfer_all(
 ) -> int:
     """Moves every member still on a branch's roll to another branch in one action
     (typically before or after the branch is dissolved). Returns how many moved."""
+    if from_branch.kind != OrgKind.BRANCH:
+        raise ValidationError(_("Members belong to a branch (党支部)."))
     _check_target_branch(to_branch)
     if from_branch.pk == to_branch.pk:
         raise ValidationError(_("Choose a different branch to transfer the members to."))
@@ -190,7 +192,7 @@ def branch_transfer_all(
         .values_list("pk", flat=True)
     )
     if not moving:
-        raise ValidationError(_("No member is on this branch's roll."))
+        raise Conflict(_("No member is on this branch's roll."))
     Member.objects.filter(pk__in=moving).update(branch=to_branch, updated_at=timezone.now())
     MemberTransfer.objects.bulk_create(
         [

@@ -106,6 +106,11 @@ def _new_member(world: Any) -> dict[str, Any]:
     }
 
 
+def _roll_of_a(world: Any) -> dict[str, Any]:
+    MemberFactory(branch=world.branch_a)
+    return {"from_branch": world.branch_a.pk, "to_branch": world.branch_b.pk, "reason": "项目完工"}
+
+
 def _roster_file(world: Any) -> dict[str, Any]:
     return {"organisation": world.branch_a.pk, "file": SimpleUploadedFile("roster.xlsx", xlsx([row("A")]))}
 
@@ -182,6 +187,7 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:member-status", "post"): ApiCase(
         _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"status": "deceased", "reason": "病故"}
     ),
+    ("api:member-transfer-all", "post"): ApiCase(_admin_of_a(200), data=_roll_of_a),
     # Administrators import below them, a secretary into their own branch.
     ("api:member-import-list", "post"): ApiCase(
         statuses(403, administrator=201, secretary_a=201, secretary_b=404, outsider=404),

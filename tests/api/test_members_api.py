@@ -370,3 +370,34 @@ def test_imports_stay_within_the_users_scope(api_as, world: World, django_captur
     assert api_as("secretary_b").get(reverse("api:member-import-detail", kwargs={"pk": pk})).status_code == 404
     assert _commit(api_as("secretary_b"), pk, django_capture_on_commit_callbacks).status_code == 404
     assert not Member.objects.exists()
+
+
+# --- a whole branch's roll at once ---------------------------------------------------------------
+
+TRANSFER_ALL = "/api/v1/members/transfer-all/"
+
+
+def test_everyone_on_a_branchs_roll_moves_at_once_so_that_it_can_be_dissolved(api_as, world: World, roster) -> None:
+    client = api_as("administrator")
+    MemberFactory(branch=world.branch_a, status=MemberStatus.DECEASED)
+    data = {"from_branch": world.branch_a.pk, "to_branch": world.branch_b.pk, "reason": "项目完工"}
+    response = client.post(TRANSFER_ALL, data, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"moved": 2}
+    assert set(Member.objects.filter(branch=world.branch_a).values_list("status", flat=True)) == {"deceased"}
+    again = client.post(TRANSFER_ALL, data, format="json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"
+
+
+def test_a_transfer_all_names_two_different_branches_the_administrator_runs(api_as, world: World, roster) -> None:
+    client = api_as("administrator")
+    same = {"from_branch": world.branch_a.pk, "to_branch": world.branch_a.pk, "reason": "x"}
+    assert set(_error(client.post(TRANSFER_ALL, same, format="json"))["fields"]) == {"to_branch"}
+    not_a_branch = {"from_branch": world.general.pk, "to_branch": world.branch_b.pk, "reason": "x"}
+    assert client.post(TRANSFER_ALL, not_a_branch, format="json").status_code == 400
+    assert client.post(TRANSFER_ALL, {"from_branch": world.branch_a.pk}, format="json").status_code == 400
+    for role, code in [("secretary_a", 403), ("secretary_b", 404)]:
+        data = {"from_branch": world.branch_a.pk, "to_branch": world.branch_b.pk, "reason": "x"}
+        assert api_as(role).post(TRANSFER_ALL, data, format="json").status_code == code
+    assert Member.objects.filter(branch=world.branch_a).count() == 2

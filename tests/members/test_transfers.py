@@ -177,3 +177,12 @@ def test_what_a_user_may_change_of_a_member_follows_their_role_on_its_branch(wor
     assert editable_fields_for(world.secretary_a, member) == services.CONTACT_FIELDS
     assert editable_fields_for(world.reviewer, member) == ()
     assert editable_fields_for(world.secretary_b, member) == ()
+
+
+def test_transferring_a_whole_roll_needs_a_branch_with_someone_on_it(world):
+    from config.exceptions import Conflict
+
+    with pytest.raises(ValidationError):
+        services.branch_transfer_all(from_branch=world.general, to_branch=world.branch_b, on=DAY, reason="x", by=None)
+    with pytest.raises(Conflict):
+        services.branch_transfer_all(from_branch=world.branch_a, to_branch=world.branch_b, on=DAY, reason="x", by=None)
