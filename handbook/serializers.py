@@ -105,8 +105,9 @@ class ArticleQuerySerializer(serializers.Serializer):
         help_text="An edition you may read; the one in force if left out.",
     )
     part = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text="The part's number.")
-    line = serializers.ChoiceField(choices=Line.choices, required=False)
-    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    # Left empty (?line=), a filter is not applied, as on the web page.
+    line = serializers.ChoiceField(choices=Line.choices, required=False, allow_blank=True)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, allow_blank=True)
     search = serializers.CharField(
         required=False,
         allow_blank=True,

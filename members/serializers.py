@@ -139,11 +139,15 @@ class MemberQuerySerializer(serializers.Serializer):
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Name, phone, or the last 4+ characters of the ID."
     )
-    category = serializers.ChoiceField(choices=Member._meta.get_field("category").choices, required=False)
-    status = serializers.ChoiceField(choices=Member._meta.get_field("status").choices, required=False)
+    # Left empty (?status=), a filter is not applied, as on the web page.
+    category = serializers.ChoiceField(
+        choices=Member._meta.get_field("category").choices, required=False, allow_blank=True
+    )
+    status = serializers.ChoiceField(choices=Member._meta.get_field("status").choices, required=False, allow_blank=True)
     branch = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(),
         required=False,
+        allow_null=True,
         help_text="A unit whose roster you may read: the members of its whole subtree.",
     )
 

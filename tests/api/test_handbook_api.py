@@ -91,6 +91,7 @@ def test_articles_filter_by_part_line_frequency_and_edition(api_as, draft: Editi
     assert _codes(client.get(ARTICLES, {"line": "union"})) == ["2-02", "2-05"]
     assert _codes(client.get(ARTICLES, {"frequency": "yearly"})) == ["3-03"]
     assert len(_codes(client.get(ARTICLES, {"edition": draft.pk}))) == 4
+    assert len(_codes(client.get(ARTICLES, {"line": "", "frequency": ""}))) == 6
     assert client.get(ARTICLES, {"line": "nonsense", "part": 0}).status_code == 400
 
 

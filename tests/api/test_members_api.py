@@ -80,6 +80,8 @@ def test_the_list_filters_by_category_status_and_branch(api_as, world: World, ro
     assert sorted(_names(client.get(LIST, {"branch": world.branch_a.pk}))) == ["张三", "李四"]
     # A unit above branches: the members of its whole subtree.
     assert len(_names(client.get(LIST, {"branch": world.general.pk}))) == 3
+    # An empty filter is no filter, as on the web page.
+    assert len(_names(client.get(LIST, {"category": "", "status": "", "branch": ""}))) == 3
 
 
 def test_the_list_searches_name_phone_and_the_end_of_the_id_number(api_as, roster) -> None:
