@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import User
+from config.exceptions import Conflict
 
 from .exchange import ParsedArticle, ParsedDeduction, parse_handbook, parse_score
 from .models import Article, ChangeProposal, Deduction, Edition, EditionStatus, Part, ProposalField, ProposalStatus
@@ -87,11 +88,12 @@ def publication_errors(edition: Edition) -> list[str]:
 def edition_publish(*, edition: Edition) -> Edition:
     """Puts a draft in force and retires the edition it replaces; the old rows stay untouched."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    # Both refusals are the data's state (the REST API's 409): fix the draft, then publish.
     if edition.status != EditionStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be published."))
+        raise Conflict(_("Only a draft can be published."))
     errors = publication_errors(edition)
     if errors:
-        raise ValidationError(errors)
+        raise Conflict(errors)
     now = timezone.now()
     # Retire first: the conditional unique constraint allows one published edition only.
     Edition.objects.filter(status=EditionStatus.PUBLISHED).update(status=EditionStatus.RETIRED, retired_at=now)
@@ -132,7 +134,7 @@ def edition_discard_draft(*, edition: Edition) -> None:
 
 def _require_draft(edition: Edition) -> None:
     if edition.status != EditionStatus.DRAFT:
-        raise ValidationError(_("Only a draft edition can be changed; start a new draft first."))
+        raise Conflict(_("Only a draft edition can be changed; start a new draft first."))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import Organisation, User
+from config.exceptions import Conflict
 
 from .excel import importer, reader
 from .models import ImportStatus, MemberImport
@@ -127,6 +128,13 @@ def import_request_commit(*, import_row: MemberImport) -> bool:
             pk = import_row.pk
             transaction.on_commit(lambda: commit_import.delay(pk))
     return bool(claimed)
+
+
+def import_queue_commit(*, import_row: MemberImport) -> None:
+    """As ``import_request_commit``, raising ``Conflict`` (the REST API's 409) when the
+    import is not a checked, clean file waiting to be written."""
+    if not import_request_commit(import_row=import_row):
+        raise Conflict(_("Only a checked file with no bad rows can be imported."))
 
 
 class _Changed(Exception):

@@ -12,6 +12,7 @@ from branches.selectors import organisations_visible_to, roles_on, subtree_filte
 
 from . import id_numbers
 from .models import ON_ROLL_STATUSES, Member, MemberImport, MemberTransfer
+from .services import CONTACT_FIELDS, EDITABLE_FIELDS
 
 # Who reads rosters: a plain member sees nothing of them.
 ROSTER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
@@ -48,6 +49,17 @@ def may_see_full_id(user: User, organisation: Organisation) -> bool:
 def shown_id(user: User, member: Member) -> str:
     """The ID number as this user may see it: in full only to an administrator."""
     return member.id_number if may_see_full_id(user, member.branch) else id_numbers.mask(member.id_number)
+
+
+def editable_fields_for(user: User, member: Member) -> tuple[str, ...]:
+    """What the user may change of ``member``: every field for an administrator, the
+    contact fields for a secretary, nothing for anyone else."""
+    roles = roles_on(user, member.branch)
+    if Role.ADMINISTRATOR in roles:
+        return EDITABLE_FIELDS
+    if Role.SECRETARY in roles:
+        return CONTACT_FIELDS
+    return ()
 
 
 def roster(

@@ -1,7 +1,9 @@
 """Writes to the roster: members, their transfers, and status changes.
 
 Every change of branch or status leaves a MemberTransfer row, so a member's history of
-branches (组织关系接转) can always be shown.
+branches (组织关系接转) can always be shown. A refusal because of the member's current
+status is a ``Conflict`` (the REST API's 409); a wrong choice in the request a plain
+``ValidationError`` (400).
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation, OrgKind, User
+from config.exceptions import Conflict
 
 from .models import ON_ROLL_STATUSES, Member, MemberStatus, MemberTransfer, TransferKind
 
@@ -97,7 +100,7 @@ def member_transfer(*, member: Member, to_branch: Organisation, on: dt.date, rea
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     _check_target_branch(to_branch)
     if member.status not in (*ON_ROLL_STATUSES, MemberStatus.TRANSFERRED_OUT):
-        raise ValidationError(_("Only a member on the roll, flowing or transferred out can be transferred."))
+        raise Conflict(_("Only a member on the roll, flowing or transferred out can be transferred."))
     coming_back = member.status == MemberStatus.TRANSFERRED_OUT
     if member.branch_id == to_branch.pk and not coming_back:
         raise ValidationError(_("The member is already in this branch."))
@@ -117,7 +120,7 @@ def member_transfer_out(*, member: Member, on: dt.date, reason: str, by: User | 
     """转出: the member leaves the organisation's roll; ``reason`` says where to."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in ON_ROLL_STATUSES:
-        raise ValidationError(_("Only a member on the roll or flowing can be transferred out."))
+        raise Conflict(_("Only a member on the roll or flowing can be transferred out."))
     if not reason.strip():
         raise ValidationError(_("Say where the member is transferred to."))
     member.status = MemberStatus.TRANSFERRED_OUT
@@ -132,7 +135,7 @@ def member_mark_flowing(*, member: Member, flowing_to: str, on: dt.date, reason:
     """流动党员: still on the branch's roll, working elsewhere for now."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in ON_ROLL_STATUSES:
-        raise ValidationError(_("Only a member on the roll can become flowing."))
+        raise Conflict(_("Only a member on the roll can become flowing."))
     member.status = MemberStatus.FLOWING
     member.flowing_to = flowing_to.strip()
     member.full_clean()
@@ -145,7 +148,7 @@ def member_mark_flowing(*, member: Member, flowing_to: str, on: dt.date, reason:
 def member_return(*, member: Member, on: dt.date, by: User | None) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status != MemberStatus.FLOWING:
-        raise ValidationError(_("The member is not flowing."))
+        raise Conflict(_("The member is not flowing."))
     member.status = MemberStatus.ON_ROLL
     member.flowing_to = ""
     member.save()
@@ -160,11 +163,11 @@ def member_change_status(*, member: Member, status: str, on: dt.date, reason: st
         raise ValidationError(_("Use the transfer or flowing actions for this status."))
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status == status:
-        raise ValidationError(_("The member already has this status."))
+        raise Conflict(_("The member already has this status."))
     if not reason.strip():
         raise ValidationError(_("Give a reason."))
     if status == MemberStatus.ON_ROLL and not member.branch.is_active:
-        raise ValidationError(_("This branch is dissolved: transfer the member to an active branch instead."))
+        raise Conflict(_("This branch is dissolved: transfer the member to an active branch instead."))
     member.status = status
     member.flowing_to = ""
     member.save()
@@ -178,6 +181,8 @@ def branch_transfer_all(
 ) -> int:
     """Moves every member still on a branch's roll to another branch in one action
     (typically before or after the branch is dissolved). Returns how many moved."""
+    if from_branch.kind != OrgKind.BRANCH:
+        raise ValidationError(_("Members belong to a branch (党支部)."))
     _check_target_branch(to_branch)
     if from_branch.pk == to_branch.pk:
         raise ValidationError(_("Choose a different branch to transfer the members to."))
@@ -187,7 +192,7 @@ def branch_transfer_all(
         .values_list("pk", flat=True)
     )
     if not moving:
-        raise ValidationError(_("No member is on this branch's roll."))
+        raise Conflict(_("No member is on this branch's roll."))
     Member.objects.filter(pk__in=moving).update(branch=to_branch, updated_at=timezone.now())
     MemberTransfer.objects.bulk_create(
         [

@@ -108,9 +108,8 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Administrators edit the whole record; a secretary only the contact fields."""
     member = selectors.get_member_for(request.user, pk, roles=[Role.ADMINISTRATOR, Role.SECRETARY])
-    full = Role.ADMINISTRATOR in roles_on(request.user, member.branch)
-    form_class = MemberForm if full else ContactForm
-    allowed = services.EDITABLE_FIELDS if full else services.CONTACT_FIELDS
+    allowed = selectors.editable_fields_for(request.user, member)
+    form_class = MemberForm if allowed == services.EDITABLE_FIELDS else ContactForm
     form = form_class(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:

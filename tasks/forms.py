@@ -1,19 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DateInput, add_service_errors  # noqa: F401 - views import them from here
+
 from .models import Quality
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Shows a service's ValidationError on the form, on the field it names if shown."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,13 +49,6 @@ class ReasonForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RequestForm(forms.Form):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organisation
 from handbook.models import Article
@@ -20,10 +21,11 @@ class TaskStatus(models.TextChoices):
 
 
 class Quality(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent")  # 优
-    GOOD = "good", _("Good")  # 良
-    FAIR = "fair", _("Fair")  # 中
-    POOR = "poor", _("Poor")  # 差
+    # A context of their own: "Good" and "Poor" are also grades (好 / 较差) of a scorecard.
+    EXCELLENT = "excellent", pgettext_lazy("task quality", "Excellent")  # 优
+    GOOD = "good", pgettext_lazy("task quality", "Good")  # 良
+    FAIR = "fair", pgettext_lazy("task quality", "Fair")  # 中
+    POOR = "poor", pgettext_lazy("task quality", "Poor")  # 差
 
 
 # For averages: 优 4 … 差 1.

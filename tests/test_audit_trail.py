@@ -42,3 +42,16 @@ def test_a_handbook_export_and_import_are_recorded(default_edition, world: World
     call_command("export_handbook", "--format", "json", "--output", str(path), stdout=StringIO())
     call_command("import_handbook", str(path), "--as-version", "2027", stdout=StringIO())
     assert AuditEvent.objects.filter(action=Action.IMPORT, target="handbook 2027").count() == 1
+
+
+def test_a_reminder_sheet_download_is_recorded(default_edition, world: World, as_role) -> None:
+    import datetime as dt
+
+    from tasks.models import ReminderSheet, SheetKind
+    from tasks.services import reminders_send
+
+    reminders_send(kind=SheetKind.MONTHLY, on=dt.date(2026, 11, 1))
+    sheet = ReminderSheet.objects.get(branch=world.branch_a)
+    as_role("secretary_a").get(reverse("tasks:sheet_xlsx", args=[sheet.pk]))
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert (event.actor, event.organisation, event.detail) == (world.secretary_a, world.branch_a, {"format": "xlsx"})

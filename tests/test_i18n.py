@@ -45,11 +45,18 @@ def test_the_compiled_catalogue_matches_its_source(po_path: Path) -> None:
     po = polib.pofile(str(po_path))
     with po_path.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+
+    def compiled_text(entry: polib.POEntry) -> str:
+        if entry.msgid_plural:
+            return compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+        if entry.msgctxt:
+            return compiled.pgettext(entry.msgctxt, entry.msgid)
+        return compiled.gettext(entry.msgid)
+
     stale = [
         e.msgid
         for e in po.translated_entries()
-        if (compiled.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else compiled.gettext(e.msgid))
-        != (e.msgstr_plural[0] if e.msgid_plural else e.msgstr)
+        if compiled_text(e) != (e.msgstr_plural[0] if e.msgid_plural else e.msgstr)
     ]
     assert stale == [], "run `make messages` to recompile"
 

@@ -8,6 +8,8 @@ from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from branches import apis as branches_apis
+from handbook import apis as handbook_apis
+from members import apis as members_apis
 
 from . import schema  # noqa: F401 - registers the OpenAPI extensions
 from .docs import DocsView, SchemaView
@@ -18,6 +20,10 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("organisations", branches_apis.OrganisationViewSet, basename="organisation")
+router.register("members", members_apis.MemberViewSet, basename="member")
+router.register("member-imports", members_apis.MemberImportViewSet, basename="member-import")
+router.register("handbook/editions", handbook_apis.EditionViewSet, basename="handbook-edition")
+router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="handbook-article")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -231,6 +231,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationStatusEnum": "branches.models.OrgStatus",
         "RoleEnum": "branches.models.Role",
         "ErrorCodeEnum": "config.api.errors.ERROR_CODE_CHOICES",
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "MemberImportStatusEnum": "members.models.ImportStatus",
+        "EditionStatusEnum": "handbook.models.EditionStatus",
     },
 }
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from branches import audit
+
 from .. import selectors
 from ..exports import sheet_pdf, sheet_xlsx
 
@@ -22,9 +24,17 @@ def _download(filename: str, content_type: str, content: bytes) -> HttpResponse:
 
 @login_required
 def sheet_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(*sheet_pdf(selectors.get_sheet_for(request.user, pk)))
+    sheet = selectors.get_sheet_for(request.user, pk)
+    audit.record(
+        audit.Action.EXPORT, organisation=sheet.branch, target=f"reminder sheet #{sheet.pk}", detail={"format": "pdf"}
+    )
+    return _download(*sheet_pdf(sheet))
 
 
 @login_required
 def sheet_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(*sheet_xlsx(selectors.get_sheet_for(request.user, pk)))
+    sheet = selectors.get_sheet_for(request.user, pk)
+    audit.record(
+        audit.Action.EXPORT, organisation=sheet.branch, target=f"reminder sheet #{sheet.pk}", detail={"format": "xlsx"}
+    )
+    return _download(*sheet_xlsx(sheet))

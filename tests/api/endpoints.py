@@ -3,12 +3,22 @@
 Each entry is ``(url name, method): ApiCase``; ``test_access_table`` checks that every
 endpoint and method of the ``api`` namespace has exactly one entry and that each role
 fixture gets the expected status. Other apps add their endpoints here.
+
+``of_branch(world, branch)`` gives the URL's arguments for an object of that branch, for
+``test_no_leaks`` (which asks for its own branch's and the other branch's); endpoints
+without it are company-wide (the handbook) or take no argument.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from members.models import ImportStatus, MemberImport, MemberStatus
+from tests.factories import MemberFactory, make_edition
+from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
 
 
@@ -17,6 +27,8 @@ class ApiCase:
     expect: dict[str, int]
     kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
     data: Callable[[Any], dict[str, Any] | None] = field(default=lambda world: None)
+    format: str = "json"
+    of_branch: Callable[[Any, Any], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         missing = set(ROLES) - set(self.expect)
@@ -48,6 +60,88 @@ def _a1(world: Any) -> dict[str, int]:
     return {"pk": world.group_a1.pk}
 
 
+def _unit(world: Any, branch: Any) -> dict[str, int]:
+    return {"pk": branch.pk}
+
+
+# --- members ---------------------------------------------------------------------------------
+
+# A member of branch A: a plain member of A gets 403 (A is in their scope), not 404.
+_ROSTER_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
+
+
+def _member_of(world: Any, branch: Any, **fields: Any) -> dict[str, int]:
+    return {"pk": MemberFactory(branch=branch, **fields).pk}
+
+
+def _member_in_a(world: Any) -> dict[str, int]:
+    return _member_of(world, world.branch_a)
+
+
+def _flowing_member_in_a(world: Any) -> dict[str, int]:
+    return _member_of(world, world.branch_a, status=MemberStatus.FLOWING, flowing_to="深圳项目部")
+
+
+def _import_of(world: Any, branch: Any, status: str = ImportStatus.VALID) -> dict[str, int]:
+    import_row = MemberImport(organisation=branch, created_by=world.administrator, original_name="a.xlsx")
+    import_row.status = status
+    import_row.file.save("a.xlsx", ContentFile(b"PK"), save=False)
+    import_row.save()
+    return {"pk": import_row.pk}
+
+
+def _import_in_a(world: Any) -> dict[str, int]:
+    return _import_of(world, world.branch_a)
+
+
+def _new_member(world: Any) -> dict[str, Any]:
+    return {
+        "branch": world.branch_a.pk,
+        "name": "新党员",
+        "gender": "female",
+        "birth_date": "1995-04-03",
+        "id_number": "110105199504030021",
+        "category": "probationary",
+        "joined_on": "2024-07-01",
+    }
+
+
+def _roll_of_a(world: Any) -> dict[str, Any]:
+    MemberFactory(branch=world.branch_a)
+    return {"from_branch": world.branch_a.pk, "to_branch": world.branch_b.pk, "reason": "项目完工"}
+
+
+def _roster_file(world: Any) -> dict[str, Any]:
+    return {"organisation": world.branch_a.pk, "file": SimpleUploadedFile("roster.xlsx", xlsx([row("A")]))}
+
+
+# --- handbook --------------------------------------------------------------------------------
+
+# The handbook is company-wide: anyone holding a role reads it; without any role, 403.
+_READERS = statuses(200, outsider=403)
+
+
+def _in_force(world: Any) -> dict[str, int]:
+    make_edition()
+    return {}
+
+
+def _edition_in_force(world: Any) -> dict[str, int]:
+    return {"pk": make_edition().pk}
+
+
+def _draft(world: Any) -> dict[str, int]:
+    return {"pk": make_edition(version="T2", published=False).pk}
+
+
+def _article_of_a_draft(world: Any) -> dict[str, int]:
+    return {"pk": make_edition(version="T2", published=False).articles.order_by("code").first().pk}
+
+
+def _article_in_force(world: Any) -> dict[str, int]:
+    return {"pk": make_edition().articles.order_by("code").first().pk}
+
+
 ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:schema", "get"): ApiCase(statuses(200, anonymous=200)),
     ("api:docs", "get"): ApiCase(statuses(200, anonymous=200)),
@@ -59,9 +153,9 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:me", "get"): ApiCase(statuses(200)),
     ("api:organisation-list", "get"): ApiCase(statuses(200)),
     ("api:organisation-tree", "get"): ApiCase(statuses(200)),
-    ("api:organisation-detail", "get"): ApiCase(_seen_in_a(200), kwargs=_a),
+    ("api:organisation-detail", "get"): ApiCase(_seen_in_a(200), kwargs=_a, of_branch=_unit),
     ("api:organisation-detail", "patch"): ApiCase(_admin_of_a(200), kwargs=_a, data=lambda w: {"name": "一号项目部"}),
-    ("api:organisation-subtree", "get"): ApiCase(_seen_in_a(200), kwargs=_a),
+    ("api:organisation-subtree", "get"): ApiCase(_seen_in_a(200), kwargs=_a, of_branch=_unit),
     ("api:organisation-children", "post"): ApiCase(
         _admin_of_a(201), kwargs=_a, data=lambda w: {"code": "A2", "name": "第二党小组", "kind": "group"}
     ),
@@ -70,6 +164,53 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ),
     ("api:organisation-dissolve", "post"): ApiCase(
         _admin_of_a(200), kwargs=_a1, data=lambda w: {"on": "2026-11-20", "reason": "项目完工"}
+    ),
+    ("api:member-list", "get"): ApiCase(statuses(200, member=403, outsider=403)),
+    ("api:member-list", "post"): ApiCase(_admin_of_a(201), data=_new_member),
+    ("api:member-detail", "get"): ApiCase(_ROSTER_OF_A, kwargs=_member_in_a, of_branch=_member_of),
+    # A secretary keeps the contact fields of their own branch's members up to date.
+    ("api:member-detail", "patch"): ApiCase(
+        statuses(403, administrator=200, secretary_a=200, secretary_b=404, outsider=404),
+        kwargs=_member_in_a,
+        data=lambda w: {"phone": "13911112222"},
+    ),
+    ("api:member-transfer", "post"): ApiCase(
+        _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"to_branch": w.branch_b.pk, "reason": "项目调整"}
+    ),
+    ("api:member-transfer-out", "post"): ApiCase(
+        _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"reason": "调往集团总部"}
+    ),
+    ("api:member-flowing", "post"): ApiCase(
+        _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"flowing_to": "深圳项目部"}
+    ),
+    ("api:member-return", "post"): ApiCase(_admin_of_a(200), kwargs=_flowing_member_in_a, data=lambda w: {}),
+    ("api:member-status", "post"): ApiCase(
+        _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"status": "deceased", "reason": "病故"}
+    ),
+    ("api:member-transfer-all", "post"): ApiCase(_admin_of_a(200), data=_roll_of_a),
+    # Administrators import below them, a secretary into their own branch.
+    ("api:member-import-list", "post"): ApiCase(
+        statuses(403, administrator=201, secretary_a=201, secretary_b=404, outsider=404),
+        data=_roster_file,
+        format="multipart",
+    ),
+    ("api:member-import-detail", "get"): ApiCase(
+        statuses(403, administrator=200, secretary_a=200, secretary_b=404, outsider=404),
+        kwargs=_import_in_a,
+        of_branch=_import_of,
+    ),
+    ("api:member-import-commit", "post"): ApiCase(
+        statuses(403, administrator=202, secretary_a=202, secretary_b=404, outsider=404), kwargs=_import_in_a
+    ),
+    ("api:handbook-edition-list", "get"): ApiCase(_READERS),
+    ("api:handbook-edition-detail", "get"): ApiCase(_READERS, kwargs=_edition_in_force),
+    ("api:handbook-edition-in-force", "get"): ApiCase(_READERS, kwargs=_in_force),
+    ("api:handbook-edition-parts", "get"): ApiCase(_READERS, kwargs=_edition_in_force),
+    ("api:handbook-edition-publish", "post"): ApiCase(statuses(403, administrator=200), kwargs=_draft),
+    ("api:handbook-article-list", "get"): ApiCase(_READERS, kwargs=_in_force),
+    ("api:handbook-article-detail", "get"): ApiCase(_READERS, kwargs=_article_in_force),
+    ("api:handbook-article-detail", "patch"): ApiCase(
+        statuses(403, administrator=200), kwargs=_article_of_a_draft, data=lambda w: {"title": "按期召开支委会"}
     ),
     # Any other path below /api/: 404 in the API's format, for everyone.
     **{

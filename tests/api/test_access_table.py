@@ -45,5 +45,5 @@ def test_every_api_endpoint_and_method_has_an_entry_in_the_table() -> None:
 def test_each_role_gets_the_expected_status(world: World, name: str, method: str, role: str) -> None:
     case = ENDPOINTS[(name, method)]
     url = reverse(name, kwargs=case.kwargs(world))
-    response = getattr(api_client_for(world, role), method)(url, data=case.data(world), format="json")
+    response = getattr(api_client_for(world, role), method)(url, data=case.data(world), format=case.format)
     assert response.status_code == case.expect[role], f"{method.upper()} {url} as {role}: {response.content[:300]}"

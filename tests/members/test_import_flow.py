@@ -291,3 +291,15 @@ def test_the_upload_page_still_checks_the_csrf_token(world):
         {"file": SimpleUploadedFile("roster.xlsx", xlsx([row()]))},
     )
     assert response.status_code == 403 and MemberImport.objects.count() == 0
+
+
+def test_queueing_the_commit_of_an_import_that_is_not_clean_is_a_conflict(world):
+    from config.exceptions import Conflict
+    from tests.members.url_access import _import_in_a
+
+    for status in (ImportStatus.INVALID, ImportStatus.QUEUED, ImportStatus.COMMITTED):
+        import_row = MemberImport.objects.get(pk=_import_in_a(world, status)["pk"])
+        with pytest.raises(Conflict):
+            imports.import_queue_commit(import_row=import_row)
+        import_row.refresh_from_db()
+        assert import_row.status == status

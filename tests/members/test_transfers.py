@@ -147,3 +147,42 @@ def test_a_secretary_cannot_transfer(world, member, as_role):
         {"action": "transfer", "to_branch": world.branch_b.pk, "on": "2026-11-01"},
     )
     assert response.status_code == 403
+
+
+def test_a_refusal_because_of_the_members_status_is_a_conflict_and_a_wrong_choice_is_not(world, member):
+    from config.exceptions import Conflict
+
+    with pytest.raises(Conflict):
+        services.member_return(member=member, on=DAY, by=None)
+    with pytest.raises(Conflict):
+        services.member_change_status(member=member, status=MemberStatus.ON_ROLL, on=DAY, reason="x", by=None)
+    services.member_change_status(member=member, status=MemberStatus.DECEASED, on=DAY, reason="病故", by=None)
+    for refused in (
+        lambda: services.member_transfer(member=member, to_branch=world.branch_b, on=DAY, reason="", by=None),
+        lambda: services.member_transfer_out(member=member, on=DAY, reason="调出", by=None),
+        lambda: services.member_mark_flowing(member=member, flowing_to="深圳", on=DAY, reason="", by=None),
+    ):
+        with pytest.raises(Conflict):
+            refused()
+    # Choosing a group as the destination is the request's mistake: a plain ValidationError.
+    with pytest.raises(ValidationError) as caught:
+        services.member_transfer(member=member, to_branch=world.group_a1, on=DAY, reason="", by=None)
+    assert not isinstance(caught.value, Conflict)
+
+
+def test_what_a_user_may_change_of_a_member_follows_their_role_on_its_branch(world, member):
+    from members.selectors import editable_fields_for
+
+    assert editable_fields_for(world.administrator, member) == services.EDITABLE_FIELDS
+    assert editable_fields_for(world.secretary_a, member) == services.CONTACT_FIELDS
+    assert editable_fields_for(world.reviewer, member) == ()
+    assert editable_fields_for(world.secretary_b, member) == ()
+
+
+def test_transferring_a_whole_roll_needs_a_branch_with_someone_on_it(world):
+    from config.exceptions import Conflict
+
+    with pytest.raises(ValidationError):
+        services.branch_transfer_all(from_branch=world.general, to_branch=world.branch_b, on=DAY, reason="x", by=None)
+    with pytest.raises(Conflict):
+        services.branch_transfer_all(from_branch=world.branch_a, to_branch=world.branch_b, on=DAY, reason="x", by=None)

@@ -1,0 +1,163 @@
+"""The JSON shapes of the handbook (``handbook.apis``): editions, parts, articles and their
+deduction rules. Shapes only: who may read what is ``handbook.selectors``."""
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from .exchange import ParsedDeduction
+from .models import Article, Deduction, Edition, Frequency, Line, Part
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Edition
+        fields = [
+            "id",
+            "version",
+            "title",
+            "status",
+            "status_label",
+            "based_on",
+            "created_at",
+            "published_at",
+            "retired_at",
+        ]
+        read_only_fields = fields
+
+
+class PartSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Part
+        fields = ["id", "number", "title"]
+        read_only_fields = fields
+
+
+class EditionDetailSerializer(EditionSerializer):
+    parts = PartSerializer(many=True, read_only=True)
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta(EditionSerializer.Meta):
+        fields = [*EditionSerializer.Meta.fields, "parts", "article_count"]
+        read_only_fields = fields
+
+
+class DeductionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deduction
+        fields = ["id", "position", "description", "points", "cap"]
+        read_only_fields = fields
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """One article: 做什么 / 谁来做 / 怎么做 / 何时做 / 做到什么程度, with its deduction rules."""
+
+    part_number = serializers.IntegerField(source="part.number", read_only=True)
+    part_title = serializers.CharField(source="part.title", read_only=True)
+    line_label = serializers.CharField(source="get_line_display", read_only=True)
+    who_role_label = serializers.CharField(source="get_who_role_display", read_only=True)
+    frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
+    due_rule = serializers.CharField(read_only=True, help_text="end, day:N, after:N or none (the exchange format).")
+    due_rule_text = serializers.CharField(read_only=True)
+    deductions = DeductionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "edition",
+            "part",
+            "part_number",
+            "part_title",
+            "code",
+            "title",
+            "line",
+            "line_label",
+            "what",
+            "who",
+            "who_role",
+            "who_role_label",
+            "how",
+            "when",
+            "frequency",
+            "frequency_label",
+            "due_kind",
+            "due_value",
+            "due_rule",
+            "due_rule_text",
+            "standard",
+            "evidence",
+            "example",
+            "max_score",
+            "deductions",
+        ]
+        read_only_fields = fields
+
+
+class ArticleQuerySerializer(serializers.Serializer):
+    edition = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10**18 - 1,
+        help_text="An edition you may read; the one in force if left out.",
+    )
+    part = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text="The part's number.")
+    # Left empty (?line=), a filter is not applied, as on the web page.
+    line = serializers.ChoiceField(choices=Line.choices, required=False, allow_blank=True)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, allow_blank=True)
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Words that must each appear in some text of the article or of its deduction rules.",
+    )
+
+
+class DeductionWriteSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"))
+    cap = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True, default=None)
+
+    def to_internal_value(self, data: Any) -> ParsedDeduction:
+        values = super().to_internal_value(data)
+        # .get: a PATCH is partial, and DRF applies no defaults to a partial body.
+        return ParsedDeduction(values["description"], values["points"], values.get("cap"))
+
+
+class ArticleUpdateSerializer(serializers.ModelSerializer):
+    """PATCH of a draft's article: any of these; ``deductions``, when given, replaces every rule."""
+
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.none(), help_text="A part of the same edition.")
+    deductions = DeductionWriteSerializer(many=True, required=False, allow_empty=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "part",
+            "code",
+            "title",
+            "line",
+            "who_role",
+            "what",
+            "who",
+            "how",
+            "when",
+            "frequency",
+            "due_kind",
+            "due_value",
+            "standard",
+            "evidence",
+            "example",
+            "max_score",
+            "deductions",
+        ]
+        # The code's uniqueness within the edition is checked by the service's full_clean.
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, edition: Edition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if edition is not None:
+            self.fields["part"].queryset = Part.objects.filter(edition=edition)
