@@ -11,9 +11,11 @@ one line saved) and the feedback PDF.
 """
 
 import random
-import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -181,6 +183,18 @@ def raw_aggregates(root_path: str, year: int, quarter: int) -> list:
         return cursor.fetchall()
 
 
+def _page_count(pdf: bytes) -> str:
+    """Pages of a PDF, by poppler's pdfinfo (the page tree is compressed, so not by a regex)."""
+    tool = shutil.which("pdfinfo")
+    if tool is None:
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run([tool, handle.name], capture_output=True, text=True, check=False).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
 def _median_ms(run, n: int = REQUESTS) -> float:
     run()  # warm-up
     times = []
@@ -252,8 +266,8 @@ def main() -> None:
     rows.append(Row("scorecard line save (median)", _median_ms(save), "ms", "≤ 250 ms"))
     final = Scorecard.objects.filter(branch=made["first"], status="final").first()
     pdf_ms = _median_ms(lambda: feedback_sheet_render(scorecard=final), n=3)
-    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", feedback_sheet_render(scorecard=final))) or None
-    rows.append(Row(f"feedback PDF ({pages or '?'} pages, median)", pdf_ms, "ms", "≤ 1,500 ms"))
+    pages = _page_count(feedback_sheet_render(scorecard=final))
+    rows.append(Row(f"feedback PDF ({pages} pages, median)", pdf_ms, "ms", "≤ 1,500 ms"))
     emit(rows, as_json="--json" in sys.argv)
 
 

@@ -80,6 +80,12 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     assert "一号项目部党支部" in text
     assert "支委会记录要素不全" in text.replace("\n", "")
 
+    page.goto(f"{base}/assessments/dashboard/?quarter={card.period}")
+    expect(page.locator("#dash-ranking")).to_contain_text("一号项目部党支部")
+    expect(page.locator("#chart-grades svg")).to_be_visible()
+    expect(page.locator("#chart-deducted svg")).to_be_visible()
+    shoot(page, "07-dashboard")
+
 
 def test_the_scorecard_fits_a_phone_screen(world: World, default_edition, live_server, page: Page, shoot) -> None:
     from tests.factories import open_scorecard
