@@ -44,13 +44,14 @@ def may_review(user: User, scorecard: Scorecard) -> bool:
 
 
 def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> list[ScorecardLine]:
-    """The lines with their article, part, rules and applied deductions (four queries)."""
+    """The lines with their article, part, rules, applied deductions and files (five queries)."""
     qs = (
         ScorecardLine.objects.filter(scorecard=scorecard)
         .select_related("article", "article__part")
         .prefetch_related(
             "article__deductions",
             Prefetch("deductions", queryset=LineDeduction.objects.select_related("rule")),
+            "files",
         )
         .order_by("article__part__number", "article__code")
     )

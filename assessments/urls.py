@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, feedback, plans, rectification, review, scorecards
+from .views import dashboard, evidence, feedback, plans, rectification, review, scorecards
 
 app_name = "assessments"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("branch/<int:pk>/open/", scorecards.open_card, name="open"),
     path("cards/<int:pk>/", scorecards.scorecard, name="scorecard"),
     path("cards/<int:pk>/lines/<int:line_pk>/", scorecards.line_save, name="line_save"),
+    path("cards/<int:pk>/lines/<int:line_pk>/evidence/", evidence.upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", evidence.download, name="evidence"),
+    path("evidence/<int:pk>/delete/", evidence.remove, name="evidence_delete"),
     path("cards/<int:pk>/submit/", scorecards.submit, name="submit"),
     path("cards/<int:pk>/history/", scorecards.history, name="history"),
     # 核标

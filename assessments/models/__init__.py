@@ -1,5 +1,6 @@
 """The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
 
+from .evidence import EvidenceFile
 from .findings import Finding, Severity
 from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
 from .rectification import RectificationItem, RectificationStatus
@@ -18,6 +19,7 @@ from .scorecards import (
 __all__ = [
     "AssessmentPlan",
     "EntryReason",
+    "EvidenceFile",
     "Finding",
     "Grade",
     "LineDeduction",

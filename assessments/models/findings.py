@@ -1,6 +1,7 @@
 """核标 findings: the problems the assessment team found, each against an article."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +19,11 @@ class Severity(models.TextChoices):
 class Finding(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="findings")
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="+")
-    problem = models.TextField(_("problem found"), max_length=2000)
+    problem = models.TextField(_("problem found"), max_length=2000, validators=[MaxLengthValidator(2000)])
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.MINOR)
-    suggestion = models.TextField(_("rectification suggestion"), blank=True, max_length=2000)
+    suggestion = models.TextField(
+        _("rectification suggestion"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

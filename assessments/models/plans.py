@@ -7,7 +7,7 @@ upgrade plan (整改提高、晋位升级方案) aimed at its weakest articles, 
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +72,7 @@ class UpgradePlan(models.Model):
     branch = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="upgrade_plans")
     scorecard = models.OneToOneField(Scorecard, on_delete=models.PROTECT, related_name="upgrade_plan")
     grade = models.CharField(_("grade"), max_length=12)
-    goal = models.TextField(_("goal"), blank=True, max_length=2000)
+    goal = models.TextField(_("goal"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     closed_by_scorecard = models.ForeignKey(
         Scorecard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,8 +101,8 @@ class UpgradeTarget(models.Model):
     score_then = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     target_score = models.DecimalField(_("target score"), max_digits=5, decimal_places=2)
     milestone = models.DateField(_("milestone"))
-    action = models.TextField(_("measures"), blank=True, max_length=2000)
-    progress = models.TextField(_("progress"), blank=True, max_length=2000)
+    action = models.TextField(_("measures"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
+    progress = models.TextField(_("progress"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     done = models.BooleanField(_("done"), default=False)
 
     class Meta:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +29,14 @@ class RectificationItem(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
     )
-    action_taken = models.TextField(_("what was done"), blank=True, max_length=2000)
-    evidence = models.TextField(_("evidence"), blank=True, max_length=2000)
+    action_taken = models.TextField(
+        _("what was done"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    evidence = models.TextField(_("evidence"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     done_at = models.DateTimeField(null=True, blank=True)
-    sent_back_reason = models.TextField(_("reason for sending back"), blank=True, max_length=2000)
+    sent_back_reason = models.TextField(
+        _("reason for sending back"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

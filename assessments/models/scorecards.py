@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -182,12 +182,18 @@ class ScorecardLine(models.Model):
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="+")
     max_score = models.DecimalField(_("max score"), max_digits=5, decimal_places=2)
     self_score = models.DecimalField(_("self score"), max_digits=5, decimal_places=2)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     evidence = models.TextField(
-        _("evidence"), blank=True, max_length=2000, help_text=_("Ledgers, records or files that show the work")
+        _("evidence"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Ledgers, records or files that show the work"),
     )
     review_score = models.DecimalField(_("review score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    review_note = models.TextField(_("reviewer's note"), blank=True, max_length=2000)
+    review_note = models.TextField(
+        _("reviewer's note"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
 
     SELF_FIELDS = ("self_score", "note", "evidence")
     REVIEW_FIELDS = ("review_score", "review_note")

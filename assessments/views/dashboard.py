@@ -18,6 +18,7 @@ from ..models import Grade
 from ..services.scorecards import parse_period
 
 DASHBOARD_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
+RANKING_ROWS = 100
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,10 +47,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         year, quarter = default_quarter()
     sort = request.GET.get("sort", "score")
     board = dashboard_for(root, year=year, quarter=quarter, sort=sort)
+    show_all = request.GET.get("all") == "1"
     return render(
         request,
         "assessments/dashboard.html",
-        {"board": board, "chart_data": board.chart_data(), "subtrees": _subtrees(request.user), "sort": sort},
+        {
+            "board": board,
+            "chart_data": board.chart_data(),
+            "subtrees": _subtrees(request.user),
+            "sort": sort,
+            # A committee of thousands of branches: the table shows the first rows in the chosen order.
+            "ranking": board.ranking if show_all else board.ranking[:RANKING_ROWS],
+            "ranking_cut": not show_all and len(board.ranking) > RANKING_ROWS,
+        },
     )
 
 

@@ -114,3 +114,20 @@ def test_a_year_of_scores_exports_to_xlsx_with_formula_like_text_escaped(quarter
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["A"][3] is None and rows["A"][4] is not None and rows["A"][5] is not None
     assert rows["EVIL"][1].startswith("'=")
+
+
+def test_a_long_ranking_shows_the_first_rows_and_offers_the_rest(world, boss, as_role):
+    from assessments.views import dashboard as dashboard_views
+
+    _branches(world, boss, 3)
+    client = as_role("reviewer")
+    original = dashboard_views.RANKING_ROWS
+    dashboard_views.RANKING_ROWS = 2
+    try:
+        cut = client.get(reverse("assessments:dashboard") + "?quarter=2026Q3").content.decode()
+        full = client.get(reverse("assessments:dashboard") + "?quarter=2026Q3&all=1").content.decode()
+    finally:
+        dashboard_views.RANKING_ROWS = original
+    assert "Showing the first 2 of 3 branches." in cut
+    assert cut.count("trend trend-") == 2
+    assert full.count("trend trend-") == 3

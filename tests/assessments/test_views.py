@@ -147,3 +147,11 @@ def test_the_quarter_list_shows_each_branch_with_its_card(card, as_role):
     assert "一号项目部党支部" in page
     assert "二号项目部党支部" in page
     assert "Not started" in page
+
+
+def test_a_note_longer_than_2000_characters_is_refused(card, as_role):
+    line = _line(card)
+    response = _save(as_role("secretary_a"), card, line, {}, note="长" * 2001)
+    assert 'role="alert"' in response.content.decode()
+    assert ScorecardLine.objects.get(pk=line.pk).note == ""
+    assert Scorecard.objects.get(pk=card.pk).version == 1

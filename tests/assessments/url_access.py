@@ -3,8 +3,10 @@ them in, the committee's reviewer reviews them, the administrator reads them; th
 of B and the outsider do not know they exist (404); a plain member is refused (403)."""
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments.models import AssessmentPlan, RectificationItem, Scorecard, UpgradePlan
+from assessments.models import AssessmentPlan, EvidenceFile, RectificationItem, Scorecard, UpgradePlan
+from assessments.services.evidence import evidence_add
 from assessments.services.plans import assessment_plan_create
 from assessments.services.rectification import rectification_report
 from assessments.services.review import finding_add, review_line_save, scorecard_finalise, scorecard_mark_reviewed
@@ -85,6 +87,15 @@ def upgrade_target(w) -> dict:
     return ids | {"target_pk": UpgradePlan.objects.get(pk=ids["pk"]).targets.first().pk}
 
 
+def evidence(w) -> dict:
+    card = draft(w)
+    line = card.lines.first()
+    found = EvidenceFile.objects.first() or evidence_add(
+        line=line, by=w.secretary_a, upload=SimpleUploadedFile("记录.pdf", b"%PDF-1.4 x")
+    )
+    return {"pk": found.pk}
+
+
 def _card(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -139,4 +150,8 @@ URLS = {
         method="post",
         data=lambda w: {"action": "补短板", "progress": "进行中"},
     ),
+    # Without a file in the POST the secretary is sent back with a message.
+    "assessments:evidence_upload": Case(SELF_POST, kwargs=_line(draft), method="post"),
+    "assessments:evidence": Case(VIEW, kwargs=evidence),
+    "assessments:evidence_delete": Case(SELF_POST, kwargs=evidence, method="post"),
 }

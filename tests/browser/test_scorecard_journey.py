@@ -2,6 +2,7 @@
 finalises it and downloads the feedback sheet."""
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from assessments.models import Scorecard, ScorecardStatus
@@ -10,6 +11,12 @@ from tests.browser.conftest import sign_in
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def shown(status: object) -> str:
+    """A status as the Chinese interface shows it."""
+    with translation.override("zh-hans"):
+        return str(status.label)  # type: ignore[attr-defined]
 
 
 def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
@@ -40,7 +47,7 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     shoot(page, "03-filled-scorecard")
 
     page.click("#sc-submit")
-    expect(page.locator("#sc-status")).to_have_text("Submitted")
+    expect(page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.SUBMITTED))
     expect(page.locator("textarea[name=note]").first).to_be_disabled()
     shoot(page, "04-submitted-and-locked")
 
@@ -64,9 +71,9 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     shoot(page, "05-review")
 
     page.click("#sc-mark-reviewed")
-    expect(page.locator("#sc-status")).to_have_text("Reviewed")
+    expect(page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.REVIEWED))
     page.click("#sc-finalise")
-    expect(page.locator("#sc-status")).to_have_text("Final")
+    expect(page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.FINAL))
     shoot(page, "06-final")
     card.refresh_from_db()
     assert card.status == ScorecardStatus.FINAL
@@ -79,6 +86,12 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     text = poppler("pdftotext", path)
     assert "一号项目部党支部" in text
     assert "支委会记录要素不全" in text.replace("\n", "")
+
+    page.goto(f"{base}/assessments/dashboard/?quarter={card.period}")
+    expect(page.locator("#dash-ranking")).to_contain_text("一号项目部党支部")
+    expect(page.locator("#chart-grades svg")).to_be_visible()
+    expect(page.locator("#chart-deducted svg")).to_be_visible()
+    shoot(page, "07-dashboard")
 
 
 def test_the_scorecard_fits_a_phone_screen(world: World, default_edition, live_server, page: Page, shoot) -> None:

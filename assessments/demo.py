@@ -1,0 +1,198 @@
+"""Demo assessments for `manage.py seed_demo`: four past quarters submitted, reviewed and
+final (deductions, findings, rectification items, grades; one card returned and resubmitted)
+and the current quarter in progress, so a new user's dashboard tells a story.
+
+Everything goes through the services; only timestamps are moved back afterwards (a demo made
+today would otherwise show every past quarter as submitted late, today).
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from branches.demo import DEMO_PASSWORD, DemoWorld
+from branches.models import Organisation, OrgStatus, Role, RoleAssignment, User
+from branches.services import role_grant, user_create
+from handbook.selectors import edition_in_force
+from handbook.services import load_default_edition
+
+from .dashboard import previous_periods
+from .models import RectificationItem, Scorecard, ScorecardLine
+from .services.plans import assessment_plan_create
+from .services.rectification import rectification_report, rectification_verify
+from .services.review import (
+    finding_add,
+    review_details_save,
+    review_line_save,
+    scorecard_finalise,
+    scorecard_mark_reviewed,
+    scorecard_return,
+)
+from .services.scorecards import current_quarter, quarter_end, scorecard_line_save, scorecard_open, scorecard_submit
+
+# How many points each demo branch loses on its own assessment, and how many more the reviewer
+# finds: a spread over all four grades.
+PROFILE = {
+    "DEMO-P01": (5, 1),
+    "DEMO-P02": (9, 3),
+    "DEMO-B01": (14, 2),
+    "DEMO-B02": (20, 4),
+    "DEMO-P03": (27, 6),
+    "DEMO-P04": (36, 8),
+    "DEMO-P05": (12, 1),
+}
+PROBLEMS = [
+    "支委会记录要素不全,缺少应到实到人数",
+    "主题党日活动未按月开展,照片资料缺失",
+    "党费收缴台账未按月登记",
+    "发展党员材料缺少谈话记录",
+    "组织生活会前未开展谈心谈话",
+    "宣传阵地内容长期未更新",
+]
+
+
+def _secretary(branch: Organisation) -> User:
+    held = RoleAssignment.objects.filter(organisation=branch, role=Role.SECRETARY).select_related("user").first()
+    if held is not None:
+        return held.user
+    username = f"sec-{branch.code.lower()}"
+    user = User.objects.filter(username=username).first() or user_create(
+        username=username, full_name=f"{branch.work_unit or branch.name}书记", password=DEMO_PASSWORD
+    )
+    role_grant(user=user, role=Role.SECRETARY, organisation=branch)
+    return user
+
+
+def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
+    """Picks lines and rules until about ``points`` are lost; returns (line, counts) pairs."""
+    lines = list(card.lines.select_related("article").prefetch_related("article__deductions"))
+    rng.shuffle(lines)
+    chosen, lost = [], Decimal(0)
+    for line in lines:
+        if lost >= points:
+            break
+        rules = list(line.article.deductions.all())
+        if not rules:
+            continue
+        rule = rng.choice(rules)
+        count = rng.randint(1, 3)
+        cut = min(rule.points * count, rule.cap if rule.cap is not None else rule.points * count, line.max_score)
+        chosen.append((line, {rule.pk: count}))
+        lost += cut
+    return chosen
+
+
+def _version(card: Scorecard) -> int:
+    return Scorecard.objects.values_list("version", flat=True).get(pk=card.pk)
+
+
+def _past_card(branch: Organisation, year: int, quarter: int, *, reviewer: User, returned: bool, rng: random.Random):
+    secretary = _secretary(branch)
+    own, extra = PROFILE.get(branch.code, (15, 3))
+    card = scorecard_open(branch=branch, year=year, quarter=quarter, by=secretary)
+    saves = _deduct(card, points=own + rng.randint(-2, 2), rng=rng)
+    for line, counts in saves:
+        scorecard_line_save(
+            line=line, by=secretary, version=_version(card), counts=counts, note="自查发现,已列入整改", evidence="台账"
+        )
+    card = scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+    if returned:
+        card = scorecard_return(
+            scorecard=card, by=reviewer, version=card.version, reason="部分条款自评依据不足,请补充佐证资料后重新提交"
+        )
+        line, counts = saves[0]
+        scorecard_line_save(
+            line=line,
+            by=secretary,
+            version=_version(card),
+            counts=counts,
+            note="已补充会议记录复印件",
+            evidence="会议记录",
+        )
+        card = scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+    review_saves = _deduct(card, points=extra, rng=rng)
+    for line, counts in review_saves:
+        own_counts = dict(next((c for l2, c in saves if l2.pk == line.pk), {}))
+        for rule_id, count in counts.items():
+            own_counts[rule_id] = own_counts.get(rule_id, 0) + count
+        review_line_save(line=line, by=reviewer, version=_version(card), counts=own_counts, review_note="现场核查")
+    card = review_details_save(
+        scorecard=card,
+        by=reviewer,
+        version=_version(card),
+        methods=rng.sample(["written_test", "documents", "site_visit", "report", "interview"], 3),
+        written_test_score=Decimal(rng.randint(70, 98)),
+    )
+    for line, _counts in (review_saves + saves)[: rng.randint(1, 3)]:
+        finding_add(
+            scorecard=card,
+            by=reviewer,
+            article_id=line.article_id,
+            problem=rng.choice(PROBLEMS),
+            severity=rng.choice(["minor", "major", "minor"]),
+            suggestion="明确责任人,限期整改并报送佐证材料",
+            rectify_by=quarter_end(year, quarter) + dt.timedelta(days=45),
+        )
+    card = scorecard_mark_reviewed(scorecard=card, by=reviewer, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=reviewer, version=card.version)
+    # Backdated: submitted before the deadline (one branch a few days after), reviewed later.
+    late = branch.code == "DEMO-P04" and quarter % 2 == 0
+    submitted = timezone.make_aware(
+        dt.datetime.combine(card.deadline + dt.timedelta(days=3 if late else -rng.randint(1, 8)), dt.time(10))
+    )
+    Scorecard.objects.filter(pk=card.pk).update(
+        submitted_at=submitted,
+        is_late=late,
+        reviewed_at=submitted + dt.timedelta(days=7),
+        finalised_at=submitted + dt.timedelta(days=9),
+    )
+    return card
+
+
+def _work_off_items(periods: list[tuple[int, int]], reviewer: User) -> None:
+    """Items of all but the last past quarter are closed; the last quarter's stay open."""
+    last = periods[-1]
+    items = RectificationItem.objects.filter(branch__code__startswith="DEMO-").select_related(
+        "finding__scorecard", "branch"
+    )
+    for item in items:
+        card = item.finding.scorecard
+        if (card.year, card.quarter) == last or item.status != "open":
+            continue
+        item = rectification_report(
+            item=item, by=_secretary(item.branch), action_taken="已召开专题会议整改,补齐台账", evidence="整改报告"
+        )
+        rectification_verify(item=item, by=reviewer, accept=True)
+
+
+@transaction.atomic
+def seed(world: DemoWorld) -> None:
+    if edition_in_force() is None:
+        load_default_edition()
+    reviewer = world.users["reviewer"]
+    rng = random.Random(2026)  # noqa: S311 - demo data, the same every time
+    year, quarter = current_quarter()
+    periods = previous_periods(year, quarter, 5)
+    past, (cy, cq) = periods[:4], periods[4]
+    branches = [b for b in world.branches if b.status == OrgStatus.ACTIVE]
+    if Scorecard.objects.filter(branch__in=branches).exists():
+        return
+    for n, (py, pq) in enumerate(past):
+        assessment_plan_create(organisation=world.committee, year=py, quarter=pq, by=reviewer, seed=2026 + n)
+        for branch in branches:
+            returned = branch.code == "DEMO-P03" and n == 2
+            _past_card(branch, py, pq, reviewer=reviewer, returned=returned, rng=rng)
+    _work_off_items(past, reviewer)
+    assessment_plan_create(organisation=world.committee, year=cy, quarter=cq, by=reviewer, seed=2030)
+    # The current quarter: one branch filling in its card, one submitted, the rest not started.
+    in_progress = [b for b in branches if b.code in ("DEMO-P01", "DEMO-P02")]
+    for branch in in_progress:
+        secretary = _secretary(branch)
+        card = scorecard_open(branch=branch, year=cy, quarter=cq, by=secretary)
+        for line, counts in _deduct(card, points=4, rng=rng):
+            scorecard_line_save(line=line, by=secretary, version=_version(card), counts=counts, note="本季度自查")
+        if branch.code == "DEMO-P02":
+            scorecard_submit(scorecard=card, by=secretary, version=_version(card))

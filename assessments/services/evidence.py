@@ -1,0 +1,50 @@
+"""The branch's evidence files on a line: added and removed only while the card is editable."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from branches.models import User
+
+from ..models import EvidenceFile, ScorecardLine
+from ..selectors import may_edit_self
+from .scorecards import lock_scorecard
+
+ALLOWED_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"})
+MAX_FILES_PER_LINE = 10
+
+
+def _editable(line: ScorecardLine, by: User) -> None:
+    card = lock_scorecard(line.scorecard_id, None)
+    if not may_edit_self(by, card):
+        raise PermissionDenied
+    if not card.self_editable:
+        raise ValidationError(_("This scorecard is locked."))
+
+
+@transaction.atomic
+def evidence_add(*, line: ScorecardLine, by: User, upload: UploadedFile) -> EvidenceFile:
+    _editable(line, by)
+    name = PurePath(upload.name or "").name[:200]
+    if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ValidationError(_("Evidence may be a PDF, a photo (JPEG, PNG), a Word or an Excel file."))
+    if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(_("The file is too large."))
+    if line.files.count() >= MAX_FILES_PER_LINE:
+        raise ValidationError(_("At most %(n)d files per line.") % {"n": MAX_FILES_PER_LINE})
+    evidence = EvidenceFile(line=line, name=name, size=upload.size, uploaded_by=by)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, by: User) -> None:
+    _editable(evidence.line, by)
+    stored = evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: evidence.file.storage.delete(stored))

@@ -1,0 +1,275 @@
+"""The assessment dashboard, the scorecard page and the feedback PDF under load.
+
+    python bench/dashboard.py [--branches 2000] [--quarters 8] [--json]
+
+Builds BRANCHES branches × QUARTERS final quarters × 52 lines (2,000 × 8 × 52 ≈ 830,000 lines
+is the issue's size; use PostgreSQL through DATABASE_URL for it; the default is smaller so
+that it runs on the embedded SQLite in a minute). Prints the dashboard's server time (median of
+several requests), its query count at 20 branches and at all of them, the ratio of the ORM
+aggregates to the same aggregates in one hand-written SQL query, the scorecard page (GET and
+one line saved) and the feedback PDF.
+"""
+
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Row, emit, setup_django
+
+REQUESTS = 7
+PASSWORD = "Bench@2026-x"  # noqa: S105 - a throw-away database
+
+
+def _arg(name: str, default: int) -> int:
+    if name in sys.argv:
+        return int(sys.argv[sys.argv.index(name) + 1])
+    return default
+
+
+def build(branches: int, quarters: int) -> dict:
+    from django.db import transaction
+
+    from assessments.dashboard import previous_periods
+    from assessments.models import Finding, RectificationItem, Scorecard, ScorecardLine
+    from assessments.services.scoring import grade_for
+    from branches.models import Organisation, OrgKind, Role
+    from branches.services import organisation_create, role_grant, user_create
+    from handbook.services import load_default_edition
+
+    rng = random.Random(7)
+    edition = load_default_edition()
+    articles = list(edition.articles.all())
+    with transaction.atomic():
+        committee = organisation_create(parent=None, code="BENCH", name="基准党委", kind=OrgKind.COMMITTEE)
+        small = organisation_create(parent=committee, code="BENCH-G", name="小党总支", kind=OrgKind.GENERAL_BRANCH)
+        orgs = Organisation.objects.bulk_create(
+            Organisation(
+                code=f"BENCH-{i:05d}",
+                name=f"基准第{i}党支部",
+                kind=OrgKind.BRANCH,
+                parent=small if i < 20 else committee,
+                depth=2 if i < 20 else 1,
+                is_key=i % 5 == 0,
+                path="/pending/",
+            )
+            for i in range(branches)
+        )
+        for org in orgs:
+            org.path = f"{small.path if org.parent_id == small.pk else committee.path}{org.pk}/"
+        Organisation.objects.bulk_update(orgs, ["path"], batch_size=1000)
+        reviewer = user_create(username="bench-reviewer", full_name="考核员", password=PASSWORD)
+        role_grant(user=reviewer, role=Role.REVIEWER, organisation=committee)
+        secretary = user_create(username="bench-secretary", full_name="书记", password=PASSWORD)
+        role_grant(user=secretary, role=Role.SECRETARY, organisation=orgs[0])
+
+    periods = previous_periods(2026, 3, quarters)
+    for year, quarter in periods:
+        with transaction.atomic():
+            cards = []
+            lines_by_card = []
+            for org in orgs:
+                lines = []
+                for article in articles:
+                    cut = Decimal(rng.choice([0, 0, 0, 0, 0.5, 1, 2]))
+                    review = max(Decimal(0), article.max_score - cut - Decimal(rng.choice([0, 0, 0, 0.5])))
+                    lines.append((article, max(Decimal(0), article.max_score - cut), review))
+                self_total = sum(s for _, s, _ in lines)
+                review_total = sum(r for _, _, r in lines)
+                cards.append(
+                    Scorecard(
+                        branch=org,
+                        year=year,
+                        quarter=quarter,
+                        edition=edition,
+                        status="final",
+                        deadline=f"{year}-{quarter * 3:02d}-28",
+                        self_total=self_total,
+                        review_total=review_total,
+                        grade=grade_for(review_total),
+                        is_late=rng.random() < 0.1,
+                    )
+                )
+                lines_by_card.append(lines)
+            Scorecard.objects.bulk_create(cards, batch_size=1000)
+            ScorecardLine.objects.bulk_create(
+                (
+                    ScorecardLine(
+                        scorecard=card, article=article, max_score=article.max_score, self_score=s, review_score=r
+                    )
+                    for card, lines in zip(cards, lines_by_card, strict=True)
+                    for article, s, r in lines
+                ),
+                batch_size=5000,
+            )
+            findings = Finding.objects.bulk_create(
+                Finding(scorecard=card, article=rng.choice(articles), problem="台账不全", severity="minor")
+                for card in cards[::4]
+            )
+            RectificationItem.objects.bulk_create(
+                RectificationItem(
+                    finding=f,
+                    branch_id=f.scorecard.branch_id,
+                    article_code=f.article.code,
+                    owner="书记",
+                    deadline=f"{year}-{quarter * 3:02d}-28",
+                    status="open" if (year, quarter) == periods[-1] else "closed",
+                )
+                for f in findings
+            )
+    return {"committee": committee, "small": small, "reviewer": reviewer, "secretary": secretary, "first": orgs[0]}
+
+
+RAW_SQL = """
+SELECT 'card', CAST(c.branch_id AS TEXT), c.status, CAST(c.self_total AS TEXT), CAST(c.review_total AS TEXT), c.grade
+  FROM assessments_scorecard c JOIN branches_organisation o ON o.id = c.branch_id
+ WHERE o.path LIKE %(root)s AND c.year = %(year)s AND c.quarter = %(quarter)s AND o.status = 'active'
+UNION ALL
+SELECT 'prev', CAST(c.branch_id AS TEXT), NULL, NULL, CAST(c.review_total AS TEXT), NULL
+  FROM assessments_scorecard c JOIN branches_organisation o ON o.id = c.branch_id
+ WHERE o.path LIKE %(root)s AND c.year = %(pyear)s AND c.quarter = %(pquarter)s AND c.status = 'final'
+UNION ALL
+SELECT 'branch', CAST(o.id AS TEXT), o.name, o.code, NULL, NULL
+  FROM branches_organisation o WHERE o.path LIKE %(root)s AND o.kind = 'branch' AND o.status = 'active'
+UNION ALL
+SELECT 'trend', CAST(c.year AS TEXT), CAST(c.quarter AS TEXT), CAST(AVG(c.review_total) AS TEXT),
+       CAST(COUNT(*) AS TEXT), NULL
+  FROM assessments_scorecard c JOIN branches_organisation o ON o.id = c.branch_id
+ WHERE o.path LIKE %(root)s AND c.status = 'final' AND (c.year * 4 + c.quarter) > %(since)s
+   AND (c.year * 4 + c.quarter) <= %(until)s
+ GROUP BY c.year, c.quarter
+UNION ALL
+SELECT 'top', t.code, t.title, CAST(t.points AS TEXT), CAST(t.n AS TEXT), NULL FROM (
+  SELECT a.code AS code, a.title AS title, SUM(l.max_score - l.review_score) AS points, COUNT(*) AS n
+    FROM assessments_scorecardline l
+    JOIN assessments_scorecard c ON c.id = l.scorecard_id
+    JOIN branches_organisation o ON o.id = c.branch_id
+    JOIN handbook_article a ON a.id = l.article_id
+   WHERE o.path LIKE %(root)s AND c.year = %(year)s AND c.quarter = %(quarter)s AND c.status = 'final'
+     AND l.review_score < l.max_score
+   GROUP BY a.code, a.title ORDER BY points DESC, a.code LIMIT 10) t
+UNION ALL
+SELECT 'items', CAST(COUNT(*) AS TEXT), CAST(SUM(CASE WHEN r.deadline < %(today)s THEN 1 ELSE 0 END) AS TEXT),
+       NULL, NULL, NULL
+  FROM assessments_rectificationitem r JOIN branches_organisation o ON o.id = r.branch_id
+ WHERE o.path LIKE %(root)s AND r.status <> 'closed'
+"""
+
+
+def raw_aggregates(root_path: str, year: int, quarter: int) -> list:
+    import datetime as dt
+
+    from django.db import connection
+
+    params = {
+        "root": root_path + "%",
+        "year": year,
+        "quarter": quarter,
+        "pyear": year if quarter > 1 else year - 1,
+        "pquarter": quarter - 1 if quarter > 1 else 4,
+        "since": year * 4 + quarter - 8,
+        "until": year * 4 + quarter,
+        "today": dt.date.today(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_SQL, params)
+        return cursor.fetchall()
+
+
+def _page_count(pdf: bytes) -> str:
+    """Pages of a PDF, by poppler's pdfinfo (the page tree is compressed, so not by a regex)."""
+    tool = shutil.which("pdfinfo")
+    if tool is None:
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run([tool, handle.name], capture_output=True, text=True, check=False).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+def _median_ms(run, n: int = REQUESTS) -> float:
+    run()  # warm-up
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from assessments.dashboard import dashboard_for
+    from assessments.models import Scorecard
+    from assessments.services.feedback import feedback_sheet_render
+    from assessments.services.scorecards import scorecard_open
+
+    branches = _arg("--branches", 200)
+    quarters = _arg("--quarters", 8)
+    started = time.perf_counter()
+    made = build(branches, quarters)
+    build_s = time.perf_counter() - started
+    rows = [Row(f"data: {branches} branches × {quarters} quarters × 52 lines", round(build_s, 1), "s")]
+
+    client = Client()
+    client.force_login(made["reviewer"])
+    url = reverse("assessments:dashboard")
+
+    def get(org) -> None:
+        response = client.get(url, {"org": org.pk, "quarter": "2026Q3"})
+        assert response.status_code == 200, response.status_code
+
+    rows.append(Row("dashboard GET (median)", _median_ms(lambda: get(made["committee"])), "ms", "≤ 300 ms"))
+    counts = {}
+    for name in ("small", "committee"):
+        with CaptureQueriesContext(connection) as captured:
+            get(made[name])
+        counts[name] = len(captured)
+    assert counts["small"] == counts["committee"], counts
+    rows.append(Row(f"dashboard queries at 20 / {branches} branches", counts["committee"], "queries", "constant"))
+    orm = _median_ms(lambda: dashboard_for(made["committee"], year=2026, quarter=3))
+    raw = _median_ms(lambda: raw_aggregates(made["committee"].path, 2026, 3))
+    rows.append(Row("dashboard aggregates, ORM vs one SQL query", orm, "ms", "ratio ≤ 1.5", raw, orm / raw))
+
+    card = scorecard_open(branch=made["first"], year=2026, quarter=4, by=made["secretary"])
+    secretary = Client()
+    secretary.force_login(made["secretary"])
+    page = reverse("assessments:scorecard", args=[card.pk])
+    rows.append(Row("scorecard page GET (median)", _median_ms(lambda: secretary.get(page)), "ms", "≤ 150 ms"))
+    with CaptureQueriesContext(connection) as captured:
+        secretary.get(page)
+    rows.append(Row("scorecard page queries", len(captured), "queries", "≤ 10"))
+    line = card.lines.select_related("article").first()
+    rule = line.article.deductions.first()
+    save_url = reverse("assessments:line_save", args=[card.pk, line.pk])
+
+    def save() -> None:
+        version = Scorecard.objects.values_list("version", flat=True).get(pk=card.pk)
+        response = secretary.post(
+            save_url, {"version": version, f"count-{rule.pk}": version % 3}, HTTP_HX_REQUEST="true"
+        )
+        assert b"sc-saved" in response.content
+
+    rows.append(Row("scorecard line save (median)", _median_ms(save), "ms", "≤ 250 ms"))
+    final = Scorecard.objects.filter(branch=made["first"], status="final").first()
+    pdf_ms = _median_ms(lambda: feedback_sheet_render(scorecard=final), n=3)
+    pages = _page_count(feedback_sheet_render(scorecard=final))
+    rows.append(Row(f"feedback PDF ({pages} pages, median)", pdf_ms, "ms", "≤ 1,500 ms"))
+    emit(rows, as_json="--json" in sys.argv)
+
+
+if __name__ == "__main__":
+    main()
