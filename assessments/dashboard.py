@@ -12,8 +12,10 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
+from tasks.statistics import BranchTaskStats, task_statistics
 
 from .models import Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, ScorecardStatus
+from .services.scorecards import quarter_end
 from .services.scoring import year_grade
 
 TREND_QUARTERS = 8
@@ -74,6 +76,10 @@ class Dashboard:
     overdue_items: int = 0
     items: list[RectificationItem] = field(default_factory=list)
     late_branches: list[str] = field(default_factory=list)
+    # 对标 as daily work: the handbook tasks due in the quarter, from the tasks app.
+    task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
+    task_on_time_rate: float | None = None
+    tasks_overdue: int = 0
 
     @property
     def period(self) -> str:
@@ -182,7 +188,43 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
     counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
     board.open_items, board.overdue_items = counts["open"], counts["overdue"]
     board.items = list(items.select_related("branch", "finding").order_by("deadline", "pk")[:20])
+    _add_task_statistics(board, branches, today)
     return board
+
+
+def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date) -> None:
+    """One query through the tasks app's own statistics: on-time rate and overdue work per
+    branch for the tasks due in the quarter, worst first."""
+    first = dt.date(board.year, board.quarter * 3 - 2, 1)
+    stats = task_statistics(
+        branches=Organisation.objects.filter(pk__in=list(branches)),
+        first=first,
+        last=quarter_end(board.year, board.quarter),
+        today=today,
+    )
+    rows = [(branches[pk][0], row) for pk, row in stats.items() if pk in branches]
+    rows.sort(key=lambda r: (r[1].on_time_rate if r[1].on_time_rate is not None else 101, r[0]))
+    board.task_rows = rows
+    due_so_far = sum(row.due_so_far for _, row in rows)
+    board.task_on_time_rate = round(100 * sum(row.on_time for _, row in rows) / due_so_far, 1) if due_so_far else None
+    board.tasks_overdue = sum(row.overdue for _, row in rows)
+
+
+def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:
+    """Points deducted by the final reviews of a quarter below ``organisation``, per article:
+    the handbook's study-focus suggestion (明标) reads this through its registry."""
+    return dict(
+        ScorecardLine.objects.filter(
+            scorecard__branch__path__startswith=organisation.path,
+            scorecard__year=year,
+            scorecard__quarter=quarter,
+            scorecard__status=ScorecardStatus.FINAL,
+            review_score__lt=F("max_score"),
+        )
+        .values("article_id")
+        .annotate(points=Sum(F("max_score") - F("review_score")))
+        .values_list("article_id", "points")
+    )
 
 
 def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
