@@ -15,7 +15,7 @@ from branches.models import Organisation, OrgKind, OrgStatus
 from tasks.statistics import BranchTaskStats, task_statistics
 
 from .models import Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, ScorecardStatus
-from .services.scorecards import quarter_end
+from .services.scorecards import quarter_end, quarter_start
 from .services.scoring import year_grade
 
 TREND_QUARTERS = 8
@@ -195,10 +195,9 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
 def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date) -> None:
     """One query through the tasks app's own statistics: on-time rate and overdue work per
     branch for the tasks due in the quarter, worst first."""
-    first = dt.date(board.year, board.quarter * 3 - 2, 1)
     stats = task_statistics(
         branches=Organisation.objects.filter(pk__in=list(branches)),
-        first=first,
+        first=quarter_start(board.year, board.quarter),
         last=quarter_end(board.year, board.quarter),
         today=today,
     )

@@ -134,3 +134,22 @@ def get_sheet_for(user: User, pk: int) -> ReminderSheet:
     if not roles_on(user, sheet.branch) & set(BOARD_ROLES):
         raise PermissionDenied
     return sheet
+
+
+def done_work_by_article(branch: Organisation, *, first: dt.date, last: dt.date) -> dict[str, list[Task]]:
+    """The branch's handbook tasks due in [first, last] and done, by article code: the
+    evidence a scorecard line of that article can point to (one query)."""
+    done: dict[str, list[Task]] = {}
+    tasks = (
+        Task.objects.filter(
+            branch=branch,
+            due_on__range=(first, last),
+            status__in=(TaskStatus.DONE, TaskStatus.CHECKED),
+            article__isnull=False,
+        )
+        .select_related("article")
+        .order_by("due_on", "pk")
+    )
+    for task in tasks:
+        done.setdefault(task.article.code, []).append(task)
+    return done

@@ -26,6 +26,10 @@ class StaleVersion(ValidationError):
     """Someone else saved the scorecard since this page was loaded."""
 
 
+def quarter_start(year: int, quarter: int) -> dt.date:
+    return dt.date(year, quarter * 3 - 2, 1)
+
+
 def quarter_end(year: int, quarter: int) -> dt.date:
     month = quarter * 3
     return dt.date(year, month, calendar.monthrange(year, month)[1])

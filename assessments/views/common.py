@@ -9,8 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from tasks.selectors import done_work_by_article
+
 from ..models import Grade, Scorecard
 from ..selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
+from ..services.scorecards import quarter_end, quarter_start
 from ..services.scoring import grade_for
 
 
@@ -48,8 +51,13 @@ def run_and_redirect(
 def card_context(request: HttpRequest, card: Scorecard, *, line_ids: list[int] | None = None) -> dict[str, Any]:
     lines = lines_of(card, line_ids=line_ids)
     focus = focus_items(card)
+    # The branch's handbook work done in the quarter is evidence for the line of its article.
+    done = done_work_by_article(
+        card.branch, first=quarter_start(card.year, card.quarter), last=quarter_end(card.year, card.quarter)
+    )
     for line in lines:
         line.focus = focus.get(line.article.code, [])  # type: ignore[attr-defined]
+        line.done_tasks = done.get(line.article.code, [])  # type: ignore[attr-defined]
     return {
         "card": card,
         "lines": lines,
