@@ -55,3 +55,15 @@ def test_a_reminder_sheet_download_is_recorded(default_edition, world: World, as
     as_role("secretary_a").get(reverse("tasks:sheet_xlsx", args=[sheet.pk]))
     event = AuditEvent.objects.get(action=Action.EXPORT)
     assert (event.actor, event.organisation, event.detail) == (world.secretary_a, world.branch_a, {"format": "xlsx"})
+
+
+def test_a_scorecards_submission_and_final_review_are_recorded(world: World) -> None:
+    from tests.factories import UserFactory, final_scorecard, make_edition
+
+    make_edition(version="T1")
+    boss = UserFactory(username="boss", is_superuser=True)
+    final_scorecard(world.branch_a, year=2026, quarter=3, by=boss, deductions=1)
+    submitted = AuditEvent.objects.get(action=Action.SUBMISSION)
+    reviewed = AuditEvent.objects.get(action=Action.REVIEW)
+    assert (submitted.organisation, submitted.target, submitted.actor) == (world.branch_a, "scorecard 2026Q3", boss)
+    assert reviewed.detail["grade"] and reviewed.organisation == world.branch_a

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import audit
 from branches.models import Role, RoleAssignment, User
 
 from ..models import (
@@ -196,6 +197,13 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     bump(card, "status", "finalised_at", "review_total", "grade")
     ScoreChange.objects.create(
         scorecard=card, action="finalised", side=Side.REVIEW, new_score=card.review_total, changed_by=by
+    )
+    audit.record(
+        audit.Action.REVIEW,
+        actor=by,
+        organisation=card.branch,
+        target=f"scorecard {card.year}Q{card.quarter}",
+        detail={"review_total": str(card.review_total), "grade": card.grade},
     )
     upgrade_plan_for(card)
     from ..jobs import make_feedback_sheet

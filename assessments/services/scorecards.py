@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import audit
 from branches.models import Organisation, OrgKind, User
 from handbook.selectors import edition_in_force
 
@@ -217,5 +218,12 @@ def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scoreca
     card.save(update_fields=["review_total"])
     ScoreChange.objects.create(
         scorecard=card, action="submitted", new_score=card.self_total, changed_by=by, side=Side.SELF
+    )
+    audit.record(
+        audit.Action.SUBMISSION,
+        actor=by,
+        organisation=card.branch,
+        target=f"scorecard {card.year}Q{card.quarter}",
+        detail={"self_total": str(card.self_total), "late": card.is_late},
     )
     return card
