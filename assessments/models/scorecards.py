@@ -290,6 +290,16 @@ class ScoreChange(models.Model):
     )
     changed_at = models.DateTimeField(_("when"), auto_now_add=True)
 
+    ACTION_LABELS = {
+        "opened": _("Opened"),
+        "line_saved": _("Line saved"),
+        "submitted": _("Submitted"),
+        "returned": _("Returned"),
+        "line_reviewed": _("Line reviewed"),
+        "reviewed": _("Review completed"),
+        "finalised": _("Finalised"),
+    }
+
     class Meta:
         verbose_name = _("score change")
         verbose_name_plural = _("score changes")
@@ -297,3 +307,7 @@ class ScoreChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard} · {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
