@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -40,11 +42,17 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get(self.key, now)
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-            else:
-                # Writing at most once a minute keeps the session table quiet.
-                if now - last_seen >= 60 or self.key not in request.session:
-                    request.session[self.key] = now
+            elif now - last_seen >= 60 or self.key not in request.session:
+                # Writing at most once a minute keeps the session table quiet; the clock is
+                # normally started at sign-in (below), so a fresh session is not written here.
+                request.session[self.key] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _idle_clock_starts_at_sign_in(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionIdleTimeoutMiddleware.key] = int(time.time())
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
