@@ -4,6 +4,7 @@ deduction rules. Shapes only: who may read what is ``handbook.selectors``."""
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .exchange import ParsedDeduction
@@ -123,7 +124,12 @@ class DeductionWriteSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> ParsedDeduction:
         values = super().to_internal_value(data)
-        # .get: a PATCH is partial, and DRF applies no defaults to a partial body.
+        # A PATCH is partial and DRF hands that down to nested rules, but a rule always
+        # replaces a whole one: its description and points are required even then.
+        missing = {name: [_("This field is required.")] for name in ("description", "points") if name not in values}
+        if missing:
+            raise serializers.ValidationError(missing)
+        # .get: DRF applies no defaults to a partial body.
         return ParsedDeduction(values["description"], values["points"], values.get("cap"))
 
 

@@ -199,3 +199,14 @@ def test_only_administrators_edit_articles(api_as, draft: Edition) -> None:
     article = draft.articles.get(code="1-01")
     assert api_as("secretary_a").patch(_article_url(article), {"title": "改"}, format="json").status_code == 403
     assert api_as("outsider").patch(_article_url(article), {"title": "改"}, format="json").status_code == 403
+
+
+def test_a_deduction_rule_without_points_is_a_400_even_in_a_patch(api_as, draft: Edition) -> None:
+    article = draft.articles.get(code="1-01")
+    before = list(article.deductions.values_list("description", "points"))
+    response = api_as("administrator").patch(
+        _article_url(article), {"max_score": "", "deductions": [{"description": "0", "cap": ""}]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert list(article.deductions.values_list("description", "points")) == before
