@@ -73,6 +73,8 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    # A separate instance for the form: validating a bad POST mutates it, and the page's
+    # heading must keep showing the stored name.
     form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
