@@ -15,6 +15,7 @@ from ..models import Grade, Scorecard
 from ..selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
 from ..services.scorecards import quarter_end, quarter_start
 from ..services.scoring import grade_for
+from .labels import label_rules, line_labels
 
 
 def grade_label(code: str) -> str:
@@ -58,7 +59,9 @@ def card_context(request: HttpRequest, card: Scorecard, *, line_ids: list[int] |
     for line in lines:
         line.focus = focus.get(line.article.code, [])  # type: ignore[attr-defined]
         line.done_tasks = done.get(line.article.code, [])  # type: ignore[attr-defined]
+    label_rules(lines)
     return {
+        "labels": line_labels(),
         "card": card,
         "lines": lines,
         "groups": grouped_by_part(lines),
