@@ -62,16 +62,18 @@ def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> 
     lines = list(qs)
     pks = [line.pk for line in lines]
     rules_by_article: dict[int, list[Deduction]] = defaultdict(list)
-    for rule in Deduction.objects.filter(article_id__in={line.article_id for line in lines}):
+    # Explicit orderings: the models' own ("article", "line") would join in the parents' orderings.
+    articles = {line.article_id for line in lines}
+    for rule in Deduction.objects.filter(article_id__in=articles).order_by("article_id", "position", "pk"):
         rules_by_article[rule.article_id].append(rule)
     counts: dict[tuple[int, str, int], int] = {
         (line_id, side, rule_id): count
-        for line_id, side, rule_id, count in LineDeduction.objects.filter(line_id__in=pks).values_list(
-            "line_id", "side", "rule_id", "count"
-        )
+        for line_id, side, rule_id, count in LineDeduction.objects.filter(line_id__in=pks)
+        .order_by()
+        .values_list("line_id", "side", "rule_id", "count")
     }
     files: dict[int, list[EvidenceFile]] = defaultdict(list)
-    for file in EvidenceFile.objects.filter(line_id__in=pks):
+    for file in EvidenceFile.objects.filter(line_id__in=pks).order_by("uploaded_at", "pk"):
         files[file.line_id].append(file)
     for line in lines:
         line.rules = [  # type: ignore[attr-defined]

@@ -1,10 +1,15 @@
 """Bounded load test: 50 concurrent users on gunicorn over PostgreSQL, loopback only.
 
-Starts gunicorn on 127.0.0.1, signs in the demo users, then lets wrk (Debian package) hold
-50 connections on each page for a fixed time and reports p50 / p95 latency and errors.
-Target: no errors and p95 ≤ 1 s on this 2-core machine. Stops by itself.
+Starts gunicorn on 127.0.0.1, signs in the demo users, then lets wrk (Debian package) play
+50 users on each page for a fixed time and reports p50 / p95 latency and errors.
 
-    python bench/load.py [--json] [--seconds 15] [--connections 50]
+A user reads a page before asking for the next: each of wrk's 50 connections waits a think
+time drawn between --think-min and --think-max milliseconds (default 1–3 s) after each
+answer. Target: no errors and p95 ≤ 1 s on this 2-core machine. A second pass with no think
+time (50 connections asking as fast as answers come) measures the saturation throughput;
+its latency is 50 / throughput by construction and has no target. Stops by itself.
+
+    python bench/load.py [--json] [--seconds 15] [--connections 50] [--think-min 1000] [--think-max 3000]
 
 Uses DATABASE_URL when it points at PostgreSQL, else a `partybranch_bench` database on the
 local PostgreSQL (created if missing).
@@ -39,6 +44,10 @@ PAGES = [
 ]
 
 WRK_SCRIPT = """
+local think_min, think_max = THINK_MIN, THINK_MAX
+if think_max > 0 then
+  delay = function() return math.random(think_min, think_max) end
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT p50=%d p95=%d requests=%d non2xx=%d errors=%d\\n",
     latency:percentile(50), latency:percentile(95), summary.requests,
@@ -91,6 +100,12 @@ def scorecard_path(base: str, cookie: str) -> str:
     return match.group(1)
 
 
+def write_script(think_min: int, think_max: int) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_SCRIPT.replace("THINK_MIN", str(think_min)).replace("THINK_MAX", str(think_max)))
+    return handle.name
+
+
 def run_wrk(url: str, cookie: str, seconds: int, connections: int, script: str) -> dict[str, int]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -126,6 +141,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--think-min", type=int, default=1000)
+    parser.add_argument("--think-max", type=int, default=3000)
     args = parser.parse_args()
 
     env = {
@@ -151,6 +168,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             "4",
+            "--keep-alive",
+            str(args.think_max // 1000 + 5),
             "--threads",
             "4",
             "--log-level",
@@ -167,18 +186,22 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-            handle.write(WRK_SCRIPT)
+        users = write_script(args.think_min, args.think_max)
+        flat_out = write_script(0, 0)
         for label, user, path in PAGES:
             cookie = session_cookie(base, user)
             path = path or scorecard_path(base, cookie)
-            figures = run_wrk(base + path, cookie, args.seconds, args.connections, handle.name)
+            figures = run_wrk(base + path, cookie, args.seconds, args.connections, users)
             p95_ms = figures["p95"] / 1000
             rows.append(Row(f"{label} p50", figures["p50"] / 1000, "ms"))
             rows.append(Row(f"{label} p95", p95_ms, "ms", target="≤ 1000 ms", baseline=1000, ratio=p95_ms / 1000))
-            rows.append(Row(f"{label} errors", figures["non2xx"] + figures["errors"], "", target="0"))
-            rows.append(Row(f"{label} requests/s", figures["requests"] / args.seconds, "req/s"))
-        os.unlink(handle.name)
+            saturated = run_wrk(base + path, cookie, args.seconds, args.connections, flat_out)
+            errors = figures["non2xx"] + figures["errors"] + saturated["non2xx"] + saturated["errors"]
+            rows.append(Row(f"{label} errors", errors, "", target="0"))
+            rows.append(Row(f"{label} saturated requests/s", saturated["requests"] / args.seconds, "req/s"))
+            rows.append(Row(f"{label} saturated p95", saturated["p95"] / 1000, "ms"))
+        os.unlink(users)
+        os.unlink(flat_out)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)

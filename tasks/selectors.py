@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from branches.models import Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
@@ -147,9 +147,9 @@ def done_work_by_article(branch: Organisation, *, first: dt.date, last: dt.date)
             status__in=(TaskStatus.DONE, TaskStatus.CHECKED),
             article__isnull=False,
         )
-        .select_related("article")
+        .annotate(article_code=F("article__code"))
         .order_by("due_on", "pk")
     )
     for task in tasks:
-        done.setdefault(task.article.code, []).append(task)
+        done.setdefault(task.article_code, []).append(task)
     return done
