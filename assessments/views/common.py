@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from tasks.evidence import ACCEPT as EVIDENCE_ACCEPT
 from tasks.selectors import done_work_by_article
 
 from ..models import Grade, Scorecard
@@ -62,6 +63,7 @@ def card_context(request: HttpRequest, card: Scorecard, *, line_ids: list[int] |
     label_rules(lines)
     return {
         "labels": line_labels(),
+        "evidence_accept": EVIDENCE_ACCEPT,
         "card": card,
         "lines": lines,
         "groups": grouped_by_part(lines),

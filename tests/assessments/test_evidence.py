@@ -36,7 +36,7 @@ def test_the_secretary_attaches_a_file_and_the_reviewer_downloads_it(card, as_ro
 
 def test_a_file_of_another_kind_is_refused(card, as_role):
     response = _upload(as_role("secretary_a"), card, card.lines.first(), name="run.sh", content=b"#!/bin/sh")
-    assert "Evidence may be a PDF" in response.content.decode()
+    assert "only these kinds of file" in response.content.decode()
     assert not EvidenceFile.objects.exists()
 
 
