@@ -12,6 +12,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "branches.jobs.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    # members app: uploaded rosters (full ID numbers) are deleted once past their keeping time.
+    "purge-member-import-files": {
+        "task": "members.jobs.purge_import_files",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",

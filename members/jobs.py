@@ -15,3 +15,10 @@ def commit_import(import_id: int) -> None:
     from .imports import import_commit
 
     import_commit(import_id=import_id)
+
+
+@shared_task(ignore_result=True)
+def purge_import_files() -> int:
+    from .retention import purge_import_files as purge
+
+    return purge()

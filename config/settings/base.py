@@ -146,6 +146,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Days an uploaded member roster (full ID numbers) is kept after its import stops moving.
+MEMBER_IMPORT_FILE_DAYS = env_int("MEMBER_IMPORT_FILE_DAYS", 7)
 # Stored files are data: readable by the application's user (and its group, for backups),
 # never executable, whatever the process umask.
 FILE_UPLOAD_PERMISSIONS = 0o640
