@@ -13,7 +13,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from branches.models import Organisation, OrgKind, Role, User
 from branches.services import role_grant
@@ -102,11 +104,30 @@ def world(db: object) -> World:
 ROLE_NAMES = ["administrator", "reviewer", "secretary_a", "secretary_b", "member", "outsider", "anonymous"]
 
 
-def client_for(world: World, role: str) -> Client:
+def client_for(world: World, role: str, *, language: str | None = None) -> Client:
     client = Client()
     if role != "anonymous":
         client.force_login(getattr(world, role))
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
+
+
+def english_interface():
+    """The two fixtures of an app whose tests read messages: ``_messages_in_english, as_role =
+    english_interface()`` in its conftest. The interface defaults to Chinese and its catalogue
+    grows; the tests read the English source strings, which do not change under them."""
+
+    @pytest.fixture(autouse=True)
+    def _messages_in_english():
+        with translation.override("en"):
+            yield
+
+    @pytest.fixture
+    def as_role(world: World):
+        return lambda role: client_for(world, role, language="en")
+
+    return _messages_in_english, as_role
 
 
 @pytest.fixture

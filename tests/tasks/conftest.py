@@ -3,31 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from handbook.models import Article, Edition
 from tasks.models import Task
-from tests.conftest import World, client_for
+from tests.conftest import World, english_interface
 from tests.factories import make_task
 from tests.handbook.conftest import default_edition  # noqa: F401 - the shipped 52 articles
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    # Tests read messages in English, the source language; the interface defaults to Chinese.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def as_role(world: World):
-    def make(role: str):
-        client = client_for(world, role)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
+_messages_in_english, as_role = english_interface()
 
 
 @pytest.fixture
