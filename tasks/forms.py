@@ -1,8 +1,10 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, add_service_errors  # noqa: F401 - views import them from here
 
+from .evidence import ACCEPT, KINDS
 from .models import Quality
 
 
@@ -14,7 +16,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one field; each is checked by the service (type, size)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: object, initial: object = None) -> list:
@@ -26,7 +28,9 @@ class MultipleFileField(forms.FileField):
 class CompleteForm(forms.Form):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     files = MultipleFileField(
-        label=_("Evidence files"), required=False, help_text=_("PDF, JPG, PNG, DOCX, XLSX or PPTX; several at once.")
+        label=_("Evidence files"),
+        required=False,
+        help_text=format_lazy(_("{kinds}; several at once."), kinds=KINDS),
     )
 
 
