@@ -1,20 +1,19 @@
 """Reading the handbook: browse, search, one article, the whole edition as a PDF."""
 
-import hashlib
 from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.pdf import render_pdf
-
-from .. import selectors, study
+from .. import jobs, printing, selectors, study
 from ..models import Edition, Frequency, Line, StudyFocus
 
 
@@ -103,20 +102,23 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """《基层党建工作标准化管理手册》 as a printable PDF."""
+    """《基层党建工作标准化管理手册》 as a printable PDF (see handbook.printing)."""
     edition = selectors.get_edition_for(request.user, pk)
-    # Rendering 52 articles takes seconds; an edition that is not a draft never changes,
-    # so its PDF is kept (per interface language, which labels the tables).
-    parts = f"{edition.pk}|{edition.version}|{edition.status}|{edition.published_at}|{get_language()}"
-    key = "handbook-pdf:" + hashlib.sha256(parts.encode()).hexdigest()
-    content = None if edition.is_draft else cache.get(key)
-    if content is None:
-        content = render_pdf(
-            "handbook/pdf/handbook.html", {"edition": edition, "parts": selectors.edition_with_articles(edition)}
-        )
-        if not edition.is_draft:
-            cache.set(key, content, timeout=24 * 3600)
-    response = HttpResponse(content, content_type="application/pdf")
     filename = _("handbook") + f"-{edition.version}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    disposition = f"inline; filename*=UTF-8''{quote(filename)}"
+    if edition.is_draft:
+        response = HttpResponse(printing.render_edition(edition), content_type="application/pdf")
+        response["Content-Disposition"] = disposition
+        return response
+    language = get_language()
+    name = printing.stored_pdf(edition, language)
+    if name is None:
+        # One job per edition state and language, however often the page is reloaded meanwhile.
+        if cache.add(f"handbook-pdf-queued:{printing.stored_name(edition, language)}", True, timeout=120):
+            transaction.on_commit(lambda: jobs.make_edition_pdf.delay(edition.pk, language))
+        name = printing.stored_pdf(edition, language)  # already made when jobs run inline
+    if name is None:
+        return render(request, "handbook/pdf_pending.html", {"edition": edition})
+    response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = disposition
     return response
