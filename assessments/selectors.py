@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from branches.models import Organisation, Role, User
+from branches.models import Organisation, Role, RoleAssignment, User
 from branches.selectors import roles_on, subtree_filter
 
 from .models import LineDeduction, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, Side
@@ -15,6 +15,7 @@ from .models import LineDeduction, RectificationItem, RectificationStatus, Score
 VIEW_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 SELF_ROLES = (Role.SECRETARY,)
 REVIEW_ROLES = (Role.REVIEWER,)
+OWNER_ROLES = (Role.SECRETARY, Role.MEMBER)
 
 
 def scorecards_visible_to(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Scorecard]:
@@ -101,13 +102,22 @@ def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(q)
 
 
+def owner_candidates(branch: Organisation) -> QuerySet[User]:
+    """Who may own a branch's rectification item: active users holding a secretary or member
+    role on the branch or on a unit below it (a 党小组)."""
+    holders = RoleAssignment.objects.filter(role__in=OWNER_ROLES, organisation__path__startswith=branch.path).values(
+        "user_id"
+    )
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")
+
+
 def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> RectificationItem:
     q = subtree_filter(user, field="branch__path")
     if q is None:
         raise Http404
     item = (
         RectificationItem.objects.filter(q)
-        .select_related("branch", "finding", "finding__scorecard", "finding__article")
+        .select_related("branch", "owner", "finding", "finding__scorecard", "finding__article")
         .filter(pk=pk)
         .first()
     )

@@ -8,16 +8,42 @@ from django.utils.translation import gettext as _
 from branches.models import User
 
 from ..models import RectificationItem, RectificationStatus
-from ..selectors import REVIEW_ROLES, SELF_ROLES, roles_on
+from ..selectors import REVIEW_ROLES, SELF_ROLES, owner_candidates, roles_on
+
+ASSIGN_ROLES = (*REVIEW_ROLES, *SELF_ROLES)
 
 
 def _lock(item: RectificationItem) -> RectificationItem:
     return RectificationItem.objects.select_for_update().select_related("branch").get(pk=item.pk)
 
 
+def _set_owner(item: RectificationItem, owner: User | None) -> None:
+    """谁来做: the owner must hold a secretary or member role in the item's branch subtree."""
+    if owner is None:
+        item.owner, item.owner_name = None, ""
+        return
+    if not owner_candidates(item.branch).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("The owner must be a secretary or member of this branch.")})
+    item.owner, item.owner_name = owner, str(owner)[:50]
+
+
+@transaction.atomic
+def rectification_assign(*, item: RectificationItem, by: User, owner: User | None) -> RectificationItem:
+    """The reviewer (or the branch secretary) names who works the item off; not once it is closed."""
+    item = _lock(item)
+    if not roles_on(by, item.branch) & set(ASSIGN_ROLES):
+        raise PermissionDenied
+    if item.status == RectificationStatus.CLOSED:
+        raise ValidationError(_("A closed item cannot be reassigned."))
+    _set_owner(item, owner)
+    item.full_clean()
+    item.save()
+    return item
+
+
 @transaction.atomic
 def rectification_report(
-    *, item: RectificationItem, by: User, action_taken: str, evidence: str = "", owner: str = ""
+    *, item: RectificationItem, by: User, action_taken: str, evidence: str = "", owner: User | None = None
 ) -> RectificationItem:
     item = _lock(item)
     if not roles_on(by, item.branch) & set(SELF_ROLES):
@@ -27,7 +53,8 @@ def rectification_report(
     if not action_taken.strip():
         raise ValidationError(_("Say what was done."))
     item.action_taken, item.evidence = action_taken.strip(), evidence.strip()
-    item.owner = owner.strip() or item.owner
+    if owner is not None and owner.pk != item.owner_id:
+        _set_owner(item, owner)
     item.status, item.done_at = RectificationStatus.DONE, timezone.now()
     item.full_clean()
     item.save()

@@ -160,14 +160,15 @@ def scorecard_mark_reviewed(*, scorecard: Scorecard, by: User, version: int) -> 
     return card
 
 
-def _secretary_name(card: Scorecard) -> str:
+def _secretary_of(card: Scorecard) -> User | None:
+    """The branch's (first) secretary owns its items until someone else is named."""
     holder = (
-        RoleAssignment.objects.filter(organisation=card.branch, role=Role.SECRETARY)
+        RoleAssignment.objects.filter(organisation=card.branch, role=Role.SECRETARY, user__is_active=True)
         .select_related("user")
         .order_by("pk")
         .first()
     )
-    return str(holder.user) if holder else _("Branch secretary")
+    return holder.user if holder else None
 
 
 @transaction.atomic
@@ -179,7 +180,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     if card.status != ScorecardStatus.REVIEWED:
         raise ValidationError(_("Mark the review as complete before finalising it."))
     today = timezone.localdate()
-    owner = _secretary_name(card)
+    owner = _secretary_of(card)
     for finding in card.findings.all():
         RectificationItem.objects.get_or_create(
             finding=finding,
@@ -187,6 +188,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
                 "branch": card.branch,
                 "article_code": finding.article.code,
                 "owner": owner,
+                "owner_name": str(owner)[:50] if owner else "",
                 "deadline": finding.rectify_by or today + dt.timedelta(days=RECTIFY_DAYS),
             },
         )
