@@ -176,7 +176,7 @@ def _name_owners(world: DemoWorld, reviewer: User) -> None:
         return
     for item in RectificationItem.objects.filter(branch__code__startswith="DEMO-", status="open").order_by("pk"):
         if owner_candidates(item.branch).filter(pk=member.pk).exists():
-            rectification_assign(item=item, by=reviewer, owner=member)
+            rectification_assign(item=item, by=reviewer, owner_id=member.pk)
             return
 
 

@@ -2,15 +2,26 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from branches.models import Organisation, Role, RoleAssignment, User
-from branches.selectors import roles_on, subtree_filter
+from branches.selectors import grants_of, roles_on, subtree_filter
 
-from .models import LineDeduction, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, Side
+from .models import (
+    Finding,
+    LineDeduction,
+    RectificationItem,
+    RectificationStatus,
+    Scorecard,
+    ScorecardLine,
+    ScorecardStatus,
+    Side,
+)
 
 VIEW_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 SELF_ROLES = (Role.SECRETARY,)
@@ -126,3 +137,54 @@ def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_RO
     if not (roles_on(user, item.branch) & set(roles)):
         raise PermissionDenied
     return item
+
+
+def findings_visible_to(user: User) -> QuerySet[Finding]:
+    """Findings of the scorecards the user may see: reviewers and administrators see them as the
+    review goes; the branch sees them once the review is final (on its feedback sheet)."""
+    if user.is_authenticated and user.is_superuser:
+        return Finding.objects.all()
+    parts = []
+    q_review = subtree_filter(user, roles=(Role.ADMINISTRATOR, *REVIEW_ROLES), field="scorecard__branch__path")
+    if q_review is not None:
+        parts.append(q_review)
+    q_self = subtree_filter(user, roles=SELF_ROLES, field="scorecard__branch__path")
+    if q_self is not None:
+        parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
+    if not parts:
+        return Finding.objects.none()
+    return Finding.objects.filter(reduce(or_, parts))
+
+
+def get_finding_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> Finding:
+    """404 when the finding's branch is outside everything the user may see; 403 when inside it
+    without one of ``roles``, or for the branch while the review is not final."""
+    q = subtree_filter(user, field="scorecard__branch__path")
+    if q is None:
+        raise Http404
+    finding = (
+        Finding.objects.filter(q)
+        .select_related("scorecard", "scorecard__branch", "article", "rectification")
+        .filter(pk=pk)
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    if not (roles_on(user, finding.scorecard.branch) & set(roles)):
+        raise PermissionDenied
+    if not findings_visible_to(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return finding
+
+
+def top_units(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> list[Organisation]:
+    """The highest units where the user holds one of ``roles``: every unit they may see with
+    those roles is in exactly one of these subtrees."""
+    if user.is_authenticated and user.is_superuser:
+        return list(Organisation.objects.filter(parent__isnull=True).order_by("code"))
+    paths = sorted({g.path for g in grants_of(user) if g.role in set(roles)}, key=len)
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return list(Organisation.objects.filter(path__in=kept).order_by("path"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import Role, RoleAssignment, User
+from config.exceptions import Conflict
 
 from ..models import (
     Finding,
@@ -36,7 +37,7 @@ def _reviewable(card: Scorecard, by: User) -> None:
     if not may_review(by, card):
         raise PermissionDenied
     if not card.review_editable:
-        raise ValidationError(_("Only a submitted scorecard can be reviewed."))
+        raise Conflict(_("Only a submitted scorecard can be reviewed."))
 
 
 def _review_total(card: Scorecard) -> Decimal:
@@ -99,11 +100,14 @@ def finding_add(
     severity: str,
     suggestion: str = "",
     rectify_by: dt.date | None = None,
+    version: int | None = None,
 ) -> Finding:
-    card = lock_scorecard(scorecard.pk, None)
+    """A problem the team found (核标), against an article of the card. With ``version``, a card
+    saved by someone else since is refused (StaleVersion)."""
+    card = lock_scorecard(scorecard.pk, version)
     _reviewable(card, by)
     if not card.lines.filter(article_id=article_id).exists():
-        raise ValidationError(_("Choose an article of this scorecard."))
+        raise ValidationError({"article": _("Choose an article of this scorecard.")})
     finding = Finding(
         scorecard=card,
         article_id=article_id,
@@ -119,8 +123,8 @@ def finding_add(
 
 
 @transaction.atomic
-def finding_delete(*, finding: Finding, by: User) -> None:
-    card = lock_scorecard(finding.scorecard_id, None)
+def finding_delete(*, finding: Finding, by: User, version: int | None = None) -> None:
+    card = lock_scorecard(finding.scorecard_id, version)
     _reviewable(card, by)
     finding.delete()
 

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.models import User
 from branches.selectors import require_role_anywhere
 
 from .. import selectors
@@ -35,15 +34,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _posted_owner(request: HttpRequest) -> User | None:
-    """The user picked in the owner field; the service decides whether they may own the item."""
+def _posted_owner(request: HttpRequest) -> int | None:
+    """The id of the user picked in the owner field; the service decides whether they may own the item."""
     raw = request.POST.get("owner", "").strip()
     if not raw:
         return None
-    owner = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if owner is None:
+    if not raw.isdigit() or len(raw) > 18:
         raise ValidationError(_("Choose the owner from the list."))
-    return owner
+    return int(raw)
 
 
 @login_required
@@ -74,7 +72,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             action_taken=request.POST.get("action_taken", ""),
             evidence=request.POST.get("evidence", ""),
-            owner=_posted_owner(request),
+            owner_id=_posted_owner(request),
         ),
         _("Reported as done; the committee will verify it."),
         "assessments:rectification_item",
@@ -102,7 +100,7 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk, roles=ASSIGN_ROLES)
     return run_and_redirect(
         request,
-        lambda: rectification_assign(item=item, by=request.user, owner=_posted_owner(request)),
+        lambda: rectification_assign(item=item, by=request.user, owner_id=_posted_owner(request)),
         _("Owner saved."),
         "assessments:rectification_item",
         pk=item.pk,

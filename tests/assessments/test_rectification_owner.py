@@ -35,20 +35,20 @@ def test_a_new_item_is_owned_by_the_branch_secretary(item, world):
 
 
 def test_the_reviewer_hands_the_item_to_a_member_of_the_branch(item, world):
-    item = rectification_assign(item=item, by=world.reviewer, owner=world.member)
+    item = rectification_assign(item=item, by=world.reviewer, owner_id=world.member.pk)
     assert (item.owner, item.owner_name) == (world.member, "普通党员")
 
 
 def test_someone_of_a_group_below_the_branch_may_own_its_item(item, world):
     grouped = UserFactory(username="grouped", full_name="小组长")
     role_grant(user=grouped, role=Role.MEMBER, organisation=world.group_a1)
-    assert rectification_assign(item=item, by=world.reviewer, owner=grouped).owner == grouped
+    assert rectification_assign(item=item, by=world.reviewer, owner_id=grouped.pk).owner == grouped
 
 
 @pytest.mark.parametrize("who", ["secretary_b", "reviewer", "outsider"])
 def test_the_owner_must_hold_a_role_in_the_branch(item, world, who):
     with pytest.raises(ValidationError) as refused:
-        rectification_assign(item=item, by=world.reviewer, owner=getattr(world, who))
+        rectification_assign(item=item, by=world.reviewer, owner_id=getattr(world, who).pk)
     assert refused.value.message_dict["owner"] == ["The owner must be a secretary or member of this branch."]
     item.refresh_from_db()
     assert item.owner == world.secretary_a
@@ -56,24 +56,24 @@ def test_the_owner_must_hold_a_role_in_the_branch(item, world, who):
 
 def test_only_the_reviewer_or_the_branch_secretary_assigns(item, world):
     with pytest.raises(PermissionDenied):
-        rectification_assign(item=item, by=world.secretary_b, owner=world.member)
+        rectification_assign(item=item, by=world.secretary_b, owner_id=world.member.pk)
     with pytest.raises(PermissionDenied):
-        rectification_assign(item=item, by=world.member, owner=world.member)
-    assert rectification_assign(item=item, by=world.secretary_a, owner=world.member).owner == world.member
+        rectification_assign(item=item, by=world.member, owner_id=world.member.pk)
+    assert rectification_assign(item=item, by=world.secretary_a, owner_id=world.member.pk).owner == world.member
 
 
 def test_a_closed_item_keeps_its_owner(item, world):
     item = rectification_report(item=item, by=world.secretary_a, action_taken="已补开")
     rectification_verify(item=item, by=world.reviewer, accept=True)
     with pytest.raises(ValidationError):
-        rectification_assign(item=item, by=world.reviewer, owner=world.member)
+        rectification_assign(item=item, by=world.reviewer, owner_id=world.member.pk)
 
 
 def test_the_branch_may_name_another_owner_when_it_reports(item, world):
-    item = rectification_report(item=item, by=world.secretary_a, action_taken="已补开", owner=world.member)
+    item = rectification_report(item=item, by=world.secretary_a, action_taken="已补开", owner_id=world.member.pk)
     assert item.owner == world.member
     with pytest.raises(ValidationError):
-        rectification_report(item=item, by=world.secretary_a, action_taken="x", owner=world.secretary_b)
+        rectification_report(item=item, by=world.secretary_a, action_taken="x", owner_id=world.secretary_b.pk)
 
 
 def test_the_item_page_offers_only_the_branch_people_and_saves_the_pick(item, world, as_role):
@@ -131,7 +131,7 @@ def test_the_migration_takes_a_username_when_no_full_name_matches(item, world):
 
 
 def test_the_feedback_sheet_names_the_owner(item, world):
-    rectification_assign(item=item, by=world.reviewer, owner=world.member)
+    rectification_assign(item=item, by=world.reviewer, owner_id=world.member.pk)
     html = render_to_string(TEMPLATE, feedback_context(item.finding.scorecard))
     row = html[html.index("组织生活会未召开") :]
     assert "普通党员" in row[: row.index("</tr>")]
