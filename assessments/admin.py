@@ -73,7 +73,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(RectificationItem)
 class RectificationItemAdmin(admin.ModelAdmin):
-    list_display = ("branch", "article_code", "owner", "deadline", "status")
+    list_display = ("branch", "article_code", "owner_display", "deadline", "status")
     list_filter = ("status",)
     readonly_fields = ("finding", "branch", "article_code")
 

@@ -16,7 +16,7 @@ from tasks.statistics import BranchTaskStats, task_statistics
 
 from .models import Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, ScorecardStatus
 from .services.scorecards import quarter_end, quarter_start
-from .services.scoring import year_grade
+from .services.years import year_end_quarters, year_result
 
 TREND_QUARTERS = 8
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
@@ -227,7 +227,8 @@ def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> 
 
 
 def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
-    """A year of final scores per branch, for performance pay (考核兑现): two queries."""
+    """A year of final scores per branch, for performance pay (考核兑现): three queries. The
+    year score and grade follow ``services.years`` (the year-end check counts once more)."""
     branches = list(
         Organisation.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH)
         .order_by("code")
@@ -238,18 +239,21 @@ def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
         branch__path__startswith=root.path, year=year, status=ScorecardStatus.FINAL
     ).values_list("branch_id", "quarter", "review_total", "grade", "is_late"):
         cards.setdefault(branch_id, {})[quarter] = (score, grade, late)
+    checks = year_end_quarters(path=root.path, years=[year])
     rows = []
     for branch in branches:
         quarters = cards.get(branch["pk"], {})
         if not quarters and branch["status"] != OrgStatus.ACTIVE:
             continue
-        score, grade = year_grade([s for s, _, _ in quarters.values()])
+        year_end = checks.get((branch["pk"], year))
+        score, grade = year_result({q: s for q, (s, _, _) in quarters.items()}, year_end)
         rows.append(
             {
                 **branch,
                 "quarters": [quarters.get(q) for q in (1, 2, 3, 4)],
                 "year_score": score,
                 "year_grade": grade,
+                "year_end_score": quarters[year_end][0] if year_end in quarters else None,
                 "late": sum(1 for _, _, late in quarters.values() if late),
             }
         )

@@ -21,8 +21,9 @@ from handbook.services import load_default_edition
 
 from .dashboard import previous_periods
 from .models import RectificationItem, Scorecard, ScorecardLine
+from .selectors import owner_candidates
 from .services.plans import assessment_plan_create
-from .services.rectification import rectification_report, rectification_verify
+from .services.rectification import rectification_assign, rectification_report, rectification_verify
 from .services.review import (
     finding_add,
     review_details_save,
@@ -168,6 +169,17 @@ def _work_off_items(periods: list[tuple[int, int]], reviewer: User) -> None:
         rectification_verify(item=item, by=reviewer, accept=True)
 
 
+def _name_owners(world: DemoWorld, reviewer: User) -> None:
+    """谁来做: the reviewer hands one open item of each branch that has a plain member to them."""
+    member = world.users.get("member")
+    if member is None:
+        return
+    for item in RectificationItem.objects.filter(branch__code__startswith="DEMO-", status="open").order_by("pk"):
+        if owner_candidates(item.branch).filter(pk=member.pk).exists():
+            rectification_assign(item=item, by=reviewer, owner_id=member.pk)
+            return
+
+
 @transaction.atomic
 def seed(world: DemoWorld) -> None:
     if edition_in_force() is None:
@@ -186,6 +198,7 @@ def seed(world: DemoWorld) -> None:
             returned = branch.code == "DEMO-P03" and n == 2
             _past_card(branch, py, pq, reviewer=reviewer, returned=returned, rng=rng)
     _work_off_items(past, reviewer)
+    _name_owners(world, reviewer)
     assessment_plan_create(organisation=world.committee, year=cy, quarter=cq, by=reviewer, seed=2030)
     # The current quarter: one branch filling in its card, one submitted, the rest not started.
     in_progress = [b for b in branches if b.code in ("DEMO-P01", "DEMO-P02")]

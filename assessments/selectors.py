@@ -2,20 +2,33 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from branches.models import Organisation, Role, User
-from branches.selectors import roles_on, subtree_filter
+from branches.models import Organisation, Role, RoleAssignment, User
+from branches.selectors import grants_of, roles_on, subtree_filter
 from handbook.models import Deduction
 
-from .models import EvidenceFile, LineDeduction, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, Side
+from .models import (
+    EvidenceFile,
+    Finding,
+    LineDeduction,
+    RectificationItem,
+    RectificationStatus,
+    Scorecard,
+    ScorecardLine,
+    ScorecardStatus,
+    Side,
+)
 
 VIEW_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 SELF_ROLES = (Role.SECRETARY,)
 REVIEW_ROLES = (Role.REVIEWER,)
+OWNER_ROLES = (Role.SECRETARY, Role.MEMBER)
 
 
 def scorecards_visible_to(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Scorecard]:
@@ -116,13 +129,22 @@ def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(q)
 
 
+def owner_candidates(branch: Organisation) -> QuerySet[User]:
+    """Who may own a branch's rectification item: active users holding a secretary or member
+    role on the branch or on a unit below it (a 党小组)."""
+    holders = RoleAssignment.objects.filter(role__in=OWNER_ROLES, organisation__path__startswith=branch.path).values(
+        "user_id"
+    )
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")
+
+
 def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> RectificationItem:
     q = subtree_filter(user, field="branch__path")
     if q is None:
         raise Http404
     item = (
         RectificationItem.objects.filter(q)
-        .select_related("branch", "finding", "finding__scorecard", "finding__article")
+        .select_related("branch", "owner", "finding", "finding__scorecard", "finding__article")
         .filter(pk=pk)
         .first()
     )
@@ -131,3 +153,54 @@ def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_RO
     if not (roles_on(user, item.branch) & set(roles)):
         raise PermissionDenied
     return item
+
+
+def findings_visible_to(user: User) -> QuerySet[Finding]:
+    """Findings of the scorecards the user may see: reviewers and administrators see them as the
+    review goes; the branch sees them once the review is final (on its feedback sheet)."""
+    if user.is_authenticated and user.is_superuser:
+        return Finding.objects.all()
+    parts = []
+    q_review = subtree_filter(user, roles=(Role.ADMINISTRATOR, *REVIEW_ROLES), field="scorecard__branch__path")
+    if q_review is not None:
+        parts.append(q_review)
+    q_self = subtree_filter(user, roles=SELF_ROLES, field="scorecard__branch__path")
+    if q_self is not None:
+        parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
+    if not parts:
+        return Finding.objects.none()
+    return Finding.objects.filter(reduce(or_, parts))
+
+
+def get_finding_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> Finding:
+    """404 when the finding's branch is outside everything the user may see; 403 when inside it
+    without one of ``roles``, or for the branch while the review is not final."""
+    q = subtree_filter(user, field="scorecard__branch__path")
+    if q is None:
+        raise Http404
+    finding = (
+        Finding.objects.filter(q)
+        .select_related("scorecard", "scorecard__branch", "article", "rectification")
+        .filter(pk=pk)
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    if not (roles_on(user, finding.scorecard.branch) & set(roles)):
+        raise PermissionDenied
+    if not findings_visible_to(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return finding
+
+
+def top_units(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> list[Organisation]:
+    """The highest units where the user holds one of ``roles``: every unit they may see with
+    those roles is in exactly one of these subtrees."""
+    if user.is_authenticated and user.is_superuser:
+        return list(Organisation.objects.filter(parent__isnull=True).order_by("code"))
+    paths = sorted({g.path for g in grants_of(user) if g.role in set(roles)}, key=len)
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return list(Organisation.objects.filter(path__in=kept).order_by("path"))

@@ -41,5 +41,6 @@ urlpatterns = [
     path("rectification/", rectification.item_list, name="rectification_list"),
     path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),
     path("rectification/<int:pk>/report/", rectification.item_report, name="rectification_report"),
+    path("rectification/<int:pk>/assign/", rectification.item_assign, name="rectification_assign"),
     path("rectification/<int:pk>/verify/", rectification.item_verify, name="rectification_verify"),
 ]

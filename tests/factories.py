@@ -203,3 +203,20 @@ def final_scorecard(branch: Organisation, *, year: int, quarter: int, by: User, 
     card = scorecard_mark_reviewed(scorecard=card, by=by, version=card.version)
     # In a test transaction the feedback sheet job (enqueued on commit) never runs.
     return scorecard_finalise(scorecard=card, by=by, version=card.version)
+
+
+def rectification_item(branch: Organisation, *, by: User, year: int = 2026, quarter: int = 2, **finding: object):
+    """The rectification item of one finding on a final scorecard of ``branch``. ``by`` must
+    hold both the secretary and reviewer roles (a superuser does)."""
+    from assessments.models import RectificationItem
+    from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
+    from assessments.services.scorecards import scorecard_submit
+
+    card = open_scorecard(branch, year=year, quarter=quarter)
+    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    line = card.lines.select_related("article").order_by("article__code").first()
+    values = {"problem": "台账不全", "severity": "minor", "rectify_by": dt.date(year, quarter * 3, 28)} | finding
+    finding_add(scorecard=card, by=by, article_id=line.article_id, **values)
+    card = scorecard_mark_reviewed(scorecard=card, by=by, version=card.version)
+    card = scorecard_finalise(scorecard=card, by=by, version=card.version)
+    return RectificationItem.objects.get(finding__scorecard=card)

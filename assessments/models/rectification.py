@@ -24,7 +24,18 @@ class RectificationItem(models.Model):
     branch = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rectification_items")
     # The article's code, not its row: an open item follows its article into later editions.
     article_code = models.CharField(_("article"), max_length=16, db_index=True)
-    owner = models.CharField(_("owner"), max_length=50)
+    # 谁来做: a user of the branch. SET_NULL, not PROTECT: removing a user must not be blocked
+    # by old items, and ``owner_name`` keeps the name as it was when the owner was set (items
+    # carried over from before owners were users have only the name).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rectification_items",
+    )
+    owner_name = models.CharField(_("owner"), max_length=50, blank=True)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=8, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
@@ -50,7 +61,11 @@ class RectificationItem(models.Model):
         indexes = [models.Index(fields=["branch", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.article_code} · {self.owner}"
+        return f"{self.article_code} · {self.owner_display}"
+
+    @property
+    def owner_display(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name
 
     @property
     def is_open(self) -> bool:

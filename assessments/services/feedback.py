@@ -23,7 +23,9 @@ def feedback_context(card: Scorecard) -> dict[str, object]:
         .select_related("rule", "line__article")
         .order_by("line__article__part__number", "line__article__code", "rule__position")
     )
-    findings = card.findings.select_related("article", "rectification").order_by("article__code", "pk")
+    findings = card.findings.select_related("article", "rectification", "rectification__owner").order_by(
+        "article__code", "pk"
+    )
     return {
         "card": card,
         "lines": lines,

@@ -6,28 +6,59 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import User
+from config.exceptions import Conflict
 
 from ..models import RectificationItem, RectificationStatus
-from ..selectors import REVIEW_ROLES, SELF_ROLES, roles_on
+from ..selectors import REVIEW_ROLES, SELF_ROLES, owner_candidates, roles_on
+
+ASSIGN_ROLES = (*REVIEW_ROLES, *SELF_ROLES)
 
 
 def _lock(item: RectificationItem) -> RectificationItem:
     return RectificationItem.objects.select_for_update().select_related("branch").get(pk=item.pk)
 
 
+def _set_owner(item: RectificationItem, owner_id: int | None) -> None:
+    """谁来做: the owner must hold a secretary or member role in the item's branch subtree."""
+    if owner_id is None:
+        item.owner, item.owner_name = None, ""
+        return
+    owner = owner_candidates(item.branch).filter(pk=owner_id).first()
+    if owner is None:
+        raise ValidationError({"owner": _("The owner must be a secretary or member of this branch.")})
+    item.owner, item.owner_name = owner, str(owner)[:50]
+
+
+@transaction.atomic
+def rectification_assign(*, item: RectificationItem, by: User, owner_id: int | None) -> RectificationItem:
+    """The reviewer (or the branch secretary) names who works the item off (no one: ``None``);
+    not once it is closed."""
+    item = _lock(item)
+    if not roles_on(by, item.branch) & set(ASSIGN_ROLES):
+        raise PermissionDenied
+    if item.status == RectificationStatus.CLOSED:
+        raise Conflict(_("A closed item cannot be reassigned."))
+    _set_owner(item, owner_id)
+    item.full_clean()
+    item.save()
+    return item
+
+
 @transaction.atomic
 def rectification_report(
-    *, item: RectificationItem, by: User, action_taken: str, evidence: str = "", owner: str = ""
+    *, item: RectificationItem, by: User, action_taken: str, evidence: str = "", owner_id: int | None = None
 ) -> RectificationItem:
+    """The branch says what it did, with evidence, and may name another owner."""
     item = _lock(item)
     if not roles_on(by, item.branch) & set(SELF_ROLES):
         raise PermissionDenied
     if item.status != RectificationStatus.OPEN:
-        raise ValidationError(_("Only an open item can be reported as done."))
+        raise Conflict(_("Only an open item can be reported as done."))
     if not action_taken.strip():
         raise ValidationError(_("Say what was done."))
     item.action_taken, item.evidence = action_taken.strip(), evidence.strip()
-    item.owner = owner.strip() or item.owner
+    if owner_id is not None and owner_id != item.owner_id:
+        _set_owner(item, owner_id)
     item.status, item.done_at = RectificationStatus.DONE, timezone.now()
     item.full_clean()
     item.save()
@@ -41,7 +72,7 @@ def rectification_verify(*, item: RectificationItem, by: User, accept: bool, rea
     if not roles_on(by, item.branch) & set(REVIEW_ROLES):
         raise PermissionDenied
     if item.status != RectificationStatus.DONE:
-        raise ValidationError(_("Only an item reported as done can be verified."))
+        raise Conflict(_("Only an item reported as done can be verified."))
     if accept:
         item.status, item.closed_by, item.closed_at = RectificationStatus.CLOSED, by, timezone.now()
     else:

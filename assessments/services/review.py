@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import Role, RoleAssignment, User
+from config.exceptions import Conflict
 
 from ..models import (
     Finding,
@@ -36,7 +37,7 @@ def _reviewable(card: Scorecard, by: User) -> None:
     if not may_review(by, card):
         raise PermissionDenied
     if not card.review_editable:
-        raise ValidationError(_("Only a submitted scorecard can be reviewed."))
+        raise Conflict(_("Only a submitted scorecard can be reviewed."))
 
 
 def _review_total(card: Scorecard) -> Decimal:
@@ -99,11 +100,14 @@ def finding_add(
     severity: str,
     suggestion: str = "",
     rectify_by: dt.date | None = None,
+    version: int | None = None,
 ) -> Finding:
-    card = lock_scorecard(scorecard.pk, None)
+    """A problem the team found (核标), against an article of the card. With ``version``, a card
+    saved by someone else since is refused (StaleVersion)."""
+    card = lock_scorecard(scorecard.pk, version)
     _reviewable(card, by)
     if not card.lines.filter(article_id=article_id).exists():
-        raise ValidationError(_("Choose an article of this scorecard."))
+        raise ValidationError({"article": _("Choose an article of this scorecard.")})
     finding = Finding(
         scorecard=card,
         article_id=article_id,
@@ -119,8 +123,8 @@ def finding_add(
 
 
 @transaction.atomic
-def finding_delete(*, finding: Finding, by: User) -> None:
-    card = lock_scorecard(finding.scorecard_id, None)
+def finding_delete(*, finding: Finding, by: User, version: int | None = None) -> None:
+    card = lock_scorecard(finding.scorecard_id, version)
     _reviewable(card, by)
     finding.delete()
 
@@ -160,14 +164,15 @@ def scorecard_mark_reviewed(*, scorecard: Scorecard, by: User, version: int) -> 
     return card
 
 
-def _secretary_name(card: Scorecard) -> str:
+def _secretary_of(card: Scorecard) -> User | None:
+    """The branch's (first) secretary owns its items until someone else is named."""
     holder = (
-        RoleAssignment.objects.filter(organisation=card.branch, role=Role.SECRETARY)
+        RoleAssignment.objects.filter(organisation=card.branch, role=Role.SECRETARY, user__is_active=True)
         .select_related("user")
         .order_by("pk")
         .first()
     )
-    return str(holder.user) if holder else _("Branch secretary")
+    return holder.user if holder else None
 
 
 @transaction.atomic
@@ -179,7 +184,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     if card.status != ScorecardStatus.REVIEWED:
         raise ValidationError(_("Mark the review as complete before finalising it."))
     today = timezone.localdate()
-    owner = _secretary_name(card)
+    owner = _secretary_of(card)
     for finding in card.findings.all():
         RectificationItem.objects.get_or_create(
             finding=finding,
@@ -187,6 +192,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
                 "branch": card.branch,
                 "article_code": finding.article.code,
                 "owner": owner,
+                "owner_name": str(owner)[:50] if owner else "",
                 "deadline": finding.rectify_by or today + dt.timedelta(days=RECTIFY_DAYS),
             },
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import Organisation, OrgKind, User
+from config.exceptions import Conflict
 from handbook.selectors import edition_in_force
 
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
@@ -23,8 +24,8 @@ from .scoring import Applied, line_score
 MAX_COUNT = 999
 
 
-class StaleVersion(ValidationError):
-    """Someone else saved the scorecard since this page was loaded."""
+class StaleVersion(Conflict):
+    """Someone else saved the scorecard since this page was loaded (a 409 in the API)."""
 
 
 def quarter_start(year: int, quarter: int) -> dt.date:

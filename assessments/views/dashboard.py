@@ -87,7 +87,7 @@ def export_year(request: HttpRequest) -> HttpResponse:
         [_("Code"), _("Branch"), _("Key unit")]
         + [_("%(q)s score") % {"q": q} for q in quarters]
         + [_("%(q)s grade") % {"q": q} for q in quarters]
-        + [_("Year score"), _("Year grade"), _("Late submissions")]
+        + [_("Year-end check"), _("Year score"), _("Year grade"), _("Late submissions")]
     )
     for row in year_scores(root, year):
         cells = row["quarters"]
@@ -96,6 +96,7 @@ def export_year(request: HttpRequest) -> HttpResponse:
             + [float(c[0]) if c else None for c in cells]
             + [_grade(c[1]) if c else "" for c in cells]
             + [
+                float(row["year_end_score"]) if row["year_end_score"] is not None else None,
                 float(row["year_score"]) if row["year_score"] is not None else None,
                 _grade(row["year_grade"]),
                 row["late"],

@@ -2,6 +2,7 @@
 reviewer's verification."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from branches.selectors import require_role_anywhere
 from .. import selectors
 from ..models import RectificationStatus
 from ..selectors import REVIEW_ROLES, SELF_ROLES, VIEW_ROLES, get_rectification_for
-from ..services.rectification import rectification_report, rectification_verify
+from ..services.rectification import ASSIGN_ROLES, rectification_assign, rectification_report, rectification_verify
 from .common import run_and_redirect
 
 
@@ -20,14 +21,27 @@ from .common import run_and_redirect
 def item_list(request: HttpRequest) -> HttpResponse:
     require_role_anywhere(request.user, *VIEW_ROLES)
     show_all = request.GET.get("all") == "1"
-    items = selectors.rectification_items_visible_to(request.user).select_related("branch", "finding")
+    mine = request.GET.get("mine") == "1"
+    items = selectors.rectification_items_visible_to(request.user).select_related("branch", "finding", "owner")
     if not show_all:
         items = items.exclude(status=RectificationStatus.CLOSED)
+    if mine:
+        items = items.filter(owner=request.user)
     return render(
         request,
         "assessments/rectification_list.html",
-        {"items": items.order_by("deadline", "pk")[:500], "show_all": show_all},
+        {"items": items.order_by("deadline", "pk")[:500], "show_all": show_all, "mine": mine},
     )
+
+
+def _posted_owner(request: HttpRequest) -> int | None:
+    """The id of the user picked in the owner field; the service decides whether they may own the item."""
+    raw = request.POST.get("owner", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise ValidationError(_("Choose the owner from the list."))
+    return int(raw)
 
 
 @login_required
@@ -41,6 +55,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "can_report": item.status == RectificationStatus.OPEN and bool(roles & set(SELF_ROLES)),
             "can_verify": item.status == RectificationStatus.DONE and bool(roles & set(REVIEW_ROLES)),
+            "can_assign": item.status != RectificationStatus.CLOSED and bool(roles & set(ASSIGN_ROLES)),
+            "candidates": selectors.owner_candidates(item.branch),
         },
     )
 
@@ -56,7 +72,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             action_taken=request.POST.get("action_taken", ""),
             evidence=request.POST.get("evidence", ""),
-            owner=request.POST.get("owner", ""),
+            owner_id=_posted_owner(request),
         ),
         _("Reported as done; the committee will verify it."),
         "assessments:rectification_item",
@@ -73,6 +89,19 @@ def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: rectification_verify(item=item, by=request.user, accept=accept, reason=request.POST.get("reason", "")),
         _("Closed.") if accept else _("Sent back to the branch."),
+        "assessments:rectification_item",
+        pk=item.pk,
+    )
+
+
+@login_required
+@require_POST
+def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_rectification_for(request.user, pk, roles=ASSIGN_ROLES)
+    return run_and_redirect(
+        request,
+        lambda: rectification_assign(item=item, by=request.user, owner_id=_posted_owner(request)),
+        _("Owner saved."),
         "assessments:rectification_item",
         pk=item.pk,
     )

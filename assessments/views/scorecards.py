@@ -15,7 +15,7 @@ from .. import selectors
 from ..models import Finding, ScorecardLine, ScorecardStatus
 from ..selectors import SELF_ROLES, VIEW_ROLES, get_scorecard_for
 from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
-from ..services.scoring import year_grade
+from ..services.years import year_end_quarters, year_result
 from .common import card_context, grade_label, posted_counts, posted_version, run_and_redirect
 
 
@@ -53,10 +53,14 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
     is_secretary = bool(selectors.roles_on(request.user, branch) & set(SELF_ROLES))
     # Before a review is final the branch sees only its own score.
     finals = [c for c in cards if c.is_final]
-    years: dict[int, list] = {}
+    years: dict[int, dict[int, object]] = {}
     for card in finals:
-        years.setdefault(card.year, []).append(card.review_total)
-    year_grades = [(y, *year_grade(scores), len(scores)) for y, scores in sorted(years.items(), reverse=True)]
+        years.setdefault(card.year, {})[card.quarter] = card.review_total
+    checks = {y: q for (pk, y), q in year_end_quarters(path=branch.path, years=years).items() if pk == branch.pk}
+    year_grades = [
+        (y, *year_result(scores, checks.get(y)), len(scores), scores.get(checks.get(y)))
+        for y, scores in sorted(years.items(), reverse=True)
+    ]
     chart = {
         "periods": [c.period for c in reversed(finals)],
         "scores": [float(c.review_total) for c in reversed(finals)],
@@ -73,7 +77,7 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
             and is_secretary
             and not any(c.year == year and c.quarter == quarter for c in cards),
             "period": f"{year}Q{quarter}",
-            "year_grades": [(y, s, grade_label(g), n) for y, s, g, n in year_grades],
+            "year_grades": [(y, s, grade_label(g), n, end) for y, s, g, n, end in year_grades],
             "findings": Finding.objects.filter(scorecard__branch=branch, scorecard__status=ScorecardStatus.FINAL)
             .select_related("article", "scorecard", "rectification")
             .order_by("-scorecard__year", "-scorecard__quarter", "article__code")[:200],

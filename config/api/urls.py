@@ -7,6 +7,9 @@ An app adds its resources with one ``router.register`` line each; the router nam
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
+from assessments.apis import findings as findings_apis
+from assessments.apis import grades as grades_apis
+from assessments.apis import rectification as rectification_apis
 from branches import apis as branches_apis
 from handbook import apis as handbook_apis
 from members import apis as members_apis
@@ -24,6 +27,9 @@ router.register("members", members_apis.MemberViewSet, basename="member")
 router.register("member-imports", members_apis.MemberImportViewSet, basename="member-import")
 router.register("handbook/editions", handbook_apis.EditionViewSet, basename="handbook-edition")
 router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="handbook-article")
+router.register("findings", findings_apis.FindingViewSet, basename="finding")
+router.register("rectification-items", rectification_apis.RectificationItemViewSet, basename="rectification-item")
+router.register("grades", grades_apis.GradeViewSet, basename="grade")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -218,3 +218,118 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
         for method in ["get", "post", "put", "patch", "delete"]
     },
 }
+
+
+# --- findings, rectification and grades ------------------------------------------------------
+
+# Appended to ENDPOINTS so that this section stays in one piece at the end of the file.
+
+
+def _boss(world: Any) -> Any:
+    """A superuser who files the scorecards (both the branch's and the reviewer's steps)."""
+    from branches.models import User
+    from tests.factories import UserFactory
+
+    return User.objects.filter(username="boss").first() or UserFactory(username="boss", is_superuser=True)
+
+
+def _item_of(world: Any, branch: Any, *, done: bool = False) -> dict[str, int]:
+    from assessments.services.rectification import rectification_report
+    from tests.factories import rectification_item
+
+    item = rectification_item(branch, by=_boss(world), problem=f"{branch.name}台账不全")
+    if done:
+        rectification_report(item=item, by=_boss(world), action_taken="已补齐台账")
+    return {"pk": item.pk}
+
+
+def _item_in_a(world: Any) -> dict[str, int]:
+    return _item_of(world, world.branch_a)
+
+
+def _done_item_in_a(world: Any) -> dict[str, int]:
+    return _item_of(world, world.branch_a, done=True)
+
+
+def _final_finding_of(world: Any, branch: Any) -> dict[str, int]:
+    from assessments.models import RectificationItem
+
+    return {"pk": RectificationItem.objects.get(pk=_item_of(world, branch)["pk"]).finding_id}
+
+
+def _final_finding_in_a(world: Any) -> dict[str, int]:
+    return _final_finding_of(world, world.branch_a)
+
+
+def _finals_in_both(world: Any) -> dict[str, int]:
+    """Lists: a final review with a finding and an item in A and in B, so that the lists hold rows."""
+    _item_of(world, world.branch_a)
+    _item_of(world, world.branch_b)
+    return {}
+
+
+def _submitted_in_a(world: Any) -> Any:
+    from assessments.services.scorecards import scorecard_submit
+    from tests.factories import open_scorecard
+
+    card = open_scorecard(world.branch_a, year=2026, quarter=4)
+    if card.status == "draft":
+        card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    return card
+
+
+def _new_finding(world: Any) -> dict[str, Any]:
+    card = _submitted_in_a(world)
+    article = card.lines.order_by("article__code").first().article_id
+    return {"scorecard": card.pk, "version": card.version, "article": article, "problem": "支委会记录不全"}
+
+
+def _finding_under_review_in_a(world: Any) -> dict[str, int]:
+    from assessments.services.review import finding_add
+
+    card = _submitted_in_a(world)
+    article = card.lines.order_by("article__code").first().article_id
+    return {
+        "pk": finding_add(
+            scorecard=card, by=world.reviewer, article_id=article, problem="党课记录缺失", severity="minor"
+        ).pk
+    }
+
+
+_LISTED = statuses(200, member=403, outsider=403)
+_SEEN_BY_VIEWERS_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
+
+ENDPOINTS.update(
+    {
+        ("api:finding-list", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
+        ("api:finding-list", "post"): ApiCase(
+            statuses(403, reviewer=201, secretary_b=404, outsider=404), data=_new_finding
+        ),
+        ("api:finding-detail", "get"): ApiCase(
+            _SEEN_BY_VIEWERS_OF_A, kwargs=_final_finding_in_a, of_branch=_final_finding_of
+        ),
+        # Under review: the branch does not see the finding yet (403 inside its scope).
+        ("api:finding-detail", "delete"): ApiCase(
+            statuses(403, reviewer=204, secretary_b=404, outsider=404), kwargs=_finding_under_review_in_a
+        ),
+        ("api:rectification-item-list", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
+        ("api:rectification-item-detail", "get"): ApiCase(_SEEN_BY_VIEWERS_OF_A, kwargs=_item_in_a, of_branch=_item_of),
+        ("api:rectification-item-report", "post"): ApiCase(
+            statuses(403, secretary_a=200, secretary_b=404, outsider=404),
+            kwargs=_item_in_a,
+            data=lambda w: {"action_taken": "已召开专题会议整改", "evidence": "会议记录"},
+        ),
+        ("api:rectification-item-verify", "post"): ApiCase(
+            statuses(403, reviewer=200, secretary_b=404, outsider=404),
+            kwargs=_done_item_in_a,
+            data=lambda w: {"decision": "close"},
+        ),
+        ("api:rectification-item-assign", "post"): ApiCase(
+            statuses(403, reviewer=200, secretary_a=200, secretary_b=404, outsider=404),
+            kwargs=_item_in_a,
+            data=lambda w: {"owner": w.member.pk},
+        ),
+        ("api:grade-list", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
+        ("api:grade-years", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
+    }
+)

@@ -152,7 +152,7 @@ def test_the_full_state_machine_draft_submitted_returned_submitted_reviewed_fina
     assert len(callbacks) == 1
     item = RectificationItem.objects.get()
     assert item.article_code == "1-02"
-    assert item.owner == "甲支部书记"
+    assert (item.owner, item.owner_name) == (world.secretary_a, "甲支部书记")
     actions = list(ScoreChange.objects.filter(scorecard=card).order_by("pk").values_list("action", flat=True))
     assert actions == [
         "opened",

@@ -133,6 +133,9 @@ URLS = {
     "assessments:rectification_list": Case(statuses(200, member=403, outsider=403)),
     "assessments:rectification_item": Case(VIEW, kwargs=item),
     "assessments:rectification_report": Case(SELF_POST, kwargs=item, method="post"),
+    "assessments:rectification_assign": Case(
+        statuses(403, reviewer=302, secretary_a=302, secretary_b=404, outsider=404), kwargs=item, method="post"
+    ),
     "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
     "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
