@@ -157,7 +157,8 @@ def test_the_owner_must_be_someone_of_the_branch(api_as, items, world) -> None:
     for stranger in (world.secretary_b.pk, world.reviewer.pk, 10**17):
         response = api_as("reviewer").post(_url("assign", items["a"]), {"owner": stranger}, format="json")
         assert response.status_code == 400
-        assert _error(response)["fields"]["owner"] == ["The owner must be a secretary or member of this branch."]
+        # The interface language by default (Chinese), like every message of the API.
+        assert _error(response)["fields"]["owner"] == ["责任人必须是本支部的支部书记或党员。"]
     response = api_as("secretary_a").post(_url("assign", items["a"]), {"owner": world.member.pk}, format="json")
     assert response.status_code == 200
     assert (response.json()["owner"], response.json()["owner_name"]) == (world.member.pk, "普通党员")
