@@ -25,13 +25,15 @@ class SecurityHeadersMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    """Signs a user out after SESSION_IDLE_SECONDS without a request.
+    """Signs a user out after SESSION_IDLE_SECONDS without a request, and after
+    SESSION_ABSOLUTE_SECONDS from sign-in whatever they do.
 
-    The absolute lifetime is SESSION_COOKIE_AGE, counted from sign-in because the session
-    is not saved on every request.
+    The absolute limit is checked here, not left to the session's expiry date: saving the
+    session (the idle clock does, once a minute) moves that date forward each time.
     """
 
     key = "_last_seen"
+    signed_in_key = "_signed_in_at"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,19 +42,24 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(self.key, now)
-            if now - last_seen > settings.SESSION_IDLE_SECONDS:
+            signed_in_at = request.session.get(self.signed_in_key, now)
+            idle = now - last_seen > settings.SESSION_IDLE_SECONDS
+            if idle or now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
             elif now - last_seen >= 60 or self.key not in request.session:
-                # Writing at most once a minute keeps the session table quiet; the clock is
+                # Writing at most once a minute keeps the session table quiet; the clocks are
                 # normally started at sign-in (below), so a fresh session is not written here.
                 request.session[self.key] = now
+                request.session.setdefault(self.signed_in_key, now)
         return self.get_response(request)
 
 
 @receiver(user_logged_in)
-def _idle_clock_starts_at_sign_in(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+def _clocks_start_at_sign_in(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SessionIdleTimeoutMiddleware.key] = int(time.time())
+        now = int(time.time())
+        request.session[SessionIdleTimeoutMiddleware.key] = now
+        request.session[SessionIdleTimeoutMiddleware.signed_in_key] = now
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):

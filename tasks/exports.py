@@ -27,7 +27,7 @@ def sheet_xlsx(sheet: ReminderSheet) -> tuple[str, str, bytes]:
     ws = workbook.active
     ws.title = sheet.period_key
     span = f"{sheet.period_start:%Y-%m-%d} – {sheet.period_end:%Y-%m-%d}"
-    ws.append([f"{sheet.branch.name} · {sheet.get_kind_display()} · {span}"])
+    ws.append([escape_formula(f"{sheet.branch.name} · {sheet.get_kind_display()} · {span}")])
     ws["A1"].font = Font(bold=True, size=13)
     headers = [
         _("Section"), _("Code"), _("Title"), _("Due on"), _("What to do"),

@@ -1,10 +1,12 @@
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -87,6 +89,32 @@ def test_an_active_session_stays_signed_in(world: World, settings) -> None:
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_a_session_ends_at_the_absolute_limit_however_active(world: World, settings) -> None:
+    settings.SESSION_IDLE_SECONDS = 60
+    settings.SESSION_ABSOLUTE_SECONDS = 3600
+    client = Client()
+    client.force_login(world.reviewer)
+    session = client.session
+    # Signed in 61 minutes ago, seen a moment ago: active, but past the absolute limit.
+    session["_signed_in_at"] = int(time.time()) - 3660
+    session["_last_seen"] = int(time.time()) - 5
+    session.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_idle_clock_keeps_the_sign_in_time(world: World, settings) -> None:
+    settings.SESSION_IDLE_SECONDS = 600
+    client = Client()
+    client.force_login(world.reviewer)
+    signed_in_at = client.session["_signed_in_at"]
+    session = client.session
+    session["_last_seen"] = int(time.time()) - 120  # the idle clock will write the session
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session["_signed_in_at"] == signed_in_at
+    assert client.session["_last_seen"] > int(time.time()) - 5
+
+
 def _fail(client: Client, username: str, **meta: str) -> int:
     return client.post(reverse("login"), {"username": username, "password": "wrong"}, **meta).status_code
 
@@ -149,3 +177,19 @@ def test_a_successful_sign_in_works(world: World) -> None:
     response = client.post(reverse("login"), {"username": "reviewer", "password": "pass-word-123"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.reviewer.pk)
+
+
+def test_no_template_carries_inline_script_or_style() -> None:
+    # The CSP has no 'unsafe-inline': an inline script, handler or style would be blocked, so
+    # none may exist. PDF templates are rendered by WeasyPrint, never by a browser.
+    templates = [p for p in (Path(settings.BASE_DIR) / "templates").rglob("*.html") if "pdf" not in p.parts]
+    assert templates
+    offenders = []
+    for path in templates:
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"{% comment %}.*?{% endcomment %}|{#.*?#}", "", text, flags=re.S)
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=", text):
+            offenders.append(f"{path.name}: inline script")
+        if re.search(r"<style[\s>]|\sstyle\s*=", text):
+            offenders.append(f"{path.name}: inline style")
+    assert not offenders, offenders

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from branches.models import Organisation, OrgKind, Role, User
 from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
+from config.xlsx import escape_formula
 
 from ..dashboard import dashboard_for, default_quarter, year_scores
 from ..models import Grade
@@ -19,7 +20,6 @@ from ..services.scorecards import parse_period
 
 DASHBOARD_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
 RANKING_ROWS = 100
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _root(request: HttpRequest) -> Organisation:
@@ -61,13 +61,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ranking_cut": not show_all and len(board.ranking) > RANKING_ROWS,
         },
     )
-
-
-def escape_formula(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _grade(code: str) -> str:
