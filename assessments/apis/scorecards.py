@@ -134,7 +134,7 @@ def _write(summary: str, description: str, request: Any) -> Any:
         "branch, or no edition in force, is a 400.",
         request=OpenSerializer,
         parameters=[etag_header(200, 201)],
-        responses={200: ScorecardDetailSerializer, 201: ScorecardDetailSerializer},
+        responses={200: ScorecardDetailSerializer, 201: ScorecardDetailSerializer, **error_responses(404)},
     ),
 )
 class ScorecardViewSet(viewsets.GenericViewSet):
