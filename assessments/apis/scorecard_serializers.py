@@ -15,10 +15,11 @@ from rest_framework import serializers
 
 from branches.models import Organisation
 
-from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine, ScorecardStatus
+from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine
 from ..selectors import shows_review
 from ..services.scorecards import MAX_COUNT, parse_period
 from ..services.scoring import grade_for
+from .fields import ScorecardStatusField
 from .versions import VERSION_HELP
 
 MAX_ID = 10**18 - 1
@@ -139,6 +140,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
     branch_code = serializers.CharField(source="branch.code", read_only=True)
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     period = serializers.CharField(read_only=True, help_text="Like 2026Q3.")
+    status = ScorecardStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     self_grade = serializers.SerializerMethodField(help_text="The grade the self score would have.")
     grade = serializers.ChoiceField(
@@ -251,7 +253,7 @@ class ScorecardQuerySerializer(serializers.Serializer):
         required=False,
         help_text="A unit whose scorecards you may read: the cards of its whole subtree.",
     )
-    status = serializers.ChoiceField(choices=ScorecardStatus.choices, required=False)
+    status = ScorecardStatusField(required=False)
     late = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Submitted late or not.")
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
