@@ -132,7 +132,8 @@ class OpenItemSerializer(serializers.Serializer):
     branch_name = serializers.CharField(source="branch.name")
     article_code = serializers.CharField()
     problem = serializers.CharField(source="finding.problem")
-    owner = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id", allow_null=True, help_text="The owner's user id.")
+    owner_name = serializers.CharField(source="owner_display")
     deadline = serializers.DateField()
     # Not an enum in the schema: its values would collide with the scorecard's "status" enum.
     status = serializers.CharField(help_text=RECTIFICATION_STATUSES)

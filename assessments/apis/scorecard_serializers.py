@@ -49,13 +49,16 @@ class FocusItemSerializer(serializers.ModelSerializer):
     """重点: an open rectification item from an earlier quarter on this line's article."""
 
     problem = serializers.CharField(source="finding.problem", read_only=True)
+    owner_name = serializers.CharField(
+        source="owner_display", read_only=True, help_text="The owner's name (kept when the owner is not a user)."
+    )
     # Not an enum in the schema: its values would collide with the scorecard's "status" enum.
     status = serializers.CharField(read_only=True, help_text="One of: open, done, closed.")
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = RectificationItem
-        fields = ["id", "article_code", "problem", "owner", "deadline", "status", "is_overdue"]
+        fields = ["id", "article_code", "problem", "owner", "owner_name", "deadline", "status", "is_overdue"]
         read_only_fields = fields
 
 
@@ -86,7 +89,7 @@ class LineSerializer(serializers.ModelSerializer):
     deductions = serializers.SerializerMethodField(help_text="Every rule of the article, with the counts applied.")
     focus_items = FocusItemSerializer(source="focus", many=True, read_only=True)
     done_tasks = DoneTaskSerializer(many=True, read_only=True)
-    files = EvidenceFileSerializer(many=True, read_only=True)
+    files = EvidenceFileSerializer(source="file_list", many=True, read_only=True)
 
     class Meta:
         model = ScorecardLine
