@@ -251,6 +251,8 @@ def _period(value: str) -> tuple[int, int]:
 
 class ScorecardQuerySerializer(serializers.Serializer):
     period = serializers.CharField(required=False, max_length=7, help_text="A quarter, like 2026Q3.")
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     branch = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(),
         required=False,

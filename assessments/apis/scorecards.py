@@ -119,8 +119,11 @@ def _write(summary: str, description: str, request: Any) -> Any:
 @extend_schema_view(
     list=extend_schema(
         summary="The scorecards the user may see (administrators, reviewers, secretaries)",
-        description="Filtered by quarter, unit (its whole subtree), status and lateness; the branch sees "
-        "the review's scores and grade (null until then) once the review is final.",
+        description=(
+            "Filtered by quarter (`period=2026Q3`, or `year` and `quarter` as in the grades), unit (its "
+            "whole subtree), status and lateness; the branch sees the review's scores and grade (null "
+            "until then) once the review is final."
+        ),
         parameters=[ScorecardQuerySerializer],
     ),
     retrieve=extend_schema(
@@ -179,6 +182,9 @@ class ScorecardViewSet(viewsets.GenericViewSet):
         if "period" in wanted:
             year, quarter = wanted["period"]
             cards = cards.filter(year=year, quarter=quarter)
+        for name in ("year", "quarter"):
+            if name in wanted:
+                cards = cards.filter(**{name: wanted[name]})
         if "branch" in wanted:
             cards = cards.filter(branch__path__startswith=wanted["branch"].path)
         if "status" in wanted:

@@ -431,6 +431,8 @@ def test_the_list_filters_by_quarter_unit_status_and_lateness(world, api_as, car
     client = api_as("reviewer")
     assert sorted(_ids(client.get(LIST))) == sorted(c.pk for c in cards.values())
     assert sorted(_ids(client.get(LIST, {"period": "2026Q3"}))) == sorted([cards["a3"].pk, cards["b3"].pk])
+    assert sorted(_ids(client.get(LIST, {"year": 2026, "quarter": 3}))) == sorted([cards["a3"].pk, cards["b3"].pk])
+    assert _ids(client.get(LIST, {"quarter": 2})) == [cards["a2"].pk]
     assert sorted(_ids(client.get(LIST, {"branch": world.branch_a.pk}))) == sorted([cards["a3"].pk, cards["a2"].pk])
     assert _ids(client.get(LIST, {"status": "submitted"})) == [cards["a3"].pk]
     assert _ids(client.get(LIST, {"late": "true"})) == [cards["a3"].pk]
@@ -463,7 +465,15 @@ def test_a_secretary_lists_only_their_branchs_cards(world, api_as, cards) -> Non
 
 
 @pytest.mark.parametrize(
-    "query", [{"period": "2026Q5"}, {"period": "soon"}, {"status": "lost"}, {"late": "perhaps"}, {"branch": "x"}]
+    "query",
+    [
+        {"period": "2026Q5"},
+        {"period": "soon"},
+        {"quarter": 5},
+        {"status": "lost"},
+        {"late": "perhaps"},
+        {"branch": "x"},
+    ],
 )
 def test_a_bad_filter_is_a_400(world, api_as, cards, query) -> None:
     response = api_as("reviewer").get(LIST, query)
