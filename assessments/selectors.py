@@ -57,6 +57,12 @@ def may_review(user: User, scorecard: Scorecard) -> bool:
     return bool(roles_on(user, scorecard.branch) & set(REVIEW_ROLES))
 
 
+def shows_review(user: User, scorecard: Scorecard) -> bool:
+    """Whether the user sees the reviewer's scores: the committee always, the branch only
+    once the review is final (as the scorecard page does)."""
+    return scorecard.is_final or may_review(user, scorecard) or not may_edit_self(user, scorecard)
+
+
 def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> list[ScorecardLine]:
     """The lines with their article and part; on each, ``rules`` — (rule, self count, review
     count) in the article's order — and ``file_list``. Four queries whatever the number of lines.

@@ -1,12 +1,13 @@
 """优标: the feedback sheet (检查调研情况反馈单) as a PDF, and the branch's acknowledgement."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import User
+from config.exceptions import Conflict
 from config.pdf import render_pdf
 
 from ..models import LineDeduction, Scorecard, ScorecardStatus, Side
@@ -71,7 +72,7 @@ def feedback_acknowledge(*, scorecard: Scorecard, by: User) -> Scorecard:
     if not may_edit_self(by, card):
         raise PermissionDenied
     if not card.feedback_pdf:
-        raise ValidationError(_("There is no feedback sheet to acknowledge yet."))
+        raise Conflict(_("There is no feedback sheet to acknowledge yet."))
     if card.acknowledged_at is None:
         card.acknowledged_by, card.acknowledged_at = by, timezone.now()
         card.save(update_fields=["acknowledged_by", "acknowledged_at"])

@@ -152,7 +152,7 @@ def scorecard_mark_reviewed(*, scorecard: Scorecard, by: User, version: int) -> 
     card = lock_scorecard(scorecard.pk, version)
     _reviewable(card, by)
     if card.status != ScorecardStatus.SUBMITTED:
-        raise ValidationError(_("This scorecard has already been reviewed."))
+        raise Conflict(_("This scorecard has already been reviewed."))
     card.status = ScorecardStatus.REVIEWED
     card.reviewed_by, card.reviewed_at = by, timezone.now()
     card.review_total = _review_total(card)
@@ -182,7 +182,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     card = lock_scorecard(scorecard.pk, version)
     _reviewable(card, by)
     if card.status != ScorecardStatus.REVIEWED:
-        raise ValidationError(_("Mark the review as complete before finalising it."))
+        raise Conflict(_("Mark the review as complete before finalising it."))
     today = timezone.localdate()
     owner = _secretary_of(card)
     for finding in card.findings.all():

@@ -164,9 +164,7 @@ def scorecard_line_save(
     if not may_edit_self(by, card):
         raise PermissionDenied
     if not card.self_editable:
-        raise ValidationError(
-            _("This scorecard is %(status)s and cannot be changed.") % {"status": card.get_status_display()}
-        )
+        raise Conflict(_("This scorecard is %(status)s and cannot be changed.") % {"status": card.get_status_display()})
     line = ScorecardLine.objects.select_related("article").get(pk=line.pk, scorecard=card)
     cleaned = clean_counts(line, counts)
     old = line.self_score
@@ -198,7 +196,7 @@ def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scoreca
     if not may_edit_self(by, card):
         raise PermissionDenied
     if not card.self_editable:
-        raise ValidationError(_("Only a draft or returned scorecard can be submitted."))
+        raise Conflict(_("Only a draft or returned scorecard can be submitted."))
     first_time = card.submitted_at is None
     now = timezone.now()
     card.status = ScorecardStatus.SUBMITTED

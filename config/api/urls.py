@@ -7,9 +7,11 @@ An app adds its resources with one ``router.register`` line each; the router nam
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
+from assessments.apis import dashboard as dashboard_apis
 from assessments.apis import findings as findings_apis
 from assessments.apis import grades as grades_apis
 from assessments.apis import rectification as rectification_apis
+from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
 from handbook import apis as handbook_apis
 from members import apis as members_apis
@@ -30,6 +32,8 @@ router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="han
 router.register("findings", findings_apis.FindingViewSet, basename="finding")
 router.register("rectification-items", rectification_apis.RectificationItemViewSet, basename="rectification-item")
 router.register("grades", grades_apis.GradeViewSet, basename="grade")
+router.register("scorecards", scorecard_apis.ScorecardViewSet, basename="scorecard")
+router.register("dashboard", dashboard_apis.DashboardViewSet, basename="dashboard")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -9,6 +9,7 @@ fixture gets the expected status. Other apps add their endpoints here.
 without it are company-wide (the handbook) or take no argument.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +17,11 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessments.models import Scorecard
+from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
+from assessments.services.scorecards import scorecard_submit
 from members.models import ImportStatus, MemberImport, MemberStatus
-from tests.factories import MemberFactory, make_edition
+from tests.factories import MemberFactory, make_edition, open_scorecard
 from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
 
@@ -333,3 +337,99 @@ ENDPOINTS.update(
         ("api:grade-years", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
     }
 )
+
+
+# --- scorecards and dashboard -------------------------------------------------------------------
+
+# A card of branch A: its branch's plain member gets 403 (A is in their scope), not 404.
+_CARD_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
+
+
+def _branch_secretary(world: Any, branch: Any) -> Any:
+    return world.secretary_a if branch == world.branch_a else world.secretary_b
+
+
+def _draft_of(world: Any, branch: Any) -> Scorecard:
+    return open_scorecard(branch, deadline=dt.date(2099, 1, 10))
+
+
+def _submitted_of(world: Any, branch: Any) -> Scorecard:
+    card = _draft_of(world, branch)
+    return scorecard_submit(scorecard=card, by=_branch_secretary(world, branch), version=card.version)
+
+
+def _reviewed_of(world: Any, branch: Any) -> Scorecard:
+    card = _submitted_of(world, branch)
+    return scorecard_mark_reviewed(scorecard=card, by=world.reviewer, version=card.version)
+
+
+def _final_of(world: Any, branch: Any) -> Scorecard:
+    """A final card with its feedback sheet stored (a stand-in: the job never runs in a test transaction)."""
+    card = _reviewed_of(world, branch)
+    card = scorecard_finalise(scorecard=card, by=world.reviewer, version=card.version)
+    card.feedback_pdf.save("feedback.pdf", ContentFile(b"%PDF-1.4 stand-in"), save=False)
+    card.save(update_fields=["feedback_pdf"])
+    return card
+
+
+def _pk_of(make: Callable[[Any, Any], Scorecard]) -> Callable[[Any, Any], dict[str, int]]:
+    return lambda world, branch: {"pk": make(world, branch).pk}
+
+
+def _in_a(make: Callable[[Any, Any], Scorecard]) -> Callable[[Any], dict[str, int]]:
+    return lambda world: {"pk": make(world, world.branch_a).pk}
+
+
+def _card_in_a(world: Any) -> Scorecard:
+    return Scorecard.objects.get(branch=world.branch_a)
+
+
+def _version_of_a(world: Any, **fields: Any) -> dict[str, Any]:
+    return {"version": _card_in_a(world).version, **fields}
+
+
+def _first_line_of_a(world: Any) -> dict[str, Any]:
+    line = _card_in_a(world).lines.order_by("article__code").first()
+    return _version_of_a(world, lines=[{"line": line.pk, "deductions": [], "note": "已自查"}])
+
+
+def _only_in_a(role: str, ok: int) -> dict[str, int]:
+    """Only ``role`` may: the others over A get 403, those who cannot see A 404."""
+    return statuses(403, secretary_b=404, outsider=404, **{role: ok})
+
+
+ENDPOINTS |= {
+    ("api:scorecard-list", "get"): ApiCase(statuses(200, member=403, outsider=403)),
+    ("api:scorecard-list", "post"): ApiCase(
+        _only_in_a("secretary_a", 201), kwargs=_in_force, data=lambda w: {"branch": w.branch_a.pk}
+    ),
+    ("api:scorecard-detail", "get"): ApiCase(_CARD_OF_A, kwargs=_in_a(_draft_of), of_branch=_pk_of(_draft_of)),
+    ("api:scorecard-lines", "post"): ApiCase(
+        _only_in_a("secretary_a", 200), kwargs=_in_a(_draft_of), data=_first_line_of_a
+    ),
+    ("api:scorecard-submit", "post"): ApiCase(
+        _only_in_a("secretary_a", 200), kwargs=_in_a(_draft_of), data=_version_of_a
+    ),
+    ("api:scorecard-review", "post"): ApiCase(
+        _only_in_a("reviewer", 200),
+        kwargs=_in_a(_submitted_of),
+        data=lambda w: _version_of_a(w, methods=["documents", "site_visit"]),
+    ),
+    ("api:scorecard-return", "post"): ApiCase(
+        _only_in_a("reviewer", 200),
+        kwargs=_in_a(_submitted_of),
+        data=lambda w: _version_of_a(w, reason="自评依据不足,请补充佐证资料"),
+    ),
+    ("api:scorecard-mark-reviewed", "post"): ApiCase(
+        _only_in_a("reviewer", 200), kwargs=_in_a(_submitted_of), data=_version_of_a
+    ),
+    ("api:scorecard-finalise", "post"): ApiCase(
+        _only_in_a("reviewer", 200), kwargs=_in_a(_reviewed_of), data=_version_of_a
+    ),
+    ("api:scorecard-feedback", "get"): ApiCase(_CARD_OF_A, kwargs=_in_a(_final_of), of_branch=_pk_of(_final_of)),
+    ("api:scorecard-acknowledge", "post"): ApiCase(
+        _only_in_a("secretary_a", 200), kwargs=_in_a(_final_of), data=lambda w: {}
+    ),
+    # Reviewers and administrators, as the dashboard page; a secretary holds neither role anywhere.
+    ("api:dashboard-summary", "get"): ApiCase(statuses(403, administrator=200, reviewer=200)),
+}
