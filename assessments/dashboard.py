@@ -187,7 +187,7 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
     items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED)
     counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
     board.open_items, board.overdue_items = counts["open"], counts["overdue"]
-    board.items = list(items.select_related("branch", "finding").order_by("deadline", "pk")[:20])
+    board.items = list(items.select_related("branch", "finding", "owner").order_by("deadline", "pk")[:20])
     _add_task_statistics(board, branches, today)
     return board
 

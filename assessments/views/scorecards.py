@@ -104,8 +104,7 @@ def open_card(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
     context = card_context(request, card)
-    # The branch sees the reviewer's scores once they are final; the committee sees them always.
-    context["show_review"] = card.is_final or context["is_reviewer"] or not context["is_secretary"]
+    context["show_review"] = selectors.shows_review(request.user, card)
     if card.is_final:
         context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
     return render(request, "assessments/scorecard.html", context)
@@ -138,7 +137,8 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
         return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
     card.refresh_from_db()
     context = card_context(request, card, line_ids=[line.pk])
-    context.update({"line": context["lines"][0], "error": error, "saved": saved, "show_review": card.is_final})
+    context.update({"line": context["lines"][0], "error": error, "saved": saved})
+    context["show_review"] = selectors.shows_review(request.user, card)
     return render(request, "assessments/_line_saved.html", context)
 
 
