@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from branches import apis as branches_apis
 from handbook import apis as handbook_apis
 from members import apis as members_apis
+from tasks import apis as tasks_apis
 
 from . import schema  # noqa: F401 - registers the OpenAPI extensions
 from .docs import DocsView, SchemaView
@@ -24,6 +25,10 @@ router.register("members", members_apis.MemberViewSet, basename="member")
 router.register("member-imports", members_apis.MemberImportViewSet, basename="member-import")
 router.register("handbook/editions", handbook_apis.EditionViewSet, basename="handbook-edition")
 router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="handbook-article")
+router.register("tasks", tasks_apis.TaskViewSet, basename="task")
+router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evidence")
+router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
+router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
