@@ -50,7 +50,7 @@ _TASKS = Prefetch(
             "active branch below the unit is a 400; a unit with no active branch below it a 409."
         ),
         request=RequirementCreateSerializer,
-        responses={201: RequirementDetailSerializer, **error_responses(409)},
+        responses={201: RequirementDetailSerializer, **error_responses(404, 409)},
     ),
 )
 class RequirementViewSet(viewsets.GenericViewSet):

@@ -37,6 +37,10 @@ class TaskSerializer(serializers.ModelSerializer):
     requirement = serializers.IntegerField(
         source="request_id", read_only=True, allow_null=True, help_text="The work requirement it was sent as."
     )
+    # Declared, not derived: a derived read-only field would lose its blank choice in the schema.
+    quality = serializers.ChoiceField(
+        choices=Quality.choices, allow_blank=True, read_only=True, help_text="Empty until the work is checked."
+    )
 
     class Meta:
         model = Task

@@ -400,3 +400,10 @@ def test_assigning_to_someone_outside_the_branch_is_a_400_and_a_checked_task_a_4
     assert client.post(_url("assign", done_a), {}).status_code == 400
     api_as("reviewer").post(_url("check", done_a), {"quality": "good"})
     assert client.post(_url("assign", done_a), {"assignee": world.member.pk}).status_code == 409
+
+
+def test_the_schema_allows_the_blank_quality_of_a_task_not_yet_checked(api_as, task_a: Task) -> None:
+    schema = api_as("anonymous").get(reverse("api:schema"), {"format": "json"}).json()
+    quality = schema["components"]["schemas"]["TaskDetail"]["properties"]["quality"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in quality["oneOf"]
+    assert api_as("secretary_a").get(_url("detail", task_a)).json()["quality"] == ""
