@@ -20,7 +20,7 @@ from branches.models import Organisation, OrgKind, OrgStatus, Role, RoleAssignme
 from branches.selectors import organisations_visible_to, roles_on, subtree_filter
 from members.models import ON_ROLL_STATUSES
 
-from .models import Evidence, ReminderSheet, Task, TaskStatus
+from .models import AdHocRequest, Evidence, ReminderSheet, Task, TaskStatus
 
 BOARD_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 WORK_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
@@ -34,6 +34,12 @@ def tasks_visible_to(user: User, *, roles: Iterable[str] | None = BOARD_ROLES) -
     if q is None:
         return Task.objects.none()
     return Task.objects.filter(q)
+
+
+def tasks_listed_for(user: User) -> QuerySet[Task]:
+    """Every task ``get_task_for`` would show the user: the tasks of the branches where they
+    hold a board role, and, wherever they hold any role, the tasks assigned to them."""
+    return tasks_visible_to(user) | tasks_visible_to(user, roles=None).filter(assignee=user)
 
 
 def may_work_on(user: User, task: Task) -> bool:
@@ -83,6 +89,34 @@ def assignable_users(branch: Organisation) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def request_senders_for(user: User) -> QuerySet[Organisation]:
+    """The units the user may send a work requirement (阶段性工作要求) from: active committees
+    and general branches where they hold a sending role."""
+    return organisations_visible_to(user, roles=REQUEST_ROLES).filter(
+        kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH], status=OrgStatus.ACTIVE
+    )
+
+
+def requests_visible_to(user: User) -> QuerySet[AdHocRequest]:
+    """The work requirements sent from units where the user holds a sending role."""
+    q = subtree_filter(user, roles=REQUEST_ROLES, field="organisation__path")
+    if q is None:
+        return AdHocRequest.objects.none()
+    return AdHocRequest.objects.filter(q)
+
+
+def get_request_for(user: User, pk: int) -> AdHocRequest:
+    """The work requirement ``pk``: 404 when sent from outside the user's scope, 403 inside
+    it without a sending role."""
+    q = subtree_filter(user, field="organisation__path")
+    found = None if q is None else AdHocRequest.objects.filter(q).select_related("organisation").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if not roles_on(user, found.organisation) & set(REQUEST_ROLES):
+        raise PermissionDenied
+    return found
 
 
 def branches_with_tasks_for(user: User, *, roles: Iterable[str] = BOARD_ROLES) -> QuerySet[Organisation]:

@@ -15,6 +15,7 @@ from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
 from handbook import apis as handbook_apis
 from members import apis as members_apis
+from tasks import apis as tasks_apis
 
 from . import schema  # noqa: F401 - registers the OpenAPI extensions
 from .docs import DocsView, SchemaView
@@ -34,6 +35,10 @@ router.register("rectification-items", rectification_apis.RectificationItemViewS
 router.register("grades", grades_apis.GradeViewSet, basename="grade")
 router.register("scorecards", scorecard_apis.ScorecardViewSet, basename="scorecard")
 router.register("dashboard", dashboard_apis.DashboardViewSet, basename="dashboard")
+router.register("tasks", tasks_apis.TaskViewSet, basename="task")
+router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evidence")
+router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
+router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -1,6 +1,9 @@
 """The life of a task: open → done (time, note, evidence) → checked (quality, comment), or
 cancelled with a reason; assignment; supervision (督办) with comments the branch answers.
-Every change writes a TaskEvent (who, when, what)."""
+Every change writes a TaskEvent (who, when, what).
+
+A step the task's current state forbids raises ``Conflict`` (the REST API's 409); wrong or
+missing input a plain ``ValidationError`` (400). Both show on the HTML forms alike."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -12,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import User
+from config.exceptions import Conflict
 
 from ..evidence import MAX_FILES, checked_type
 from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
@@ -29,7 +33,7 @@ def _record(task: Task, kind: str, by: User | None, text: str = "", **changes: o
 
 def _require_open(task: Task) -> None:
     if task.status != TaskStatus.OPEN:
-        raise ValidationError(
+        raise Conflict(
             _("This task is %(status)s: it cannot be changed that way.") % {"status": task.get_status_display()}
         )
 
@@ -39,7 +43,7 @@ def task_assign(*, task: Task, assignee: User | None, by: User) -> Task:
     """Assigns (or reassigns, or un-assigns) to a person of the branch."""
     task = _locked(task)
     if task.status in (TaskStatus.CHECKED, TaskStatus.CANCELLED):
-        raise ValidationError(_("A checked or cancelled task cannot be reassigned."))
+        raise Conflict(_("A checked or cancelled task cannot be reassigned."))
     if assignee is not None and not assignable_users(task.branch).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("Tasks can only be assigned to a person of the branch.")})
     if task.assignee_id == (assignee.pk if assignee else None):
@@ -97,7 +101,7 @@ def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task
     """核: a reviewer rates the work done (优 / 良 / 中 / 差)."""
     task = _locked(task)
     if task.status != TaskStatus.DONE:
-        raise ValidationError(_("Only a task that is done can be checked."))
+        raise Conflict(_("Only a task that is done can be checked."))
     if quality not in Quality.values:
         raise ValidationError({"quality": _("Choose a quality rating.")})
     task.status = TaskStatus.CHECKED
@@ -130,9 +134,9 @@ def task_supervise(*, task: Task, by: User, comment: str) -> Task:
     """督办: puts the task under the reviewer's supervision, with what is expected."""
     task = _locked(task)
     if task.status == TaskStatus.CANCELLED:
-        raise ValidationError(_("A cancelled task cannot be supervised."))
+        raise Conflict(_("A cancelled task cannot be supervised."))
     if task.supervised:
-        raise ValidationError(_("This task is already under supervision."))
+        raise Conflict(_("This task is already under supervision."))
     if not comment.strip():
         raise ValidationError({"text": _("Write what the branch must do.")})
     task.supervised = True
@@ -148,7 +152,7 @@ def task_comment(*, task: Task, by: User, text: str) -> TaskEvent:
     """A reviewer's further comment on a supervised task."""
     task = _locked(task)
     if not task.supervised:
-        raise ValidationError(_("Comments are for tasks under supervision."))
+        raise Conflict(_("Comments are for tasks under supervision."))
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})
     Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
@@ -160,7 +164,7 @@ def task_reply(*, task: Task, by: User, text: str) -> TaskEvent:
     """The branch answers the supervision comments."""
     task = _locked(task)
     if not task.supervised:
-        raise ValidationError(_("Only a task under supervision takes answers."))
+        raise Conflict(_("Only a task under supervision takes answers."))
     if not text.strip():
         raise ValidationError({"text": _("Write an answer.")})
     return _record(task, EventKind.REPLY, by, text=text.strip())
@@ -171,7 +175,7 @@ def task_release(*, task: Task, by: User) -> Task:
     """Ends supervision."""
     task = _locked(task)
     if not task.supervised:
-        raise ValidationError(_("This task is not under supervision."))
+        raise Conflict(_("This task is not under supervision."))
     task.supervised = False
     task.save(update_fields=["supervised"])
     _record(task, EventKind.RELEASED, by)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation, User
+from config.exceptions import Conflict
 
 from ..models import AdHocRequest, EventKind, Notification, NotificationKind, Task, TaskEvent
 from ..periods import local_today
@@ -40,7 +41,7 @@ def request_send(
             raise ValidationError({"branches": _("Choose one or more active branches below this organisation.")})
         targets = list(branches)
     if not targets:
-        raise ValidationError(_("There is no active branch below this organisation."))
+        raise Conflict(_("There is no active branch below this organisation."))
     request = AdHocRequest(
         organisation=organisation, title=title.strip(), what=what.strip(), standard=standard.strip(), due_on=due_on
     )

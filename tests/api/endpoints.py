@@ -20,8 +20,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import Scorecard
 from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
 from assessments.services.scorecards import scorecard_submit
+from handbook.models import Edition
 from members.models import ImportStatus, MemberImport, MemberStatus
-from tests.factories import MemberFactory, make_edition, open_scorecard
+from tasks.models import Evidence, ReminderSheet, Task, TaskStatus
+from tasks.services import request_send
+from tests.factories import MemberFactory, make_edition, make_task, open_scorecard
 from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
 
@@ -433,3 +436,132 @@ ENDPOINTS |= {
     # Reviewers and administrators, as the dashboard page; a secretary holds neither role anywhere.
     ("api:dashboard-summary", "get"): ApiCase(statuses(403, administrator=200, reviewer=200)),
 }
+# --- tasks -----------------------------------------------------------------------------------
+
+# A branch's tasks and sheets: its administrators, reviewers and secretaries (a plain member
+# of the branch 403, another branch's secretary 404); the work: administrators and the
+# secretary; checking and supervising: reviewers (tests/tasks/url_access.py, the same table).
+_BOARD_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
+_REVIEWERS_IN_A = statuses(403, reviewer=200, secretary_b=404, outsider=404)
+# Sent from the committee: administrators and reviewers over it; no one else sees it.
+_SENDERS = statuses(403, administrator=200, reviewer=200)
+
+
+def _task_of(world: Any, branch: Any, **fields: Any) -> Task:
+    edition = Edition.objects.filter(version="T1").first() or make_edition()
+    article = edition.articles.filter(frequency="monthly").first()
+    return make_task(branch, article, due_on=dt.date(2026, 11, 25), **fields)
+
+
+def _task_pk(world: Any, branch: Any, **fields: Any) -> dict[str, int]:
+    return {"pk": _task_of(world, branch, **fields).pk}
+
+
+def _task_in_a(world: Any) -> dict[str, int]:
+    return _task_pk(world, world.branch_a)
+
+
+def _done_in_a(world: Any) -> dict[str, int]:
+    return _task_pk(world, world.branch_a, status=TaskStatus.DONE)
+
+
+def _supervised_in_a(world: Any) -> dict[str, int]:
+    return _task_pk(world, world.branch_a, supervised=True)
+
+
+def _evidence_of(world: Any, branch: Any) -> dict[str, int]:
+    evidence = Evidence(task=_task_of(world, branch), original_name="记录.pdf", content_type="application/pdf", size=6)
+    evidence.file.save("a.pdf", ContentFile(b"%PDF-1"), save=False)
+    evidence.save()
+    return {"pk": evidence.pk}
+
+
+def _sheet_of(world: Any, branch: Any) -> dict[str, int]:
+    task = _task_of(world, branch)
+    line = {
+        "task": task.pk, "code": task.code, "title": task.title, "period": task.period_key, "what": "召开支委会",
+        "who": "支部书记", "when": "每月", "standard": "记录齐全", "due_on": "2026-11-25", "assignee": "",
+        "overdue": False,
+    }  # fmt: skip
+    sheet = ReminderSheet.objects.create(
+        branch=branch,
+        kind="monthly",
+        period_key="2026-11",
+        period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30),
+        lines=[line],
+    )
+    return {"pk": sheet.pk}
+
+
+def _sheet_of_a(world: Any) -> dict[str, int]:
+    return _sheet_of(world, world.branch_a)
+
+
+def _tasks_and_sheets_in_both(world: Any) -> dict[str, int]:
+    """For the lists: rows in both branches, so that the no-leak test looks at real ones."""
+    for branch in (world.branch_a, world.branch_b):
+        _sheet_of(world, branch)  # with its task
+        _task_of(world, branch, period_key="2026-10", assignee=world.member)
+    return {}
+
+
+def _requirement(world: Any) -> dict[str, int]:
+    sent = request_send(
+        organisation=world.committee, title="迎检准备", what="整理台账", due_on=dt.date(2099, 1, 1), by=world.reviewer
+    )
+    return {"pk": sent.pk}
+
+
+def _requirements(world: Any) -> dict[str, int]:
+    _requirement(world)
+    return {}
+
+
+def _new_requirement(world: Any) -> dict[str, Any]:
+    return {"organisation": world.committee.pk, "title": "迎检准备", "what": "整理台账", "due_on": "2099-01-01"}
+
+
+ENDPOINTS.update(
+    {
+        # Anyone sees the tasks assigned to them; the roles above see their branches' tasks.
+        ("api:task-list", "get"): ApiCase(statuses(200), kwargs=_tasks_and_sheets_in_both),
+        ("api:task-detail", "get"): ApiCase(_BOARD_OF_A, kwargs=_task_in_a, of_branch=_task_pk),
+        ("api:task-complete", "post"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"note": "已召开支委会"}
+        ),
+        ("api:task-assign", "post"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"assignee": w.member.pk}
+        ),
+        ("api:task-assignees", "get"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, of_branch=_task_pk
+        ),
+        ("api:task-cancel", "post"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"reason": "项目停工"}
+        ),
+        ("api:task-check", "post"): ApiCase(_REVIEWERS_IN_A, kwargs=_done_in_a, data=lambda w: {"quality": "good"}),
+        ("api:task-supervise", "post"): ApiCase(
+            _REVIEWERS_IN_A, kwargs=_task_in_a, data=lambda w: {"comment": "本月底前补开支委会"}
+        ),
+        ("api:task-comment", "post"): ApiCase(
+            _REVIEWERS_IN_A, kwargs=_supervised_in_a, data=lambda w: {"text": "请尽快"}
+        ),
+        ("api:task-reply", "post"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_supervised_in_a, data=lambda w: {"text": "已安排"}
+        ),
+        ("api:task-release", "post"): ApiCase(_REVIEWERS_IN_A, kwargs=_supervised_in_a),
+        ("api:task-evidence-detail", "get"): ApiCase(
+            _BOARD_OF_A, kwargs=lambda w: _evidence_of(w, w.branch_a), of_branch=_evidence_of
+        ),
+        ("api:reminder-sheet-list", "get"): ApiCase(
+            statuses(200, member=403, outsider=403), kwargs=_tasks_and_sheets_in_both
+        ),
+        ("api:reminder-sheet-detail", "get"): ApiCase(_BOARD_OF_A, kwargs=_sheet_of_a, of_branch=_sheet_of),
+        ("api:requirement-list", "get"): ApiCase(_SENDERS, kwargs=_requirements),
+        ("api:requirement-list", "post"): ApiCase(
+            statuses(403, administrator=201, reviewer=201), data=_new_requirement
+        ),
+        # Sent from the committee: outside a secretary's scope.
+        ("api:requirement-detail", "get"): ApiCase(statuses(404, administrator=200, reviewer=200), kwargs=_requirement),
+    }
+)
