@@ -13,9 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from branches.demo import DEMO_PASSWORD, DemoWorld
-from branches.models import Organisation, OrgStatus, Role, RoleAssignment, User
-from branches.services import role_grant, user_create
+from branches.demo import DemoWorld, secretary_of
+from branches.models import Organisation, OrgStatus, User
 from handbook.selectors import edition_in_force
 from handbook.services import load_default_edition
 
@@ -55,18 +54,6 @@ PROBLEMS = [
 ]
 
 
-def _secretary(branch: Organisation) -> User:
-    held = RoleAssignment.objects.filter(organisation=branch, role=Role.SECRETARY).select_related("user").first()
-    if held is not None:
-        return held.user
-    username = f"sec-{branch.code.lower()}"
-    user = User.objects.filter(username=username).first() or user_create(
-        username=username, full_name=f"{branch.work_unit or branch.name}书记", password=DEMO_PASSWORD
-    )
-    role_grant(user=user, role=Role.SECRETARY, organisation=branch)
-    return user
-
-
 def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
     """Picks lines and rules until about ``points`` are lost; returns (line, counts) pairs."""
     lines = list(card.lines.select_related("article").prefetch_related("article__deductions"))
@@ -91,7 +78,7 @@ def _version(card: Scorecard) -> int:
 
 
 def _past_card(branch: Organisation, year: int, quarter: int, *, reviewer: User, returned: bool, rng: random.Random):
-    secretary = _secretary(branch)
+    secretary = secretary_of(branch)
     own, extra = PROFILE.get(branch.code, (15, 3))
     card = scorecard_open(branch=branch, year=year, quarter=quarter, by=secretary)
     saves = _deduct(card, points=own + rng.randint(-2, 2), rng=rng)
@@ -164,7 +151,7 @@ def _work_off_items(periods: list[tuple[int, int]], reviewer: User) -> None:
         if (card.year, card.quarter) == last or item.status != "open":
             continue
         item = rectification_report(
-            item=item, by=_secretary(item.branch), action_taken="已召开专题会议整改,补齐台账", evidence="整改报告"
+            item=item, by=secretary_of(item.branch), action_taken="已召开专题会议整改,补齐台账", evidence="整改报告"
         )
         rectification_verify(item=item, by=reviewer, accept=True)
 
@@ -203,7 +190,7 @@ def seed(world: DemoWorld) -> None:
     # The current quarter: one branch filling in its card, one submitted, the rest not started.
     in_progress = [b for b in branches if b.code in ("DEMO-P01", "DEMO-P02")]
     for branch in in_progress:
-        secretary = _secretary(branch)
+        secretary = secretary_of(branch)
         card = scorecard_open(branch=branch, year=cy, quarter=cq, by=secretary)
         for line, counts in _deduct(card, points=4, rng=rng):
             scorecard_line_save(line=line, by=secretary, version=_version(card), counts=counts, note="本季度自查")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import Organisation, OrgKind, Role, User
+from .models import Organisation, OrgKind, Role, RoleAssignment, User
 from .services import organisation_create, organisation_dissolve, role_grant, user_create
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed on purpose: demo logins for a local try-out
@@ -83,3 +83,17 @@ def seed() -> DemoWorld:
         logins.append((username, Role(role).label, organisation.name))
     branches = list(Organisation.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH).order_by("code"))
     return DemoWorld(committee=committee, branches=branches, users=users, logins=logins)
+
+
+def secretary_of(branch: Organisation) -> User:
+    """The branch's secretary, made (``sec-<code>``, the demo password) when it has none: the
+    later apps' demo data is entered by the branch's own secretary."""
+    held = RoleAssignment.objects.filter(organisation=branch, role=Role.SECRETARY).select_related("user").first()
+    if held is not None:
+        return held.user
+    username = f"sec-{branch.code.lower()}"
+    user = User.objects.filter(username=username).first() or user_create(
+        username=username, full_name=f"{branch.work_unit or branch.name}书记", password=DEMO_PASSWORD
+    )
+    role_grant(user=user, role=Role.SECRETARY, organisation=branch)
+    return user
