@@ -1,29 +1,38 @@
 """Bounded load test: 50 concurrent users on gunicorn over PostgreSQL, loopback only.
 
-Starts gunicorn on 127.0.0.1, signs in the demo users, then lets wrk (Debian package) play
-50 users on each page for a fixed time and reports p50 / p95 latency and errors.
+Starts gunicorn on 127.0.0.1 and signs in the demo users; then, for each page:
 
-A user reads a page before asking for the next: each of wrk's 50 connections waits a think
-time drawn between --think-min and --think-max milliseconds (default 1–3 s) after each
-answer. Target: no errors and p95 ≤ 1 s on this 2-core machine. A second pass with no think
-time (50 connections asking as fast as answers come) measures the saturation throughput;
-its latency is 50 / throughput by construction and has no target. Stops by itself.
+1. saturation: wrk (Debian package) holds 50 connections asking as fast as answers come, for
+   --saturate-seconds: the throughput two cores give. Its latency is 50 / throughput by
+   construction, so it has no target; it also warms the workers up.
+2. 50 users: 50 threads, each a signed-in user who arrives within the first think time, asks
+   for the page, reads it for a think time drawn between --think-min and --think-max ms
+   (default 1–3 s) and asks again, on a kept-alive connection, for --seconds. Reported:
+   p50 / p95 of the answers and the errors. Target: no errors and p95 ≤ 1 s on this 2-core
+   machine.
 
-    python bench/load.py [--json] [--seconds 15] [--connections 50] [--think-min 1000] [--think-max 3000]
+Stops by itself.
+
+    python bench/load.py [--json] [--seconds 30] [--saturate-seconds 10] [--users 50]
+                         [--think-min 1000] [--think-max 3000]
 
 Uses DATABASE_URL when it points at PostgreSQL, else a `partybranch_bench` database on the
 local PostgreSQL (created if missing).
 """
 
 import argparse
+import http.client
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -44,10 +53,6 @@ PAGES = [
 ]
 
 WRK_SCRIPT = """
-local think_min, think_max = THINK_MIN, THINK_MAX
-if think_max > 0 then
-  delay = function() return math.random(think_min, think_max) end
-end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT p50=%d p95=%d requests=%d non2xx=%d errors=%d\\n",
     latency:percentile(50), latency:percentile(95), summary.requests,
@@ -100,10 +105,53 @@ def scorecard_path(base: str, cookie: str) -> str:
     return match.group(1)
 
 
-def write_script(think_min: int, think_max: int) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(WRK_SCRIPT.replace("THINK_MIN", str(think_min)).replace("THINK_MAX", str(think_max)))
-    return handle.name
+def play_users(base: str, path: str, cookie: str, *, users: int, seconds: int, think: tuple[float, float]) -> dict:
+    """``users`` threads, each a user reading the page between requests (see the docstring)."""
+    address = urllib.parse.urlsplit(base)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def user(n: int) -> None:
+        nonlocal errors
+        rng = random.Random(n)
+        time.sleep(rng.uniform(0, think[1]))
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+            time.sleep(rng.uniform(*think))
+        connection.close()
+
+    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 30)
+    if len(latencies) < 2:
+        raise SystemExit(f"{path}: too few answers to measure ({len(latencies)}, {errors} errors)")
+    cuts = statistics.quantiles(latencies, n=20)
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p95": cuts[18] * 1000,
+        "requests": len(latencies),
+        "errors": errors,
+    }
 
 
 def run_wrk(url: str, cookie: str, seconds: int, connections: int, script: str) -> dict[str, int]:
@@ -139,8 +187,9 @@ def run_wrk(url: str, cookie: str, seconds: int, connections: int, script: str) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--saturate-seconds", type=int, default=10)
+    parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--think-min", type=int, default=1000)
     parser.add_argument("--think-max", type=int, default=3000)
     args = parser.parse_args()
@@ -169,7 +218,7 @@ def main() -> None:
             "--workers",
             "4",
             "--keep-alive",
-            str(args.think_max // 1000 + 5),
+            str(args.think_max // 1000 + 5),  # longer than a think time: users keep their connection
             "--threads",
             "4",
             "--log-level",
@@ -186,22 +235,21 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        users = write_script(args.think_min, args.think_max)
-        flat_out = write_script(0, 0)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(WRK_SCRIPT)
+        think = (args.think_min / 1000, args.think_max / 1000)
         for label, user, path in PAGES:
             cookie = session_cookie(base, user)
             path = path or scorecard_path(base, cookie)
-            figures = run_wrk(base + path, cookie, args.seconds, args.connections, users)
-            p95_ms = figures["p95"] / 1000
-            rows.append(Row(f"{label} p50", figures["p50"] / 1000, "ms"))
+            saturated = run_wrk(base + path, cookie, args.saturate_seconds, args.users, handle.name)
+            figures = play_users(base, path, cookie, users=args.users, seconds=args.seconds, think=think)
+            p95_ms = figures["p95"]
+            rows.append(Row(f"{label} p50", figures["p50"], "ms"))
             rows.append(Row(f"{label} p95", p95_ms, "ms", target="≤ 1000 ms", baseline=1000, ratio=p95_ms / 1000))
-            saturated = run_wrk(base + path, cookie, args.seconds, args.connections, flat_out)
-            errors = figures["non2xx"] + figures["errors"] + saturated["non2xx"] + saturated["errors"]
+            errors = figures["errors"] + saturated["non2xx"] + saturated["errors"]
             rows.append(Row(f"{label} errors", errors, "", target="0"))
-            rows.append(Row(f"{label} saturated requests/s", saturated["requests"] / args.seconds, "req/s"))
-            rows.append(Row(f"{label} saturated p95", saturated["p95"] / 1000, "ms"))
-        os.unlink(users)
-        os.unlink(flat_out)
+            rows.append(Row(f"{label} saturated requests/s", saturated["requests"] / args.saturate_seconds, "req/s"))
+        os.unlink(handle.name)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
