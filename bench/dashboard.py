@@ -289,7 +289,11 @@ def main() -> None:
         lambda: dashboard_for(made["committee"], year=2026, quarter=3),
         lambda: raw_aggregates(made["committee"].path, 2026, 3),
     )
-    rows.append(Row("dashboard aggregates, ORM vs one SQL query", orm, "ms", "ratio ≤ 1.5", raw, orm / raw))
+    # The target is set for the size on PostgreSQL; on less data Django's fixed cost of
+    # building eight queries weighs more, and the ratio is printed without a target.
+    at_size = branches >= 2000 and connection.vendor == "postgresql"
+    target = "ratio ≤ 1.5" if at_size else "(≤ 1.5 at 2,000 on PostgreSQL)"
+    rows.append(Row("dashboard aggregates, ORM vs one SQL query", orm, "ms", target, raw, orm / raw))
 
     card = scorecard_open(branch=made["first"], year=2026, quarter=4, by=made["secretary"])
     secretary = Client()
