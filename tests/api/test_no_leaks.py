@@ -9,7 +9,7 @@ appear anywhere in the answer.
 import pytest
 from django.urls import reverse
 
-from branches.models import Organisation
+from branches.models import Organisation, OrgKind
 from members.models import Member
 from tests.api.conftest import api_client_for
 from tests.api.endpoints import ENDPOINTS
@@ -29,10 +29,11 @@ UNIT_KEYS = ("branch", "organisation", "from_branch", "to_branch")
 
 
 def _ids(data: object) -> set[int]:
-    """The ids of every organisation in an answer (an object with a "kind", and its parent,
-    or the unit a member or an import belongs to)."""
+    """The ids of every organisation in an answer (an object whose "kind" is an organisation's
+    kind, and its parent, or the unit a member, a task or a card belongs to)."""
     if isinstance(data, dict):
-        found = {data[k] for k in ("id", "parent") if "kind" in data and isinstance(data.get(k), int)}
+        is_unit = data.get("kind") in OrgKind.values  # a reminder sheet has a "kind" of its own
+        found = {data[k] for k in ("id", "parent") if is_unit and isinstance(data.get(k), int)}
         found |= {data[k] for k in UNIT_KEYS if isinstance(data.get(k), int)}
         for value in data.values():
             found |= _ids(value)
