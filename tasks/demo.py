@@ -49,9 +49,7 @@ def seed(world: DemoWorld) -> None:
     tasks_generate(first=first, last=month.end, branches=branches)
     reviewer = world.users["reviewer"]
     tasks = Task.objects.filter(branch__in=branches).select_related("branch").order_by("due_on", "pk")
-    past = list(tasks.filter(due_on__lt=month.start)) + list(
-        tasks.filter(due_on__gte=month.start, due_on__lt=today)
-    )
+    past = list(tasks.filter(due_on__lt=month.start)) + list(tasks.filter(due_on__gte=month.start, due_on__lt=today))
     # The demo secretary's first piece of past work stays open: overdue, under supervision.
     supervised = next((t for t in past if t.branch.code == "DEMO-P01"), None)
     done = 0
