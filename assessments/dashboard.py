@@ -14,7 +14,15 @@ from django.utils import timezone
 from branches.models import Organisation, OrgKind, OrgStatus
 from tasks.statistics import BranchTaskStats, task_statistics
 
-from .models import Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardLine, ScorecardStatus
+from .models import (
+    Grade,
+    RectificationItem,
+    RectificationStatus,
+    Scorecard,
+    ScorecardLine,
+    ScorecardStatus,
+    grade_label,
+)
 from .services.scorecards import quarter_end, quarter_start
 from .services.years import year_end_quarters, year_result
 
@@ -59,7 +67,7 @@ class RankRow:
 
     @property
     def grade_label(self) -> str:
-        return str(Grade(self.grade).label) if self.grade in Grade.values else ""
+        return grade_label(self.grade)
 
 
 @dataclass

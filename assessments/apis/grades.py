@@ -20,11 +20,7 @@ from branches.selectors import organisations_visible_to, require_role_anywhere
 
 from .. import selectors
 from ..dashboard import default_quarter, year_scores
-from ..models import Grade, Scorecard, ScorecardStatus
-
-
-def _grade_label(grade: str) -> str:
-    return str(Grade(grade).label) if grade in Grade.values else ""
+from ..models import Grade, Scorecard, ScorecardStatus, grade_label
 
 
 class QuarterGradeSerializer(serializers.ModelSerializer):
@@ -56,7 +52,7 @@ class QuarterGradeSerializer(serializers.ModelSerializer):
         ]
 
     def get_grade_label(self, card: Scorecard) -> str:
-        return _grade_label(card.grade)
+        return grade_label(card.grade)
 
 
 class GradeQuerySerializer(serializers.Serializer):
@@ -143,7 +139,7 @@ def _year_row(row: dict[str, Any], year: int) -> dict[str, Any]:
         "year_end_score": row["year_end_score"],
         "year_score": row["year_score"],
         "year_grade": row["year_grade"],
-        "year_grade_label": _grade_label(row["year_grade"]),
+        "year_grade_label": grade_label(row["year_grade"]),
         "late_submissions": row["late"],
     }
 

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from branches.models import Organisation
 
-from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine
+from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine, grade_label
 from ..selectors import shows_review
 from ..services.scorecards import MAX_COUNT, parse_period
 from ..services.scoring import grade_for
@@ -27,10 +27,6 @@ MAX_VERSION = 10**9
 # Fields of the committee's review, null for the branch until the review is final.
 REVIEW_FIELDS = ("review_total", "grade", "grade_label", "gap", "methods", "written_test_score", "reviewed_at")
 LINE_REVIEW_FIELDS = ("review_score", "review_note", "gap")
-
-
-def _grade_label(code: str) -> str:
-    return str(Grade(code).label) if code in Grade.values else ""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -190,7 +186,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_grade_label(self, card: Scorecard) -> str | None:
-        return _grade_label(card.grade) or None
+        return grade_label(card.grade) or None
 
     def get_feedback_ready(self, card: Scorecard) -> bool:
         return bool(card.feedback_pdf)

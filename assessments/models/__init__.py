@@ -14,6 +14,7 @@ from .scorecards import (
     ScorecardStatus,
     ScoreChange,
     Side,
+    grade_label,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "Side",
     "UpgradePlan",
     "UpgradeTarget",
+    "grade_label",
 ]

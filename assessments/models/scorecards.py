@@ -45,6 +45,11 @@ class Grade(models.TextChoices):
     POOR = "poor", _("Poor")  # 较差
 
 
+def grade_label(code: str) -> str:
+    """The grade's words in the active language; "" for no grade (or an unknown code)."""
+    return str(Grade(code).label) if code in Grade.values else ""
+
+
 class Method(models.TextChoices):
     """How the assessment team checked the branch."""
 

@@ -12,15 +12,11 @@ from django.utils.translation import gettext as _
 from tasks.evidence import ACCEPT as EVIDENCE_ACCEPT
 from tasks.selectors import done_work_by_article
 
-from ..models import Grade, Scorecard
+from ..models import Scorecard, grade_label
 from ..selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
 from ..services.scorecards import quarter_end, quarter_start
 from ..services.scoring import grade_for
 from .labels import label_rules, line_labels
-
-
-def grade_label(code: str) -> str:
-    return str(Grade(code).label) if code in Grade.values else ""
 
 
 def posted_version(request: HttpRequest) -> int:

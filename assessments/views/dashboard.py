@@ -15,7 +15,7 @@ from branches.selectors import get_organisation_for, organisations_visible_to, r
 from config.xlsx import escape_formula
 
 from ..dashboard import dashboard_for, default_quarter, year_scores
-from ..models import Grade
+from ..models import grade_label
 from ..services.scorecards import parse_period
 
 DASHBOARD_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
@@ -63,10 +63,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _grade(code: str) -> str:
-    return str(Grade(code).label) if code in Grade.values else ""
-
-
 @login_required
 def export_year(request: HttpRequest) -> HttpResponse:
     """A year of final scores per branch, for performance pay (考核兑现)."""
@@ -87,11 +83,11 @@ def export_year(request: HttpRequest) -> HttpResponse:
         sheet.append(
             [escape_formula(row["code"]), escape_formula(row["name"]), _("yes") if row["is_key"] else ""]
             + [float(c[0]) if c else None for c in cells]
-            + [_grade(c[1]) if c else "" for c in cells]
+            + [grade_label(c[1]) if c else "" for c in cells]
             + [
                 float(row["year_end_score"]) if row["year_end_score"] is not None else None,
                 float(row["year_score"]) if row["year_score"] is not None else None,
-                _grade(row["year_grade"]),
+                grade_label(row["year_grade"]),
                 row["late"],
             ]
         )

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from branches.models import Role
 
-from ..models import Finding, Method, ScorecardLine, Severity
+from ..models import Finding, Method, ScorecardLine, Severity, grade_label
 from ..selectors import REVIEW_ROLES, get_scorecard_for
 from ..services import review as services
 from ..services.scoring import grade_for
-from .common import card_context, grade_label, posted_counts, posted_version, run_and_redirect
+from .common import card_context, posted_counts, posted_version, run_and_redirect
 
 # Administrators may read the review; only reviewers write it.
 READ_ROLES = (*REVIEW_ROLES, Role.ADMINISTRATOR)

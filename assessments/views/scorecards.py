@@ -12,11 +12,11 @@ from branches.models import OrgKind, OrgStatus
 from branches.selectors import get_organisation_for, require_role_anywhere
 
 from .. import selectors
-from ..models import Finding, ScorecardLine, ScorecardStatus
+from ..models import Finding, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import SELF_ROLES, VIEW_ROLES, get_scorecard_for
 from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
 from ..services.years import year_end_quarters, year_result
-from .common import card_context, grade_label, posted_counts, posted_version, run_and_redirect
+from .common import card_context, posted_counts, posted_version, run_and_redirect
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:

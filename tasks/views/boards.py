@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from branches.models import OrgKind, Role
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere, roles_on
+from branches.selectors import get_organisation_for, require_role_anywhere, roles_on
 
 from .. import selectors, services
 from ..forms import RequestForm, add_service_errors
@@ -103,9 +103,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("branch", "article")
         .order_by("due_on")[:200]
     )
-    senders = organisations_visible_to(request.user, roles=selectors.REQUEST_ROLES).filter(
-        kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH], status="active"
-    )
+    senders = selectors.request_senders_for(request.user)
     return render(
         request,
         "tasks/overview.html",
@@ -136,8 +134,8 @@ def notifications(request: HttpRequest, pk: int) -> HttpResponse:
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     """阶段性工作要求: sent from a committee or general branch to the branches below it."""
     organisation = get_organisation_for(request.user, pk, roles=selectors.REQUEST_ROLES)
-    if organisation.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH) or not organisation.is_active:
-        raise Http404
+    if not selectors.request_senders_for(request.user).filter(pk=organisation.pk).exists():
+        raise Http404  # a branch, a group or a dissolved unit sends no requirement
     below = services.branches_for_tasks().filter(path__startswith=organisation.path).order_by("path")
     form = RequestForm(request.POST or None, branches=below)
     if request.method == "POST" and form.is_valid():
