@@ -7,6 +7,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
+        from . import permissions  # noqa: F401 - the ability table
         from handbook.study import register_deduction_source
 
         from .dashboard import reviewed_deductions

@@ -109,13 +109,33 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     SECRETARY = "secretary", _("Secretary")
     MEMBER = "member", _("Member")
+    # The branch committee's officers (支委) and, under 大政工, the union and league officers.
+    # Their values are the handbook's ``who_role`` values, so an article's "谁来做" names the
+    # role whose holder on a branch is given the article's tasks.
+    ORGANIZING_MEMBER = "organizing_member", _("Organising member")  # 组织委员
+    PROPAGANDA_MEMBER = "propaganda_member", _("Propaganda member")  # 宣传委员
+    DISCIPLINE_MEMBER = "discipline_member", _("Discipline member")  # 纪检委员
+    UNION_CHAIR = "union_chair", _("Trade union chair")  # 工会主席
+    LEAGUE_SECRETARY = "league_secretary", _("League secretary")  # 团支部书记
+
+
+# The officers of one branch: granted on a branch, they see its work and do their share.
+BRANCH_OFFICERS = frozenset(
+    {
+        Role.ORGANIZING_MEMBER,
+        Role.PROPAGANDA_MEMBER,
+        Role.DISCIPLINE_MEMBER,
+        Role.UNION_CHAIR,
+        Role.LEAGUE_SECRETARY,
+    }
+)
 
 
 class RoleAssignment(models.Model):
     """A role a user holds over an organisation and everything below it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_assignments")
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)

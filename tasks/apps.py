@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 - the ability table

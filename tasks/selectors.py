@@ -1,36 +1,27 @@
 """Reads of tasks, always through the acting user's scope (branches.selectors): a task
-outside it is a 404, one inside it without the right role a 403.
-
-Who may do what:
-- see a branch's board and tasks: administrators, reviewers and the branch's secretaries;
-  a plain member sees the tasks assigned to them;
-- do the work (complete, assign, cancel, answer supervision): the branch's secretaries and
-  administrators; the assignee may complete their own task and answer on it;
-- check and supervise: reviewers.
+outside it is a 404, one inside it without the ability a 403. Who may do what is the table
+in ``tasks/permissions.py``.
 """
 
 import datetime as dt
-from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from branches.models import Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
-from branches.selectors import organisations_visible_to, roles_on, subtree_filter
+from branches import abilities
+from branches.models import Organisation, OrgKind, OrgStatus, RoleAssignment, User
+from branches.selectors import subtree_filter
 from members.models import ON_ROLL_STATUSES
 
 from .models import AdHocRequest, Evidence, ReminderSheet, Task, TaskStatus
 
-BOARD_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
-WORK_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
-CHECK_ROLES = (Role.REVIEWER,)
-# Who sends work requirements (阶段性工作要求) to the branches below them.
-REQUEST_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
 
-
-def tasks_visible_to(user: User, *, roles: Iterable[str] | None = BOARD_ROLES) -> QuerySet[Task]:
-    q = subtree_filter(user, roles=roles, field="branch__path")
+def tasks_visible_to(user: User, *, ability: str | None = "task.view") -> QuerySet[Task]:
+    """The tasks of the branches where the user holds ``ability`` (None: any role)."""
+    if ability is None:
+        q = subtree_filter(user, field="branch__path")
+    else:
+        q = abilities.visible(user, ability, field="branch__path")
     if q is None:
         return Task.objects.none()
     return Task.objects.filter(q)
@@ -39,33 +30,14 @@ def tasks_visible_to(user: User, *, roles: Iterable[str] | None = BOARD_ROLES) -
 def tasks_listed_for(user: User) -> QuerySet[Task]:
     """Every task ``get_task_for`` would show the user: the tasks of the branches where they
     hold a board role, and, wherever they hold any role, the tasks assigned to them."""
-    return tasks_visible_to(user) | tasks_visible_to(user, roles=None).filter(assignee=user)
+    return tasks_visible_to(user) | tasks_visible_to(user, ability=None).filter(assignee=user)
 
 
-def may_work_on(user: User, task: Task) -> bool:
-    return bool(roles_on(user, task.branch) & set(WORK_ROLES))
-
-
-def may_complete(user: User, task: Task) -> bool:
-    return may_work_on(user, task) or (task.assignee_id is not None and task.assignee_id == user.pk)
-
-
-def may_check(user: User, task: Task) -> bool:
-    return bool(roles_on(user, task.branch) & set(CHECK_ROLES))
-
-
-def get_task_for(user: User, pk: int, *, roles: Iterable[str] = BOARD_ROLES, assignee_may: bool = True) -> Task:
-    """The task ``pk``: 404 outside the user's scope, 403 inside it without one of ``roles``
-    (the task's assignee passes when ``assignee_may``)."""
-    task = tasks_visible_to(user, roles=None).select_related("branch", "article", "assignee", "request").filter(pk=pk)
-    found = task.first()
-    if found is None:
-        raise Http404
-    if roles_on(user, found.branch) & set(roles):
-        return found
-    if assignee_may and found.assignee_id is not None and found.assignee_id == user.pk:
-        return found
-    raise PermissionDenied
+def get_task_for(user: User, pk: int, *, ability: str = "task.view") -> Task:
+    """The task ``pk``: 404 outside the user's scope, 403 inside it without ``ability`` (its
+    state is the service's to refuse, with its own message)."""
+    tasks = Task.objects.select_related("branch", "article", "assignee", "request")
+    return abilities.get_for(user, ability, tasks, pk)
 
 
 def get_evidence_for(user: User, pk: int) -> Evidence:
@@ -80,7 +52,7 @@ def assignable_users(branch: Organisation) -> QuerySet[User]:
     """一人一岗: the people a task may go to. Users holding a secretary or member role on the
     branch or one of its groups, and users linked to a member on the branch's roll."""
     holders = RoleAssignment.objects.filter(
-        organisation__path__startswith=branch.path, role__in=[Role.SECRETARY, Role.MEMBER]
+        organisation__path__startswith=branch.path, role__in=abilities.holders_of("task.take")
     ).values("user_id")
     return (
         User.objects.filter(
@@ -94,14 +66,14 @@ def assignable_users(branch: Organisation) -> QuerySet[User]:
 def request_senders_for(user: User) -> QuerySet[Organisation]:
     """The units the user may send a work requirement (阶段性工作要求) from: active committees
     and general branches where they hold a sending role."""
-    return organisations_visible_to(user, roles=REQUEST_ROLES).filter(
+    return abilities.units_for(user, "requirement.send").filter(
         kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH], status=OrgStatus.ACTIVE
     )
 
 
 def requests_visible_to(user: User) -> QuerySet[AdHocRequest]:
     """The work requirements sent from units where the user holds a sending role."""
-    q = subtree_filter(user, roles=REQUEST_ROLES, field="organisation__path")
+    q = abilities.visible(user, "requirement.view", field="organisation__path")
     if q is None:
         return AdHocRequest.objects.none()
     return AdHocRequest.objects.filter(q)
@@ -110,17 +82,12 @@ def requests_visible_to(user: User) -> QuerySet[AdHocRequest]:
 def get_request_for(user: User, pk: int) -> AdHocRequest:
     """The work requirement ``pk``: 404 when sent from outside the user's scope, 403 inside
     it without a sending role."""
-    q = subtree_filter(user, field="organisation__path")
-    found = None if q is None else AdHocRequest.objects.filter(q).select_related("organisation").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    if not roles_on(user, found.organisation) & set(REQUEST_ROLES):
-        raise PermissionDenied
-    return found
+    requirements = AdHocRequest.objects.select_related("organisation")
+    return abilities.get_for(user, "requirement.view", requirements, pk, via="organisation__path")
 
 
-def branches_with_tasks_for(user: User, *, roles: Iterable[str] = BOARD_ROLES) -> QuerySet[Organisation]:
-    return organisations_visible_to(user, roles=roles).filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+def branches_with_tasks_for(user: User, *, ability: str = "board.view") -> QuerySet[Organisation]:
+    return abilities.units_for(user, ability).filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
 
 
 def board(branch: Organisation, *, show: str, today: dt.date) -> QuerySet[Task]:
@@ -154,20 +121,14 @@ def my_tasks(user: User) -> QuerySet[Task]:
 
 
 def sheets_visible_to(user: User) -> QuerySet[ReminderSheet]:
-    q = subtree_filter(user, roles=BOARD_ROLES, field="branch__path")
+    q = abilities.visible(user, "sheet.view", field="branch__path")
     if q is None:
         return ReminderSheet.objects.none()
     return ReminderSheet.objects.filter(q)
 
 
 def get_sheet_for(user: User, pk: int) -> ReminderSheet:
-    q = subtree_filter(user, field="branch__path")
-    sheet = None if q is None else ReminderSheet.objects.filter(q).select_related("branch").filter(pk=pk).first()
-    if sheet is None:
-        raise Http404
-    if not roles_on(user, sheet.branch) & set(BOARD_ROLES):
-        raise PermissionDenied
-    return sheet
+    return abilities.get_for(user, "sheet.view", ReminderSheet.objects.select_related("branch"), pk)
 
 
 def done_work_by_article(branch: Organisation, *, first: dt.date, last: dt.date) -> dict[str, list[Task]]:

@@ -8,14 +8,13 @@ it without the role 403). Each branch's task is then an ordinary task of ``/api/
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, status, viewsets
+from rest_framework import filters, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.models import Organisation
-from branches.selectors import get_organisation_for, require_role_anywhere
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors, services
@@ -71,7 +70,7 @@ class RequirementViewSet(viewsets.GenericViewSet):
         return Response(RequirementDetailSerializer(requirement.get(pk=pk)).data, status=code)
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.REQUEST_ROLES)
+        abilities.require(request.user, "requirement.view")
         units = selectors.request_senders_for(request.user)
         query = RequirementQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
@@ -86,15 +85,14 @@ class RequirementViewSet(viewsets.GenericViewSet):
         return self._out(selectors.get_request_for(request.user, int(pk)).pk)
 
     def create(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.REQUEST_ROLES)
+        abilities.require(request.user, "requirement.send")
         serializer = RequirementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        organisation = get_organisation_for(request.user, fields.pop("organisation"), roles=selectors.REQUEST_ROLES)
-        if not selectors.request_senders_for(request.user).filter(pk=organisation.pk).exists():
-            raise exceptions.ValidationError(
-                {"organisation": [_("Work requirements are sent from an active committee or general branch.")]}
-            )
+        # The same answers as the page: 404 outside the scope, 403 without the role, 409 from a
+        # unit that sends no requirement (a branch, a group, a dissolved unit).
+        organisation = abilities.unit_for(request.user, fields.pop("organisation"), "requirement.send")
+        abilities.require(request.user, "requirement.send", organisation)
         wanted = fields.pop("branches", None)
         branches = None
         if wanted is not None:

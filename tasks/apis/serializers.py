@@ -124,11 +124,16 @@ class TaskDetailSerializer(TaskSerializer):
     may_work = serializers.SerializerMethodField(help_text="The user may complete, assign, cancel and answer.")
     may_complete = serializers.SerializerMethodField()
     may_check = serializers.SerializerMethodField(help_text="The user may check and supervise.")
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="The steps the user can take on the task now (its state allowing): complete, assign, cancel, "
+        "check, supervise, comment, reply, release."
+    )
 
     class Meta(TaskSerializer.Meta):
         fields = [
             *TaskSerializer.Meta.fields, "what", "standard", "completion_note", "checked_at", "check_comment",
             "cancelled_at", "supervised_at", "evidence", "events", "may_work", "may_complete", "may_check",
+            "allowed_actions",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -146,6 +151,10 @@ class TaskDetailSerializer(TaskSerializer):
 
     def get_may_check(self, task: Task) -> bool:
         return self.context["may"]["check"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, task: Task) -> list[str]:
+        return self.context["may"]["actions"]
 
 
 class TaskQuerySerializer(serializers.Serializer):

@@ -18,8 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from branches import audit
-from branches.selectors import organisations_visible_to, require_role_anywhere
+from branches import abilities, audit
 from config.api.schema import ID_LOOKUP_REGEX
 
 from .. import selectors
@@ -101,8 +100,8 @@ class ReminderSheetViewSet(viewsets.GenericViewSet):
         return super().handle_exception(exc)
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.BOARD_ROLES)
-        units = organisations_visible_to(request.user, roles=selectors.BOARD_ROLES)
+        abilities.require(request.user, "sheet.view")
+        units = abilities.units_for(request.user, "sheet.view")
         query = SheetQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data

@@ -12,7 +12,6 @@ refuses a step the task's state forbids (409) and bad input (400). Who may do wh
 - check (优/良/中/差) and supervise (督办, comment, release): reviewers.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -26,6 +25,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.selectors import organisations_visible_to
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
@@ -118,8 +118,8 @@ class TaskViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": local_today()}
 
-    def _task(self, pk: str, roles: Iterable[str] = selectors.BOARD_ROLES, assignee_may: bool = True) -> Task:
-        return selectors.get_task_for(self.request.user, int(pk), roles=roles, assignee_may=assignee_may)
+    def _task(self, pk: str, ability: str = "task.view") -> Task:
+        return selectors.get_task_for(self.request.user, int(pk), ability=ability)
 
     def _out(self, task: Task) -> Response:
         task = (
@@ -128,10 +128,13 @@ class TaskViewSet(viewsets.GenericViewSet):
             .get(pk=task.pk)
         )
         user = self.request.user
+        # The may_* fields say who the user is for the task (role or assignee), whatever its
+        # state; allowed_actions says what they can do now.
         may = {
-            "work": selectors.may_work_on(user, task),
-            "complete": selectors.may_complete(user, task),
-            "check": selectors.may_check(user, task),
+            "work": abilities.holds(user, "task.assign", task),
+            "complete": abilities.holds(user, "task.complete", task),
+            "check": abilities.holds(user, "task.check", task),
+            "actions": sorted(name.split(".", 1)[1] for name in abilities.allowed_actions(user, task)),
         }
         return Response(TaskDetailSerializer(task, context={**self.get_serializer_context(), "may": may}).data)
 
@@ -159,7 +162,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
     def complete(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.WORK_ROLES)
+        task = self._task(pk, "task.complete")
         fields = _valid(TaskCompleteSerializer, request)
         return self._out(services.task_complete(task=task, by=request.user, note=fields["note"], files=fields["files"]))
 
@@ -171,7 +174,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def check(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.CHECK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.check")
         fields = _valid(TaskCheckSerializer, request)
         return self._out(services.task_check(task=task, by=request.user, **fields))
 
@@ -183,7 +186,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.CHECK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.supervise")
         fields = _valid(TaskSuperviseSerializer, request)
         return self._out(services.task_supervise(task=task, by=request.user, comment=fields["comment"]))
 
@@ -195,7 +198,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def comment(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.CHECK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.comment")
         services.task_comment(task=task, by=request.user, text=_valid(TaskTextSerializer, request)["text"])
         return self._out(task)
 
@@ -207,14 +210,14 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.WORK_ROLES)
+        task = self._task(pk, "task.reply")
         services.task_reply(task=task, by=request.user, text=_valid(TaskTextSerializer, request)["text"])
         return self._out(task)
 
     @_step("End the supervision", None, "Reviewers over the task's branch.", "a task not under supervision")
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.CHECK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.release")
         return self._out(services.task_release(task=task, by=request.user))
 
     @_step(
@@ -225,7 +228,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.WORK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.cancel")
         fields = _valid(TaskCancelSerializer, request)
         return self._out(services.task_cancel(task=task, by=request.user, reason=fields["reason"]))
 
@@ -237,7 +240,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.WORK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.assign")
         fields = _valid(TaskAssignSerializer, request, people=selectors.assignable_users(task.branch))
         return self._out(services.task_assign(task=task, assignee=fields["assignee"], by=request.user))
 
@@ -249,7 +252,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def assignees(self, request: Request, pk: str) -> Response:
-        task = self._task(pk, selectors.WORK_ROLES, assignee_may=False)
+        task = self._task(pk, "task.assign")
         return Response(PersonSerializer(selectors.assignable_users(task.branch), many=True).data)
 
 

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from branches.models import OrgKind, Role
-from branches.selectors import get_organisation_for, require_role_anywhere, roles_on
+from branches import abilities
+from branches.models import OrgKind
 
 from .. import selectors, services
 from ..forms import RequestForm, add_service_errors
@@ -21,7 +21,6 @@ from ..periods import local_today, period_of
 from ..statistics import task_statistics
 
 BOARD_TABS = ("month", "quarter", "overdue", "done", "cancelled")
-OVERVIEW_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
 
 
 @login_required
@@ -41,13 +40,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = get_organisation_for(request.user, pk, roles=selectors.BOARD_ROLES)
+    branch = abilities.unit_for(request.user, pk, "board.view")
     if branch.kind != OrgKind.BRANCH:
         raise Http404
     show = request.GET.get("show", "month")
     if show not in BOARD_TABS:
         show = "month"
     today = local_today()
+    tasks = list(selectors.board(branch, show=show, today=today)[:500])
     month = period_of("monthly", today)
     stats = task_statistics(
         branches=type(branch).objects.filter(pk=branch.pk), first=month.start, last=month.end, today=today
@@ -57,13 +57,13 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks/board.html",
         {
             "org": branch,
-            "tasks": selectors.board(branch, show=show, today=today)[:500],
+            "tasks": tasks,
+            "completable": {task.pk for task in tasks if abilities.can(request.user, "task.complete", task)},
             "show": show,
             "tabs": BOARD_TABS,
             "today": today,
             "stats": stats,
             "overdue_count": Task.objects.filter(branch=branch, status=TaskStatus.OPEN, due_on__lt=today).count(),
-            "may_work": bool(roles_on(request.user, branch) & set(selectors.WORK_ROLES)),
         },
     )
 
@@ -79,13 +79,13 @@ def _quarter_from(request: HttpRequest, today: dt.date) -> dt.date:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """跟踪督办 across the subtree: overdue by branch, supervised tasks, on-time rate."""
-    require_role_anywhere(request.user, *OVERVIEW_ROLES)
+    abilities.require(request.user, "tasks.overview")
     today = local_today()
     quarter = period_of("quarterly", _quarter_from(request, today))
-    branches = selectors.branches_with_tasks_for(request.user, roles=OVERVIEW_ROLES)
+    branches = selectors.branches_with_tasks_for(request.user, ability="tasks.overview")
     stats = task_statistics(branches=branches, first=quarter.start, last=quarter.end, today=today)
     overdue_now = dict(
-        selectors.tasks_visible_to(request.user, roles=OVERVIEW_ROLES)
+        selectors.tasks_visible_to(request.user, ability="tasks.overview")
         .filter(status=TaskStatus.OPEN, due_on__lt=today)
         .values_list("branch_id")
         .annotate(n=Count("pk"))
@@ -97,7 +97,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     rows.sort(key=lambda row: (-row["overdue_now"], row["branch"].code))
     supervised = (
-        selectors.tasks_visible_to(request.user, roles=OVERVIEW_ROLES)
+        selectors.tasks_visible_to(request.user, ability="tasks.overview")
         .filter(supervised=True)
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("branch", "article")
@@ -121,7 +121,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = get_organisation_for(request.user, pk, roles=selectors.BOARD_ROLES)
+    branch = abilities.unit_for(request.user, pk, "board.view")
     items = (
         Notification.objects.filter(branch=branch)
         .select_related("sheet", "task", "task__request")
@@ -133,9 +133,15 @@ def notifications(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     """阶段性工作要求: sent from a committee or general branch to the branches below it."""
-    organisation = get_organisation_for(request.user, pk, roles=selectors.REQUEST_ROLES)
-    if not selectors.request_senders_for(request.user).filter(pk=organisation.pk).exists():
-        raise Http404  # a branch, a group or a dissolved unit sends no requirement
+    organisation = abilities.unit_for(request.user, pk, "requirement.send")
+    if not abilities.can(request.user, "requirement.send", organisation):
+        # A branch, a group or a dissolved unit sends no requirement: the same answer as the API's.
+        return render(
+            request,
+            "conflict.html",
+            {"message": abilities.refusal("requirement.send", organisation)},
+            status=409,
+        )
     below = services.branches_for_tasks().filter(path__startswith=organisation.path).order_by("path")
     form = RequestForm(request.POST or None, branches=below)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """One task: its page, and each step of its life (complete, assign, cancel, check,
 supervise, comment, answer), each a small form that posts to a service."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -12,6 +12,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from branches import abilities
 
 from .. import selectors, services
 from ..forms import AssignForm, CheckForm, CompleteForm, ReasonForm, TextForm, add_service_errors
@@ -30,9 +32,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": task.is_overdue(local_today()),
             "evidence": task.evidence.all(),
             "events": task.events.select_related("by"),
-            "may_work": selectors.may_work_on(request.user, task),
-            "may_complete": selectors.may_complete(request.user, task),
-            "may_check": selectors.may_check(request.user, task),
+            "may": abilities.actions_map(request.user, task),
             "reply_form": TextForm(),
         },
     )
@@ -42,14 +42,13 @@ def _step(
     request: HttpRequest,
     pk: int,
     *,
-    roles: Iterable[str],
-    assignee_may: bool,
+    ability: str,
     make_form: Callable[[Task, Any, Any], forms.Form],
     run: Callable[[Task, dict[str, Any]], object],
     title: str,
     done: str,
 ) -> HttpResponse:
-    task = selectors.get_task_for(request.user, pk, roles=roles, assignee_may=assignee_may)
+    task = selectors.get_task_for(request.user, pk, ability=ability)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = make_form(task, data, files)
@@ -69,8 +68,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.WORK_ROLES,
-        assignee_may=True,
+        ability="task.complete",
         make_form=lambda task, data, files: CompleteForm(data, files),
         run=lambda task, d: services.task_complete(task=task, by=request.user, note=d["note"], files=d["files"]),
         title=_("Complete with evidence"),
@@ -83,8 +81,7 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.WORK_ROLES,
-        assignee_may=False,
+        ability="task.assign",
         make_form=lambda task, data, files: AssignForm(
             data, people=selectors.assignable_users(task.branch), initial={"assignee": task.assignee_id}
         ),
@@ -99,8 +96,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.WORK_ROLES,
-        assignee_may=False,
+        ability="task.cancel",
         make_form=lambda task, data, files: ReasonForm(data),
         run=lambda task, d: services.task_cancel(task=task, by=request.user, reason=d["reason"]),
         title=_("Cancel the task"),
@@ -113,8 +109,7 @@ def task_check(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.CHECK_ROLES,
-        assignee_may=False,
+        ability="task.check",
         make_form=lambda task, data, files: CheckForm(data),
         run=lambda task, d: services.task_check(task=task, by=request.user, quality=d["quality"], comment=d["comment"]),
         title=_("Check the work"),
@@ -127,8 +122,7 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.CHECK_ROLES,
-        assignee_may=False,
+        ability="task.supervise",
         make_form=lambda task, data, files: TextForm(data),
         run=lambda task, d: services.task_supervise(task=task, by=request.user, comment=d["text"]),
         title=_("Put under supervision"),
@@ -141,8 +135,7 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.CHECK_ROLES,
-        assignee_may=False,
+        ability="task.comment",
         make_form=lambda task, data, files: TextForm(data),
         run=lambda task, d: services.task_comment(task=task, by=request.user, text=d["text"]),
         title=_("Supervision comment"),
@@ -155,8 +148,7 @@ def task_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        roles=selectors.WORK_ROLES,
-        assignee_may=True,
+        ability="task.reply",
         make_form=lambda task, data, files: TextForm(data),
         run=lambda task, d: services.task_reply(task=task, by=request.user, text=d["text"]),
         title=_("Answer the supervision"),
@@ -167,7 +159,7 @@ def task_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_release(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_task_for(request.user, pk, roles=selectors.CHECK_ROLES, assignee_may=False)
+    task = selectors.get_task_for(request.user, pk, ability="task.release")
     try:
         services.task_release(task=task, by=request.user)
     except ValidationError as exc:

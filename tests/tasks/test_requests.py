@@ -66,5 +66,8 @@ def test_a_reviewer_sends_a_request_from_the_page_and_the_branch_sees_it(world: 
     bad = as_role("reviewer").post(url, {"title": "", "what": "x", "due_on": "2026-02-30"})
     assert bad.status_code == 200 and bad.context["form"].errors
     assert as_role("secretary_a").get(url).status_code == 404
-    # A branch does not send requests: only committees and general branches do.
-    assert as_role("reviewer").get(reverse("tasks:request_create", args=[world.branch_a.pk])).status_code == 404
+    # A branch does not send requests: only committees and general branches do. The page says
+    # so with the API's answer (409), not a 404 that hides a unit the reviewer may see.
+    refused = as_role("reviewer").get(reverse("tasks:request_create", args=[world.branch_a.pk]))
+    assert refused.status_code == 409
+    assert "active committee or general branch" in refused.content.decode()

@@ -1,0 +1,108 @@
+"""Who may do what with tasks, work requirements and reminder sheets (对标).
+
+Each row: the ability, the roles that hold it over the task's branch (some only for their
+own line of work under 大政工), whether the task's assignee holds it, and the task states in
+which it can be used. Pages, the API, templates and services all read these rows.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from branches.abilities import ANYWHERE, define, organisation_of
+from branches.models import BRANCH_OFFICERS, Organisation, OrgKind, Role
+from handbook.models import Line
+
+from .models import AdHocRequest, ReminderSheet, Task, TaskStatus
+
+
+def _of_line(line: str):
+    """Held for the tasks of the articles of one line (党/工/团) only."""
+
+    def condition(user, task: Task) -> bool:
+        return task.article_id is not None and task.article.line == line
+
+    return condition
+
+
+def _is_assignee(user, task: Task) -> bool:
+    return task.assignee_id is not None and task.assignee_id == user.pk
+
+
+organisation_of(Task, lambda task: task.branch)
+organisation_of(AdHocRequest, lambda requirement: requirement.organisation)
+organisation_of(ReminderSheet, lambda sheet: sheet.branch)
+
+# Who reads a branch's work: the committee, the branch's secretary and its officers.
+READERS = {Role.ADMINISTRATOR: None, Role.REVIEWER: None, Role.SECRETARY: None, **dict.fromkeys(BRANCH_OFFICERS)}
+# Who does a branch's work: the secretary (and administrators), and the union chair and the
+# league secretary for their own line's articles.
+WORKERS = {
+    Role.ADMINISTRATOR: None,
+    Role.SECRETARY: None,
+    Role.UNION_CHAIR: _of_line(Line.UNION),
+    Role.LEAGUE_SECRETARY: _of_line(Line.LEAGUE),
+}
+CHECKERS = (Role.REVIEWER,)
+
+# Who may be given a task (一人一岗): the branch's secretary, its officers and its members.
+define("task.take", (Role.SECRETARY, Role.MEMBER, *sorted(BRANCH_OFFICERS)), on=Task, label=_("Take the task"))
+define("task.view", READERS, on=Task, owner=_is_assignee, label=_("See the task"))
+define(
+    "task.complete",
+    WORKERS,
+    on=Task,
+    owner=_is_assignee,
+    when=lambda task: task.status == TaskStatus.OPEN,
+    label=_("Complete with evidence"),
+)
+define(
+    "task.reply",
+    WORKERS,
+    on=Task,
+    owner=_is_assignee,
+    when=lambda task: task.supervised,
+    label=_("Answer the supervision"),
+)
+define(
+    "task.assign",
+    WORKERS,
+    on=Task,
+    when=lambda task: task.status not in (TaskStatus.CHECKED, TaskStatus.CANCELLED),
+    label=_("Assign"),
+)
+define(
+    "task.cancel",
+    (Role.ADMINISTRATOR, Role.SECRETARY),
+    on=Task,
+    when=lambda task: task.status == TaskStatus.OPEN,
+    label=_("Cancel"),
+)
+define(
+    "task.check", CHECKERS, on=Task, when=lambda task: task.status == TaskStatus.DONE, label=_("Check the work")
+)
+define(
+    "task.supervise",
+    CHECKERS,
+    on=Task,
+    when=lambda task: not task.supervised and task.status != TaskStatus.CANCELLED,
+    label=_("Put under supervision"),
+)
+define("task.comment", CHECKERS, on=Task, when=lambda task: task.supervised, label=_("Supervision comment"))
+define("task.release", CHECKERS, on=Task, when=lambda task: task.supervised, label=_("End supervision"))
+
+# A branch's board, its notifications and its reminder sheets.
+define("board.view", READERS, on=Organisation, label=_("Open the branch's work board"))
+# The committee's overview of every branch's work.
+define("tasks.overview", (Role.REVIEWER, Role.ADMINISTRATOR), scope=ANYWHERE, label=_("Work overview"))
+define("sheet.view", READERS, on=ReminderSheet, label=_("Read the reminder sheet"))
+
+# 阶段性工作要求: sent from an active committee or general branch to the branches below it.
+SENDERS = (Role.ADMINISTRATOR, Role.REVIEWER)
+define(
+    "requirement.send",
+    SENDERS,
+    on=Organisation,
+    when=lambda unit: unit.is_active and unit.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH),
+    refused=_("Work requirements are sent from an active committee or general branch."),
+    label=_("Send a work requirement"),
+)
+define("requirement.view", SENDERS, on=AdHocRequest, label=_("See the work requirement"))
