@@ -7,9 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 - the ability table
         from handbook.study import register_deduction_source
 
+        from . import permissions  # noqa: F401 - the ability table
         from .dashboard import reviewed_deductions
 
         # The handbook proposes next quarter's study focus from the most-deducted articles.

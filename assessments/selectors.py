@@ -7,10 +7,10 @@ from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from branches.models import Organisation, Role, RoleAssignment, User
-from branches.selectors import grants_of, roles_on, subtree_filter
+from branches import abilities
+from branches.models import Organisation, RoleAssignment, User
+from branches.selectors import grants_of
 from handbook.models import Deduction
 
 from .models import (
@@ -25,42 +25,32 @@ from .models import (
     Side,
 )
 
-VIEW_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
-SELF_ROLES = (Role.SECRETARY,)
-REVIEW_ROLES = (Role.REVIEWER,)
-OWNER_ROLES = (Role.SECRETARY, Role.MEMBER)
 
-
-def scorecards_visible_to(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Scorecard]:
-    q = subtree_filter(user, roles=roles, field="branch__path")
+def scorecards_visible_to(user: User, *, ability: str = "scorecard.view") -> QuerySet[Scorecard]:
+    q = abilities.visible(user, ability, field="branch__path")
     if q is None:
         return Scorecard.objects.none()
     return Scorecard.objects.filter(q)
 
 
-def get_scorecard_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> Scorecard:
+def get_scorecard_for(user: User, pk: int, *, ability: str = "scorecard.view") -> Scorecard:
     """404 when the card's branch is outside everything the user may see; 403 when inside
-    it without one of ``roles``."""
-    scorecard = scorecards_visible_to(user, roles=Role.values).select_related("branch", "edition").filter(pk=pk).first()
-    if scorecard is None:
-        raise Http404
-    if not (roles_on(user, scorecard.branch) & set(roles)):
-        raise PermissionDenied
-    return scorecard
+    it without ``ability``."""
+    return abilities.get_for(user, ability, Scorecard.objects.select_related("branch", "edition"), pk)
 
 
 def may_edit_self(user: User, scorecard: Scorecard) -> bool:
-    return bool(roles_on(user, scorecard.branch) & set(SELF_ROLES))
+    return abilities.holds(user, "scorecard.fill", scorecard)
 
 
 def may_review(user: User, scorecard: Scorecard) -> bool:
-    return bool(roles_on(user, scorecard.branch) & set(REVIEW_ROLES))
+    return abilities.holds(user, "scorecard.review", scorecard)
 
 
 def shows_review(user: User, scorecard: Scorecard) -> bool:
     """Whether the user sees the reviewer's scores: the committee always, the branch only
-    once the review is final (as the scorecard page does)."""
-    return scorecard.is_final or may_review(user, scorecard) or not may_edit_self(user, scorecard)
+    once the review is final — the scorecard page, its history and the API alike."""
+    return abilities.holds(user, "scorecard.see_review", scorecard)
 
 
 def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> list[ScorecardLine]:
@@ -122,14 +112,11 @@ def focus_items(scorecard: Scorecard) -> dict[str, list[RectificationItem]]:
 
 def branches_for_scorecards(user: User) -> QuerySet[Organisation]:
     """Branches whose scorecards the user may open."""
-    q = subtree_filter(user, roles=VIEW_ROLES)
-    if q is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(q, kind="branch")
+    return abilities.units_for(user, "scorecard.view").filter(kind="branch")
 
 
 def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
-    q = subtree_filter(user, roles=VIEW_ROLES, field="branch__path")
+    q = abilities.visible(user, "rectification.view", field="branch__path")
     if q is None:
         return RectificationItem.objects.none()
     return RectificationItem.objects.filter(q)
@@ -138,27 +125,18 @@ def rectification_items_visible_to(user: User) -> QuerySet[RectificationItem]:
 def owner_candidates(branch: Organisation) -> QuerySet[User]:
     """Who may own a branch's rectification item: active users holding a secretary or member
     role on the branch or on a unit below it (a 党小组)."""
-    holders = RoleAssignment.objects.filter(role__in=OWNER_ROLES, organisation__path__startswith=branch.path).values(
+    owners = abilities.holders_of("rectification.own")
+    holders = RoleAssignment.objects.filter(role__in=owners, organisation__path__startswith=branch.path).values(
         "user_id"
     )
     return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")
 
 
-def get_rectification_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> RectificationItem:
-    q = subtree_filter(user, field="branch__path")
-    if q is None:
-        raise Http404
-    item = (
-        RectificationItem.objects.filter(q)
-        .select_related("branch", "owner", "finding", "finding__scorecard", "finding__article")
-        .filter(pk=pk)
-        .first()
+def get_rectification_for(user: User, pk: int, *, ability: str = "rectification.view") -> RectificationItem:
+    items = RectificationItem.objects.select_related(
+        "branch", "owner", "finding", "finding__scorecard", "finding__article"
     )
-    if item is None:
-        raise Http404
-    if not (roles_on(user, item.branch) & set(roles)):
-        raise PermissionDenied
-    return item
+    return abilities.get_for(user, ability, items, pk)
 
 
 def findings_visible_to(user: User) -> QuerySet[Finding]:
@@ -167,10 +145,10 @@ def findings_visible_to(user: User) -> QuerySet[Finding]:
     if user.is_authenticated and user.is_superuser:
         return Finding.objects.all()
     parts = []
-    q_review = subtree_filter(user, roles=(Role.ADMINISTRATOR, *REVIEW_ROLES), field="scorecard__branch__path")
+    q_review = abilities.visible(user, "scorecard.read_review", field="scorecard__branch__path")
     if q_review is not None:
         parts.append(q_review)
-    q_self = subtree_filter(user, roles=SELF_ROLES, field="scorecard__branch__path")
+    q_self = abilities.visible(user, "scorecard.fill", field="scorecard__branch__path")
     if q_self is not None:
         parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
     if not parts:
@@ -178,33 +156,23 @@ def findings_visible_to(user: User) -> QuerySet[Finding]:
     return Finding.objects.filter(reduce(or_, parts))
 
 
-def get_finding_for(user: User, pk: int, *, roles: Iterable[str] = VIEW_ROLES) -> Finding:
+def get_finding_for(user: User, pk: int, *, ability: str = "finding.view") -> Finding:
     """404 when the finding's branch is outside everything the user may see; 403 when inside it
-    without one of ``roles``, or for the branch while the review is not final."""
-    q = subtree_filter(user, field="scorecard__branch__path")
-    if q is None:
-        raise Http404
-    finding = (
-        Finding.objects.filter(q)
-        .select_related("scorecard", "scorecard__branch", "article", "rectification")
-        .filter(pk=pk)
-        .first()
-    )
-    if finding is None:
-        raise Http404
-    if not (roles_on(user, finding.scorecard.branch) & set(roles)):
-        raise PermissionDenied
+    without ``ability``, or for the branch while the review is not final."""
+    findings = Finding.objects.select_related("scorecard", "scorecard__branch", "article", "rectification")
+    finding = abilities.get_for(user, ability, findings, pk, via="scorecard__branch__path")
     if not findings_visible_to(user).filter(pk=pk).exists():
         raise PermissionDenied
     return finding
 
 
-def top_units(user: User, *, roles: Iterable[str] = VIEW_ROLES) -> list[Organisation]:
-    """The highest units where the user holds one of ``roles``: every unit they may see with
-    those roles is in exactly one of these subtrees."""
+def top_units(user: User, *, ability: str = "scorecard.view") -> list[Organisation]:
+    """The highest units where the user holds ``ability``: every unit they may see with it
+    is in exactly one of these subtrees."""
     if user.is_authenticated and user.is_superuser:
         return list(Organisation.objects.filter(parent__isnull=True).order_by("code"))
-    paths = sorted({g.path for g in grants_of(user) if g.role in set(roles)}, key=len)
+    roles = abilities.holders_of(ability)
+    paths = sorted({g.path for g in grants_of(user) if g.role in roles}, key=len)
     kept: list[str] = []
     for path in paths:
         if not any(path.startswith(prefix) for prefix in kept):

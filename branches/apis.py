@@ -25,8 +25,8 @@ from rest_framework.views import APIView
 
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
-from . import selectors, services
-from .models import Organisation, OrgStatus, Role
+from . import abilities, selectors, services
+from .models import Organisation, OrgStatus
 from .serializers import (
     MeSerializer,
     OrganisationCreateSerializer,
@@ -38,8 +38,6 @@ from .serializers import (
     OrganisationUpdateSerializer,
     TreeQuerySerializer,
 )
-
-ADMINISTRATOR = [Role.ADMINISTRATOR]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -105,7 +103,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
         return self._out(selectors.get_organisation_for(request.user, int(pk)))
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        organisation = selectors.get_organisation_for(request.user, int(pk), roles=ADMINISTRATOR)
+        organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationUpdateSerializer, request, partial=True)
         return self._out(services.organisation_update(organisation=organisation, **fields))
 
@@ -152,7 +150,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def children(self, request: Request, pk: str) -> Response:
-        parent = selectors.get_organisation_for(request.user, int(pk), roles=ADMINISTRATOR)
+        parent = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationCreateSerializer, request)
         child = services.organisation_create(parent=parent, **fields)
         response = self._out(child, status.HTTP_201_CREATED)
@@ -167,7 +165,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str) -> Response:
-        organisation = selectors.get_organisation_for(request.user, int(pk), roles=ADMINISTRATOR)
+        organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         targets = selectors.move_targets_for(request.user, organisation)
         fields = _valid(OrganisationMoveSerializer, request, targets=targets)
         return self._out(services.organisation_move(organisation=organisation, **fields))
@@ -185,7 +183,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def dissolve(self, request: Request, pk: str) -> Response:
-        organisation = selectors.get_organisation_for(request.user, int(pk), roles=ADMINISTRATOR)
+        organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationDissolveSerializer, request)
         return self._out(services.organisation_dissolve(organisation=organisation, **fields))
 

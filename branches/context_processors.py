@@ -1,22 +1,14 @@
 from django.http import HttpRequest
 
-from . import selectors
-from .models import Role
+from . import abilities, selectors
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Which sections the navigation shows: each role sees what it can do."""
+    """Which sections the navigation shows: each ability the user holds somewhere, as
+    ``nav.<app>_<ability>`` (``nav.dashboard_view``), read from the ability tables."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    held = {g.role for g in selectors.grants_of(user)}
-    if user.is_superuser:
-        held = set(Role.values)
-    return {
-        "nav": {
-            "is_admin": Role.ADMINISTRATOR in held,
-            "is_reviewer": Role.REVIEWER in held,
-            "is_secretary": Role.SECRETARY in held,
-            "is_member": bool(held),
-        }
-    }
+    nav: dict[str, bool] = {name.replace(".", "_"): abilities.can(user, name) for name in abilities.ABILITIES}
+    nav["is_member"] = user.is_superuser or bool(selectors.grants_of(user))
+    return {"nav": nav}

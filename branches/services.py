@@ -144,8 +144,12 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment) -> None:
+def role_revoke(*, assignment: RoleAssignment, by: User | None = None) -> None:
+    """Takes a role away. An administrator cannot take their own administrator role: the
+    unit would be left with nobody to give it back (a superuser or another administrator can)."""
     user = assignment.user
+    if by is not None and assignment.user_id == by.pk and assignment.role == Role.ADMINISTRATOR:
+        raise Conflict(_("You cannot revoke your own administrator role."))
     audit.record(
         audit.Action.ROLE_REVOKED,
         organisation=assignment.organisation,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
 
-from . import selectors, services
+from . import abilities, selectors, services
 from .forms import DissolveForm, GrantRoleForm, MoveForm, OrganisationForm
 from .models import Organisation, OrgStatus, Role, RoleAssignment, User
 
@@ -41,7 +41,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, pk)
-    roles = selectors.roles_on(request.user, organisation)
+    can_admin = abilities.holds(request.user, "organisation.administer", organisation)
     children = organisation.children.order_by("code")
     return render(
         request,
@@ -49,15 +49,15 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "org": organisation,
             "children": children,
-            "can_admin": Role.ADMINISTRATOR in roles,
-            "holders": selectors.holders_of(organisation) if Role.ADMINISTRATOR in roles else None,
+            "can_admin": can_admin,
+            "holders": selectors.holders_of(organisation) if can_admin else None,
         },
     )
 
 
 @login_required
 def org_create(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    parent = abilities.unit_for(request.user, pk, "organisation.administer")
     form = OrganisationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +72,7 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "organisation.administer")
     # A separate instance for the form: validating a bad POST mutates it, and the page's
     # heading must keep showing the stored name.
     form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
@@ -90,7 +90,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_move(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "organisation.administer")
     targets = selectors.move_targets_for(request.user, organisation).order_by("path")
     form = MoveForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +106,7 @@ def org_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "organisation.administer")
     form = DissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +121,7 @@ def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "organisation.administer")
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,11 +150,12 @@ def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    organisation = selectors.get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "organisation.administer")
     assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, organisation=organisation)
-    if assignment.user_id == request.user.pk and assignment.role == Role.ADMINISTRATOR:
-        messages.error(request, _("You cannot revoke your own administrator role."))
+    try:
+        services.role_revoke(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        services.role_revoke(assignment=assignment)
         messages.success(request, _("Revoked."))
     return redirect("branches:roles", pk=organisation.pk)

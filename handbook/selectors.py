@@ -7,30 +7,28 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from branches.models import Role, User
-from branches.selectors import has_role_anywhere, require_role_anywhere
+from branches import abilities
+from branches.models import User
 
 from .models import Article, Deduction, Edition, EditionStatus
 
-EDITOR_ROLES = (Role.ADMINISTRATOR,)
-PROPOSER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 SEARCH_FIELDS = ("code", "title", "what", "who", "how", "when", "standard", "evidence", "example")
 
 
 def require_reader(user: User) -> None:
-    require_role_anywhere(user, *Role.values)
+    abilities.require(user, "handbook.read")
 
 
 def require_editor(user: User) -> None:
-    require_role_anywhere(user, *EDITOR_ROLES)
+    abilities.require(user, "handbook.edit")
 
 
 def is_editor(user: User) -> bool:
-    return has_role_anywhere(user, *EDITOR_ROLES)
+    return abilities.can(user, "handbook.edit")
 
 
 def may_propose(user: User) -> bool:
-    return has_role_anywhere(user, *PROPOSER_ROLES)
+    return abilities.can(user, "handbook.propose")
 
 
 def edition_in_force() -> Edition | None:

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from branches.models import Organisation, OrgKind, Role, User
+from branches import abilities
+from branches.models import Organisation, OrgKind, User
 from branches.selectors import grants_of, organisations_visible_to
 from members.models import ON_ROLL_STATUSES, Member
 
 from .models import Article, DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
 from .selectors import articles_in_force
 
-ORGANISER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER)
 ORGANISER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
 
 
@@ -38,7 +38,7 @@ def _reach_q(user: User, field: str = "organisation") -> Q | None:
 
 def organiser_units(user: User) -> QuerySet[Organisation]:
     """Where the user may publish a study focus or hold a training session."""
-    return organisations_visible_to(user, roles=ORGANISER_ROLES).filter(kind__in=ORGANISER_KINDS, status="active")
+    return abilities.units_for(user, "study.organise").filter(kind__in=ORGANISER_KINDS, status="active")
 
 
 def focuses_visible_to(user: User) -> QuerySet[StudyFocus]:

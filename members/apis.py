@@ -24,8 +24,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from branches.models import Role
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
+from branches import abilities
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import imports, selectors, services
@@ -47,9 +46,6 @@ from .serializers import (
     MemberWriteSerializer,
     TransferredSerializer,
 )
-
-ADMINISTRATOR = [Role.ADMINISTRATOR]
-EDITOR_ROLES = [Role.ADMINISTRATOR, Role.SECRETARY]
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
@@ -101,8 +97,8 @@ class MemberViewSet(viewsets.GenericViewSet):
         return Response(MemberDetailSerializer(member, context=self.get_serializer_context()).data, status=code)
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.ROSTER_ROLES)
-        units = organisations_visible_to(request.user, roles=selectors.ROSTER_ROLES)
+        abilities.require(request.user, "member.view")
+        units = abilities.units_for(request.user, "member.view")
         query = MemberQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
         members = selectors.roster(
@@ -120,14 +116,14 @@ class MemberViewSet(viewsets.GenericViewSet):
 
     def create(self, request: Request) -> Response:
         fields = _valid(MemberCreateSerializer, request)
-        branch = get_organisation_for(request.user, fields.pop("branch"), roles=ADMINISTRATOR)
+        branch = abilities.unit_for(request.user, fields.pop("branch"), "member.administer")
         member = services.member_create(branch=branch, by=request.user, **fields)
         response = self._out(member, status.HTTP_201_CREATED)
         response["Location"] = reverse("api:member-detail", kwargs={"pk": member.pk})
         return response
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=EDITOR_ROLES)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.edit")
         fields = _valid(MemberWriteSerializer, request, partial=True)
         allowed = selectors.editable_fields_for(request.user, member)
         refused = sorted(set(fields) - set(allowed))
@@ -145,7 +141,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.administer")
         fields = _valid(MemberTransferSerializer, request, targets=selectors.transfer_targets(request.user))
         return self._out(services.member_transfer(member=member, by=request.user, **fields))
 
@@ -156,7 +152,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="transfer-out", url_name="transfer-out")
     def transfer_out(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.administer")
         fields = _valid(MemberTransferOutSerializer, request)
         return self._out(services.member_transfer_out(member=member, by=request.user, **fields))
 
@@ -167,14 +163,14 @@ class MemberViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def flowing(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.administer")
         fields = _valid(MemberFlowingSerializer, request)
         return self._out(services.member_mark_flowing(member=member, by=request.user, **fields))
 
     @_status_change("A flowing member is back (administrator)", MemberReturnSerializer, "a member who is not flowing")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.administer")
         fields = _valid(MemberReturnSerializer, request)
         return self._out(services.member_return(member=member, by=request.user, **fields))
 
@@ -185,7 +181,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request: Request, pk: str) -> Response:
-        member = selectors.get_member_for(request.user, int(pk), roles=ADMINISTRATOR)
+        member = selectors.get_member_for(request.user, int(pk), ability="member.administer")
         fields = _valid(MemberStatusChangeSerializer, request)
         return self._out(services.member_change_status(member=member, by=request.user, **fields))
 
@@ -203,7 +199,7 @@ class MemberViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="transfer-all", url_name="transfer-all")
     def transfer_all(self, request: Request) -> Response:
         from_id = _valid(FromBranchSerializer, request)["from_branch"]
-        from_branch = get_organisation_for(request.user, from_id, roles=ADMINISTRATOR)
+        from_branch = abilities.unit_for(request.user, from_id, "member.administer")
         targets = selectors.transfer_targets(request.user).exclude(pk=from_branch.pk)
         fields = _valid(MemberTransferAllSerializer, request, targets=targets)
         del fields["from_branch"]
@@ -239,7 +235,7 @@ class MemberImportViewSet(viewsets.GenericViewSet):
     )
     def create(self, request: Request) -> Response:
         fields = _valid(MemberImportUploadSerializer, request)
-        organisation = get_organisation_for(request.user, fields["organisation"], roles=selectors.IMPORT_ROLES)
+        organisation = abilities.unit_for(request.user, fields["organisation"], "member.import")
         import_row = imports.import_start(organisation=organisation, by=request.user, upload=fields["file"])
         response = self._out(import_row.pk, status.HTTP_201_CREATED)
         response["Location"] = reverse("api:member-import-detail", kwargs={"pk": import_row.pk})

@@ -1,22 +1,14 @@
 """Reads of the roster. Every read starts from the acting user's scope (branches.selectors):
 a member outside it is a 404, one inside it without the right role a 403."""
 
-from collections.abc import Iterable
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from branches.models import Organisation, OrgKind, OrgStatus, Role, User
-from branches.selectors import organisations_visible_to, roles_on, subtree_filter
+from branches import abilities
+from branches.models import Organisation, OrgKind, OrgStatus, User
 
 from . import id_numbers
 from .models import ON_ROLL_STATUSES, Member, MemberImport, MemberTransfer
 from .services import CONTACT_FIELDS, EDITABLE_FIELDS
-
-# Who reads rosters: a plain member sees nothing of them.
-ROSTER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
-IMPORT_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
 
 
 def members_on_roll_count(organisation: Organisation) -> int:
@@ -24,26 +16,21 @@ def members_on_roll_count(organisation: Organisation) -> int:
     return Member.objects.filter(branch__path__startswith=organisation.path, status__in=ON_ROLL_STATUSES).count()
 
 
-def members_visible_to(user: User, *, roles: Iterable[str] | None = ROSTER_ROLES) -> QuerySet[Member]:
-    q = subtree_filter(user, roles=roles, field="branch__path")
+def members_visible_to(user: User, *, ability: str = "member.view") -> QuerySet[Member]:
+    q = abilities.visible(user, ability, field="branch__path")
     if q is None:
         return Member.objects.none()
     return Member.objects.filter(q)
 
 
-def get_member_for(user: User, pk: int, *, roles: Iterable[str] = ROSTER_ROLES) -> Member:
+def get_member_for(user: User, pk: int, *, ability: str = "member.view") -> Member:
     """The member ``pk``: 404 outside every subtree the user holds a role on, 403 inside
-    one without any of ``roles``."""
-    member = members_visible_to(user, roles=None).select_related("branch").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    if not (roles_on(user, member.branch) & set(roles)):
-        raise PermissionDenied
-    return member
+    one without ``ability``."""
+    return abilities.get_for(user, ability, Member.objects.select_related("branch"), pk)
 
 
 def may_see_full_id(user: User, organisation: Organisation) -> bool:
-    return Role.ADMINISTRATOR in roles_on(user, organisation)
+    return abilities.holds(user, "member.see_full_id", organisation)
 
 
 def shown_id(user: User, member: Member) -> str:
@@ -54,10 +41,9 @@ def shown_id(user: User, member: Member) -> str:
 def editable_fields_for(user: User, member: Member) -> tuple[str, ...]:
     """What the user may change of ``member``: every field for an administrator, the
     contact fields for a secretary, nothing for anyone else."""
-    roles = roles_on(user, member.branch)
-    if Role.ADMINISTRATOR in roles:
+    if abilities.holds(user, "member.administer", member):
         return EDITABLE_FIELDS
-    if Role.SECRETARY in roles:
+    if abilities.holds(user, "member.edit", member):
         return CONTACT_FIELDS
     return ()
 
@@ -87,7 +73,7 @@ def roster(
 
 
 def branches_for_filter(user: User, within: Organisation | None = None) -> QuerySet[Organisation]:
-    qs = organisations_visible_to(user, roles=ROSTER_ROLES).filter(kind=OrgKind.BRANCH)
+    qs = abilities.units_for(user, "member.view").filter(kind=OrgKind.BRANCH)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return qs.order_by("path")
@@ -96,7 +82,7 @@ def branches_for_filter(user: User, within: Organisation | None = None) -> Query
 def transfer_targets(user: User) -> QuerySet[Organisation]:
     """Active branches the user administers: where members may be moved to."""
     return (
-        organisations_visible_to(user, roles=[Role.ADMINISTRATOR])
+        abilities.units_for(user, "member.administer")
         .filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
         .order_by("path")
     )
@@ -107,13 +93,8 @@ def history_of(member: Member) -> QuerySet[MemberTransfer]:
 
 
 def get_import_for(user: User, pk: int) -> MemberImport:
-    q = subtree_filter(user, field="organisation__path")
-    found = None if q is None else MemberImport.objects.filter(q).select_related("organisation").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    if not (roles_on(user, found.organisation) & set(IMPORT_ROLES)):
-        raise PermissionDenied
-    return found
+    imports = MemberImport.objects.select_related("organisation")
+    return abilities.get_for(user, "member.import", imports, pk, via="organisation__path")
 
 
 def imports_of(organisation: Organisation) -> QuerySet[MemberImport]:

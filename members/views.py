@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from branches.models import Organisation, OrgKind, Role
-from branches.selectors import get_organisation_for, require_role_anywhere, roles_on
+from branches import abilities
+from branches.models import Organisation, OrgKind
 
 from . import selectors, services
 from .forms import (
@@ -41,7 +41,6 @@ def _roster_page(request: HttpRequest, organisation: Organisation | None) -> Htt
         member.shown_id = selectors.shown_id(request.user, member)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
-    roles = roles_on(request.user, organisation) if organisation else set()
     return render(
         request,
         "members/roster.html",
@@ -50,8 +49,8 @@ def _roster_page(request: HttpRequest, organisation: Organisation | None) -> Htt
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_admin": Role.ADMINISTRATOR in roles,
-            "can_import": bool(roles & set(selectors.IMPORT_ROLES)),
+            "can_admin": organisation is not None and abilities.holds(request.user, "member.administer", organisation),
+            "can_import": organisation is not None and abilities.holds(request.user, "member.import", organisation),
         },
     )
 
@@ -59,20 +58,19 @@ def _roster_page(request: HttpRequest, organisation: Organisation | None) -> Htt
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
     """Every member the user may see, across all the subtrees they hold a roster role on."""
-    require_role_anywhere(request.user, *selectors.ROSTER_ROLES)
+    abilities.require(request.user, "member.view")
     return _roster_page(request, None)
 
 
 @login_required
 def org_roster(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_for(request.user, pk, roles=selectors.ROSTER_ROLES)
+    organisation = abilities.unit_for(request.user, pk, "member.view")
     return _roster_page(request, organisation)
 
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member_for(request.user, pk)
-    roles = roles_on(request.user, member.branch)
     return render(
         request,
         "members/detail.html",
@@ -80,15 +78,15 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "shown_id": selectors.shown_id(request.user, member),
             "history": selectors.history_of(member),
-            "can_admin": Role.ADMINISTRATOR in roles,
-            "can_edit": bool(roles & {Role.ADMINISTRATOR, Role.SECRETARY}),
+            "can_admin": abilities.holds(request.user, "member.administer", member),
+            "can_edit": abilities.holds(request.user, "member.edit", member),
         },
     )
 
 
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "member.administer")
     branches = selectors.transfer_targets(request.user).filter(path__startswith=organisation.path)
     form = MemberCreateForm(request.POST or None, branches=branches)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +105,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Administrators edit the whole record; a secretary only the contact fields."""
-    member = selectors.get_member_for(request.user, pk, roles=[Role.ADMINISTRATOR, Role.SECRETARY])
+    member = selectors.get_member_for(request.user, pk, ability="member.edit")
     allowed = selectors.editable_fields_for(request.user, member)
     form_class = MemberForm if allowed == services.EDITABLE_FIELDS else ContactForm
     form = form_class(request.POST or None, instance=member)
@@ -124,7 +122,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.get_member_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    member = selectors.get_member_for(request.user, pk, ability="member.administer")
     targets = selectors.transfer_targets(request.user)
     form = TransferForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +155,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def branch_transfer_all(request: HttpRequest, pk: int) -> HttpResponse:
     """Moves everyone on a branch's roll at once, e.g. when its project ends."""
-    organisation = get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "member.administer")
     targets = selectors.transfer_targets(request.user).exclude(pk=organisation.pk)
     form = TransferAllForm(request.POST or None, targets=targets)
     on_roll = organisation.members.filter(status__in=ON_ROLL_STATUSES).count()

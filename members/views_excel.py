@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from branches import audit
-from branches.models import Organisation, Role
-from branches.selectors import get_organisation_for, require_role_anywhere
+from branches import abilities, audit
+from branches.models import Organisation
 
 from . import imports, selectors
 from .excel import reader
@@ -28,7 +27,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    require_role_anywhere(request.user, *selectors.IMPORT_ROLES)
+    abilities.require(request.user, "member.import")
     return _xlsx(render_template(), "members-template.xlsx")
 
 
@@ -36,7 +35,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The roster of an organisation's subtree, in the template's columns, with full ID
     numbers: administrators only, so that the file can be re-imported."""
-    organisation = get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR])
+    organisation = abilities.unit_for(request.user, pk, "member.administer")
     members = selectors.roster(selectors.members_visible_to(request.user), branch=organisation)
     content = render_export(members)
     audit.record(audit.Action.EXPORT, organisation=organisation, target="members roster", detail={"format": "xlsx"})
@@ -51,7 +50,7 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     The size limit is enforced while the upload streams in, so the handler goes in before
     anything reads the body; the CSRF check, which reads it, follows in ``_import_page``.
     """
-    organisation = get_organisation_for(request.user, pk, roles=selectors.IMPORT_ROLES)
+    organisation = abilities.unit_for(request.user, pk, "member.import")
     limiter = reader.SizeLimitedUpload(request)
     request.upload_handlers.insert(0, limiter)
     return _import_page(request, organisation, limiter)

@@ -27,6 +27,10 @@ def _is_assignee(user, task: Task) -> bool:
     return task.assignee_id is not None and task.assignee_id == user.pk
 
 
+def _not_open(task: Task) -> str:
+    return _("This task is %(status)s: it cannot be changed that way.") % {"status": task.get_status_display()}
+
+
 organisation_of(Task, lambda task: task.branch)
 organisation_of(AdHocRequest, lambda requirement: requirement.organisation)
 organisation_of(ReminderSheet, lambda sheet: sheet.branch)
@@ -52,6 +56,7 @@ define(
     on=Task,
     owner=_is_assignee,
     when=lambda task: task.status == TaskStatus.OPEN,
+    refused=_not_open,
     label=_("Complete with evidence"),
 )
 define(
@@ -60,6 +65,7 @@ define(
     on=Task,
     owner=_is_assignee,
     when=lambda task: task.supervised,
+    refused=_("Only a task under supervision takes answers."),
     label=_("Answer the supervision"),
 )
 define(
@@ -67,6 +73,7 @@ define(
     WORKERS,
     on=Task,
     when=lambda task: task.status not in (TaskStatus.CHECKED, TaskStatus.CANCELLED),
+    refused=_("A checked or cancelled task cannot be reassigned."),
     label=_("Assign"),
 )
 define(
@@ -74,20 +81,45 @@ define(
     (Role.ADMINISTRATOR, Role.SECRETARY),
     on=Task,
     when=lambda task: task.status == TaskStatus.OPEN,
+    refused=_not_open,
     label=_("Cancel"),
 )
 define(
-    "task.check", CHECKERS, on=Task, when=lambda task: task.status == TaskStatus.DONE, label=_("Check the work")
+    "task.check",
+    CHECKERS,
+    on=Task,
+    when=lambda task: task.status == TaskStatus.DONE,
+    refused=_("Only a task that is done can be checked."),
+    label=_("Check the work"),
 )
 define(
     "task.supervise",
     CHECKERS,
     on=Task,
     when=lambda task: not task.supervised and task.status != TaskStatus.CANCELLED,
+    refused=lambda task: (
+        _("A cancelled task cannot be supervised.")
+        if task.status == TaskStatus.CANCELLED
+        else _("This task is already under supervision.")
+    ),
     label=_("Put under supervision"),
 )
-define("task.comment", CHECKERS, on=Task, when=lambda task: task.supervised, label=_("Supervision comment"))
-define("task.release", CHECKERS, on=Task, when=lambda task: task.supervised, label=_("End supervision"))
+define(
+    "task.comment",
+    CHECKERS,
+    on=Task,
+    when=lambda task: task.supervised,
+    refused=_("Comments are for tasks under supervision."),
+    label=_("Supervision comment"),
+)
+define(
+    "task.release",
+    CHECKERS,
+    on=Task,
+    when=lambda task: task.supervised,
+    refused=_("This task is not under supervision."),
+    label=_("End supervision"),
+)
 
 # A branch's board, its notifications and its reminder sheets.
 define("board.view", READERS, on=Organisation, label=_("Open the branch's work board"))

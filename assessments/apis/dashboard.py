@@ -15,14 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.models import Organisation
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
 from config.api.schema import error_responses
 
 from ..dashboard import SORTS, Dashboard, dashboard_for, default_quarter
 from ..models import Grade, RectificationStatus
 from ..services.scorecards import parse_period
-from ..views.dashboard import DASHBOARD_ROLES
 
 MAX_ID = 10**18 - 1
 RECTIFICATION_STATUSES = "One of: " + ", ".join(RectificationStatus.values) + "."
@@ -203,14 +202,14 @@ class DashboardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *DASHBOARD_ROLES)
+        abilities.require(request.user, "dashboard.view")
         query = DashboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
         if "organisation" in wanted:
-            root = get_organisation_for(request.user, wanted["organisation"], roles=DASHBOARD_ROLES)
+            root = abilities.unit_for(request.user, wanted["organisation"], "dashboard.view")
         else:
-            root = organisations_visible_to(request.user, roles=DASHBOARD_ROLES).order_by("depth", "code").first()
+            root = abilities.units_for(request.user, "dashboard.view").order_by("depth", "code").first()
         year, quarter = wanted.get("period") or default_quarter()
         board = dashboard_for(root, year=year, quarter=quarter, sort=wanted["sort"])
         return Response(DashboardSerializer(_as_data(board, wanted["sort"])).data)

@@ -18,8 +18,8 @@ from rest_framework import filters, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.models import Organisation
-from branches.selectors import organisations_visible_to, require_role_anywhere
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
@@ -146,8 +146,8 @@ class FindingViewSet(viewsets.GenericViewSet):
         )
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.VIEW_ROLES)
-        units = organisations_visible_to(request.user, roles=selectors.VIEW_ROLES)
+        abilities.require(request.user, "scorecard.view")
+        units = abilities.units_for(request.user, "scorecard.view")
         query = FindingQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
@@ -175,7 +175,7 @@ class FindingViewSet(viewsets.GenericViewSet):
         body = FindingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
-        card = selectors.get_scorecard_for(request.user, fields.pop("scorecard"), roles=selectors.REVIEW_ROLES)
+        card = selectors.get_scorecard_for(request.user, fields.pop("scorecard"), ability="scorecard.review")
         finding = finding_add(scorecard=card, by=request.user, article_id=fields.pop("article"), **fields)
         response = Response(
             self.get_serializer(selectors.get_finding_for(request.user, finding.pk)).data,
@@ -185,7 +185,7 @@ class FindingViewSet(viewsets.GenericViewSet):
         return response
 
     def destroy(self, request: Request, pk: str) -> Response:
-        finding = selectors.get_finding_for(request.user, int(pk), roles=selectors.REVIEW_ROLES)
+        finding = selectors.get_finding_for(request.user, int(pk), ability="finding.write")
         query = VersionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         finding_delete(finding=finding, by=request.user, version=query.validated_data.get("version"))

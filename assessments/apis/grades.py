@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.models import Organisation
-from branches.selectors import organisations_visible_to, require_role_anywhere
 
 from .. import selectors
 from ..dashboard import default_quarter, year_scores
@@ -166,8 +166,8 @@ class GradeViewSet(viewsets.GenericViewSet):
         )
 
     def _query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        require_role_anywhere(self.request.user, *selectors.VIEW_ROLES)
-        units = organisations_visible_to(self.request.user, roles=selectors.VIEW_ROLES)
+        abilities.require(self.request.user, "scorecard.view")
+        units = abilities.units_for(self.request.user, "scorecard.view")
         query = serializer_class(data=self.request.query_params, units=units)
         query.is_valid(raise_exception=True)
         return dict(query.validated_data)

@@ -18,13 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from branches import abilities
 from branches.models import Organisation
-from branches.selectors import organisations_visible_to, require_role_anywhere
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
 from ..models import RectificationItem, RectificationStatus
-from ..services.rectification import ASSIGN_ROLES, rectification_assign, rectification_report, rectification_verify
+from ..services.rectification import rectification_assign, rectification_report, rectification_verify
 
 MAX_ID = 10**18 - 1
 
@@ -155,8 +155,8 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(selectors.get_rectification_for(self.request.user, pk)).data)
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *selectors.VIEW_ROLES)
-        units = organisations_visible_to(request.user, roles=selectors.VIEW_ROLES)
+        abilities.require(request.user, "scorecard.view")
+        units = abilities.units_for(request.user, "scorecard.view")
         query = RectificationQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
@@ -188,7 +188,7 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: str) -> Response:
-        item = selectors.get_rectification_for(request.user, int(pk), roles=selectors.SELF_ROLES)
+        item = selectors.get_rectification_for(request.user, int(pk), ability="rectification.report")
         fields = _body(ReportSerializer, request)
         rectification_report(
             item=item,
@@ -207,7 +207,7 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
-        item = selectors.get_rectification_for(request.user, int(pk), roles=selectors.REVIEW_ROLES)
+        item = selectors.get_rectification_for(request.user, int(pk), ability="rectification.verify")
         fields = _body(VerifySerializer, request)
         rectification_verify(item=item, by=request.user, accept=fields["decision"] == "close", reason=fields["reason"])
         return self._out(item.pk)
@@ -221,6 +221,6 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        item = selectors.get_rectification_for(request.user, int(pk), roles=ASSIGN_ROLES)
+        item = selectors.get_rectification_for(request.user, int(pk), ability="rectification.assign")
         rectification_assign(item=item, by=request.user, owner_id=_body(AssignSerializer, request)["owner"])
         return self._out(item.pk)

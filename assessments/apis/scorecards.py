@@ -35,13 +35,12 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
+from branches import abilities
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
 from .. import selectors
 from ..models import Scorecard, ScorecardLine
-from ..selectors import REVIEW_ROLES, SELF_ROLES, VIEW_ROLES
 from ..services import review as review_services
 from ..services.feedback import feedback_acknowledge, feedback_filename
 from ..services.scorecards import current_quarter, lock_scorecard, scorecard_line_save, scorecard_open, scorecard_submit
@@ -169,12 +168,12 @@ class ScorecardViewSet(viewsets.GenericViewSet):
         )
         return with_etag(Response(serializer.data, status=code), card)
 
-    def _card(self, pk: str, roles: tuple[str, ...]) -> Scorecard:
-        return selectors.get_scorecard_for(self.request.user, int(pk), roles=roles)
+    def _card(self, pk: str, ability: str) -> Scorecard:
+        return selectors.get_scorecard_for(self.request.user, int(pk), ability=ability)
 
     def list(self, request: Request) -> Response:
-        require_role_anywhere(request.user, *VIEW_ROLES)
-        units = organisations_visible_to(request.user, roles=VIEW_ROLES)
+        abilities.require(request.user, "scorecard.view")
+        units = abilities.units_for(request.user, "scorecard.view")
         query = ScorecardQuerySerializer(data=request.query_params, units=units)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
@@ -199,7 +198,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
 
     def create(self, request: Request) -> Response:
         fields = _valid(OpenSerializer, request)
-        branch = get_organisation_for(request.user, fields["branch"], roles=SELF_ROLES)
+        branch = abilities.unit_for(request.user, fields["branch"], "scorecard.fill")
         year, quarter = current_quarter()
         existed = Scorecard.objects.filter(branch=branch, year=year, quarter=quarter).exists()
         card = scorecard_open(branch=branch, year=year, quarter=quarter, by=request.user)
@@ -218,7 +217,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def lines(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, SELF_ROLES)
+        card = self._card(pk, "scorecard.fill")
         fields = _valid(LinesSaveSerializer, request)
         version = written_version(request, fields)
 
@@ -244,7 +243,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, SELF_ROLES)
+        card = self._card(pk, "scorecard.fill")
         version = written_version(request, _valid(VersionSerializer, request))
         scorecard_submit(scorecard=card, by=request.user, version=version)
         return self._detail(card.pk)
@@ -259,7 +258,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, SELF_ROLES)
+        card = self._card(pk, "scorecard.fill")
         fields = _valid(VersionSerializer, request)
         named = "version" in fields or request.headers.get("If-Match") is not None
         version = written_version(request, fields) if named else None
@@ -279,7 +278,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, REVIEW_ROLES)
+        card = self._card(pk, "scorecard.review")
         fields = _valid(ReviewSerializer, request)
         version = written_version(request, fields)
 
@@ -312,7 +311,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, REVIEW_ROLES)
+        card = self._card(pk, "scorecard.review")
         fields = _valid(ReturnSerializer, request)
         review_services.scorecard_return(
             scorecard=card, by=request.user, version=written_version(request, fields), reason=fields["reason"]
@@ -326,7 +325,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="mark-reviewed", url_name="mark-reviewed")
     def mark_reviewed(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, REVIEW_ROLES)
+        card = self._card(pk, "scorecard.review")
         version = written_version(request, _valid(VersionSerializer, request))
         review_services.scorecard_mark_reviewed(scorecard=card, by=request.user, version=version)
         return self._detail(card.pk)
@@ -339,7 +338,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request: Request, pk: str) -> Response:
-        card = self._card(pk, REVIEW_ROLES)
+        card = self._card(pk, "scorecard.review")
         version = written_version(request, _valid(VersionSerializer, request))
         review_services.scorecard_finalise(scorecard=card, by=request.user, version=version)
         return self._detail(card.pk)

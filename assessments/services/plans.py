@@ -6,12 +6,13 @@ import random
 import secrets
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import abilities
 from branches.models import Organisation, OrgKind, OrgStatus, User
 
 from ..models import (
@@ -25,7 +26,6 @@ from ..models import (
     UpgradePlan,
     UpgradeTarget,
 )
-from ..selectors import REVIEW_ROLES, SELF_ROLES, roles_on
 
 WEAK_ARTICLES = 3
 UPGRADE_GRADES = (Grade.AVERAGE, Grade.POOR)
@@ -48,8 +48,7 @@ def assessment_plan_create(
     sample_percent: int = 30,
     seed: int | None = None,
 ) -> AssessmentPlan:
-    if not roles_on(by, organisation) & set(REVIEW_ROLES):
-        raise PermissionDenied
+    abilities.require(by, "plan.create", organisation)
     if not 0 <= sample_percent <= 100:
         raise ValidationError(_("The sample is a percentage from 0 to 100."))
     if AssessmentPlan.objects.filter(organisation=organisation, year=year, quarter=quarter, kind=kind).exists():
@@ -125,10 +124,7 @@ def upgrade_target_update(
 ) -> UpgradeTarget:
     """The branch records its measures and progress on one weak article."""
     target = UpgradeTarget.objects.select_for_update().select_related("plan__branch").get(pk=target.pk)
-    if not roles_on(by, target.plan.branch) & set(SELF_ROLES + REVIEW_ROLES):
-        raise PermissionDenied
-    if not target.plan.is_open:
-        raise ValidationError(_("This upgrade plan is closed: the branch has been graded again."))
+    abilities.require(by, "upgrade.edit", target.plan)
     target.action, target.progress, target.done = action.strip(), progress.strip(), done
     if target_score is not None:
         target.target_score = target_score

@@ -1,17 +1,15 @@
 """整改: the branch reports what it did; the reviewer verifies and closes, or sends it back."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import abilities
 from branches.models import User
-from config.exceptions import Conflict
 
 from ..models import RectificationItem, RectificationStatus
-from ..selectors import REVIEW_ROLES, SELF_ROLES, owner_candidates, roles_on
-
-ASSIGN_ROLES = (*REVIEW_ROLES, *SELF_ROLES)
+from ..selectors import owner_candidates
 
 
 def _lock(item: RectificationItem) -> RectificationItem:
@@ -34,10 +32,7 @@ def rectification_assign(*, item: RectificationItem, by: User, owner_id: int | N
     """The reviewer (or the branch secretary) names who works the item off (no one: ``None``);
     not once it is closed."""
     item = _lock(item)
-    if not roles_on(by, item.branch) & set(ASSIGN_ROLES):
-        raise PermissionDenied
-    if item.status == RectificationStatus.CLOSED:
-        raise Conflict(_("A closed item cannot be reassigned."))
+    abilities.require(by, "rectification.assign", item)
     _set_owner(item, owner_id)
     item.full_clean()
     item.save()
@@ -50,10 +45,7 @@ def rectification_report(
 ) -> RectificationItem:
     """The branch says what it did, with evidence, and may name another owner."""
     item = _lock(item)
-    if not roles_on(by, item.branch) & set(SELF_ROLES):
-        raise PermissionDenied
-    if item.status != RectificationStatus.OPEN:
-        raise Conflict(_("Only an open item can be reported as done."))
+    abilities.require(by, "rectification.report", item)
     if not action_taken.strip():
         raise ValidationError(_("Say what was done."))
     item.action_taken, item.evidence = action_taken.strip(), evidence.strip()
@@ -69,10 +61,7 @@ def rectification_report(
 def rectification_verify(*, item: RectificationItem, by: User, accept: bool, reason: str = "") -> RectificationItem:
     """销号: the reviewer closes the item, or sends it back with a reason (it is open again)."""
     item = _lock(item)
-    if not roles_on(by, item.branch) & set(REVIEW_ROLES):
-        raise PermissionDenied
-    if item.status != RectificationStatus.DONE:
-        raise Conflict(_("Only an item reported as done can be verified."))
+    abilities.require(by, "rectification.verify", item)
     if accept:
         item.status, item.closed_by, item.closed_at = RectificationStatus.CLOSED, by, timezone.now()
     else:

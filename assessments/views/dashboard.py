@@ -10,29 +10,28 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from branches.models import Organisation, OrgKind, Role, User
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere
+from branches import abilities
+from branches.models import Organisation, OrgKind, User
 from config.xlsx import escape_formula
 
 from ..dashboard import dashboard_for, default_quarter, year_scores
 from ..models import grade_label
 from ..services.scorecards import parse_period
 
-DASHBOARD_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
 RANKING_ROWS = 100
 
 
 def _root(request: HttpRequest) -> Organisation:
     raw = request.GET.get("org", "")
     if raw.isdigit():
-        return get_organisation_for(request.user, int(raw), roles=DASHBOARD_ROLES)
-    require_role_anywhere(request.user, *DASHBOARD_ROLES)
-    return organisations_visible_to(request.user, roles=DASHBOARD_ROLES).order_by("depth", "code").first()  # type: ignore[return-value]
+        return abilities.unit_for(request.user, int(raw), "dashboard.view")
+    abilities.require(request.user, "dashboard.view")
+    return abilities.units_for(request.user, "dashboard.view").order_by("depth", "code").first()  # type: ignore[return-value]
 
 
 def _subtrees(user: User) -> list[Organisation]:
     return list(
-        organisations_visible_to(user, roles=DASHBOARD_ROLES)
+        abilities.units_for(user, "dashboard.view")
         .exclude(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
         .order_by("path")[:200]
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import EvidenceFile, ScorecardLine
-from ..selectors import SELF_ROLES, get_scorecard_for
+from ..selectors import get_scorecard_for
 from ..services.evidence import evidence_add, evidence_remove
 from .common import run_and_redirect
 
@@ -16,7 +16,7 @@ from .common import run_and_redirect
 @login_required
 @require_POST
 def upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=SELF_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     line = get_object_or_404(ScorecardLine, pk=line_pk, scorecard=card)
     file = request.FILES.get("file")
     if file is None:
@@ -33,12 +33,9 @@ def upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     return response
 
 
-def _evidence_for(request: HttpRequest, pk: int, roles: tuple[str, ...] | None = None) -> EvidenceFile:
+def _evidence_for(request: HttpRequest, pk: int, ability: str = "scorecard.view") -> EvidenceFile:
     evidence = get_object_or_404(EvidenceFile.objects.select_related("line"), pk=pk)
-    if roles is None:
-        get_scorecard_for(request.user, evidence.line.scorecard_id)
-    else:
-        get_scorecard_for(request.user, evidence.line.scorecard_id, roles=roles)
+    get_scorecard_for(request.user, evidence.line.scorecard_id, ability=ability)
     return evidence
 
 
@@ -51,7 +48,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = _evidence_for(request, pk, SELF_ROLES)
+    evidence = _evidence_for(request, pk, "scorecard.fill")
     card_pk = evidence.line.scorecard_id
     return run_and_redirect(
         request,

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..selectors import SELF_ROLES, get_scorecard_for
+from ..selectors import get_scorecard_for
 from ..services.feedback import feedback_acknowledge, feedback_filename
 from .common import run_and_redirect
 
@@ -26,7 +26,7 @@ def feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=SELF_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     return run_and_redirect(
         request,
         lambda: feedback_acknowledge(scorecard=card, by=request.user),

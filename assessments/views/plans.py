@@ -3,27 +3,26 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.selectors import get_organisation_for, organisations_visible_to, require_role_anywhere, roles_on
+from branches import abilities
 
 from ..dashboard import default_quarter
 from ..models import AssessmentPlan, PlanKind, Scorecard, UpgradePlan, UpgradeTarget
-from ..selectors import REVIEW_ROLES, SELF_ROLES, VIEW_ROLES
 from ..services.plans import assessment_plan_create, plan_reproduces, upgrade_target_update
 from ..services.scorecards import parse_period
 from .common import run_and_redirect
-from .dashboard import DASHBOARD_ROLES, _subtrees
+from .dashboard import _subtrees
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    require_role_anywhere(request.user, *DASHBOARD_ROLES)
-    units = organisations_visible_to(request.user, roles=DASHBOARD_ROLES).values("pk")
+    abilities.require(request.user, "dashboard.view")
+    units = abilities.units_for(request.user, "dashboard.view").values("pk")
     plans = AssessmentPlan.objects.filter(organisation__in=units).select_related("organisation")[:200]
     year, quarter = default_quarter()
     return render(
@@ -48,7 +47,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("org", "")
     if not raw.isdigit():
         raise Http404
-    organisation = get_organisation_for(request.user, int(raw), roles=REVIEW_ROLES)
+    organisation = abilities.unit_for(request.user, int(raw), "plan.create")
 
     def create() -> None:
         year, quarter = parse_period(request.POST.get("quarter", ""))
@@ -69,7 +68,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(AssessmentPlan.objects.select_related("organisation"), pk=pk)
-    get_organisation_for(request.user, plan.organisation_id, roles=DASHBOARD_ROLES)
+    abilities.unit_for(request.user, plan.organisation_id, "dashboard.view")
     entries = list(plan.entries.select_related("branch"))
     cards = {
         c.branch_id: c
@@ -81,22 +80,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/plan.html", {"plan": plan, "rows": rows, "reproduces": plan_reproduces(plan)})
 
 
-def _upgrade_plan_for(request: HttpRequest, pk: int) -> tuple[UpgradePlan, set[str]]:
-    plan = get_object_or_404(UpgradePlan.objects.select_related("branch", "scorecard"), pk=pk)
-    get_organisation_for(request.user, plan.branch_id, roles=VIEW_ROLES)
-    return plan, roles_on(request.user, plan.branch)
+def _upgrade_plan_for(request: HttpRequest, pk: int, ability: str = "upgrade.view") -> UpgradePlan:
+    plans = UpgradePlan.objects.select_related("branch", "scorecard")
+    return abilities.get_for(request.user, ability, plans, pk)
 
 
 @login_required
 def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, roles = _upgrade_plan_for(request, pk)
+    plan = _upgrade_plan_for(request, pk)
     return render(
         request,
         "assessments/upgrade.html",
         {
             "plan": plan,
             "targets": plan.targets.all(),
-            "can_edit": plan.is_open and bool(roles & set(SELF_ROLES + REVIEW_ROLES)),
+            "can_edit": abilities.can(request.user, "upgrade.edit", plan),
         },
     )
 
@@ -104,9 +102,7 @@ def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def upgrade_target(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan, roles = _upgrade_plan_for(request, pk)
-    if not roles & set(SELF_ROLES + REVIEW_ROLES):
-        raise PermissionDenied
+    plan = _upgrade_plan_for(request, pk, "upgrade.edit")
     target = get_object_or_404(UpgradeTarget, pk=target_pk, plan=plan)
 
     def update() -> None:

@@ -8,18 +8,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.selectors import require_role_anywhere
+from branches import abilities
 
 from .. import selectors
 from ..models import RectificationStatus
-from ..selectors import REVIEW_ROLES, SELF_ROLES, VIEW_ROLES, get_rectification_for
-from ..services.rectification import ASSIGN_ROLES, rectification_assign, rectification_report, rectification_verify
+from ..selectors import get_rectification_for
+from ..services.rectification import rectification_assign, rectification_report, rectification_verify
 from .common import run_and_redirect
 
 
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
-    require_role_anywhere(request.user, *VIEW_ROLES)
+    abilities.require(request.user, "scorecard.view")
     show_all = request.GET.get("all") == "1"
     mine = request.GET.get("mine") == "1"
     items = selectors.rectification_items_visible_to(request.user).select_related("branch", "finding", "owner")
@@ -47,15 +47,14 @@ def _posted_owner(request: HttpRequest) -> int | None:
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk)
-    roles = selectors.roles_on(request.user, item.branch)
     return render(
         request,
         "assessments/rectification_item.html",
         {
             "item": item,
-            "can_report": item.status == RectificationStatus.OPEN and bool(roles & set(SELF_ROLES)),
-            "can_verify": item.status == RectificationStatus.DONE and bool(roles & set(REVIEW_ROLES)),
-            "can_assign": item.status != RectificationStatus.CLOSED and bool(roles & set(ASSIGN_ROLES)),
+            "can_report": abilities.can(request.user, "rectification.report", item),
+            "can_verify": abilities.can(request.user, "rectification.verify", item),
+            "can_assign": abilities.can(request.user, "rectification.assign", item),
             "candidates": selectors.owner_candidates(item.branch),
         },
     )
@@ -64,7 +63,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_report(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_rectification_for(request.user, pk, roles=SELF_ROLES)
+    item = get_rectification_for(request.user, pk, ability="rectification.report")
     return run_and_redirect(
         request,
         lambda: rectification_report(
@@ -83,7 +82,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_rectification_for(request.user, pk, roles=REVIEW_ROLES)
+    item = get_rectification_for(request.user, pk, ability="rectification.verify")
     accept = request.POST.get("decision") == "close"
     return run_and_redirect(
         request,
@@ -97,7 +96,7 @@ def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_rectification_for(request.user, pk, roles=ASSIGN_ROLES)
+    item = get_rectification_for(request.user, pk, ability="rectification.assign")
     return run_and_redirect(
         request,
         lambda: rectification_assign(item=item, by=request.user, owner_id=_posted_owner(request)),

@@ -10,21 +10,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.models import Role
-
 from ..models import Finding, Method, ScorecardLine, Severity, grade_label
-from ..selectors import REVIEW_ROLES, get_scorecard_for
+from ..selectors import get_scorecard_for
 from ..services import review as services
 from ..services.scoring import grade_for
 from .common import card_context, posted_counts, posted_version, run_and_redirect
 
 # Administrators may read the review; only reviewers write it.
-READ_ROLES = (*REVIEW_ROLES, Role.ADMINISTRATOR)
 
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=READ_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.read_review")
     context = card_context(request, card)
     context.update(
         {
@@ -41,7 +38,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
     error, saved = "", False
     try:
@@ -103,7 +100,7 @@ def _article_id(raw: str) -> int:
 @login_required
 @require_POST
 def details(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     return run_and_redirect(
         request,
         lambda: services.review_details_save(
@@ -122,7 +119,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     return run_and_redirect(
         request,
         lambda: services.finding_add(
@@ -143,7 +140,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     finding = get_object_or_404(Finding, pk=finding_pk, scorecard=card)
     return run_and_redirect(
         request,
@@ -157,7 +154,7 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def return_card(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     return run_and_redirect(
         request,
         lambda: services.scorecard_return(
@@ -172,7 +169,7 @@ def return_card(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     return run_and_redirect(
         request,
         lambda: services.scorecard_mark_reviewed(scorecard=card, by=request.user, version=posted_version(request)),
@@ -185,7 +182,7 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=REVIEW_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     return run_and_redirect(
         request,
         lambda: services.scorecard_finalise(scorecard=card, by=request.user, version=posted_version(request)),

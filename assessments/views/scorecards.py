@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from branches import abilities
 from branches.models import OrgKind, OrgStatus
-from branches.selectors import get_organisation_for, require_role_anywhere
 
 from .. import selectors
 from ..models import Finding, ScorecardLine, ScorecardStatus, grade_label
-from ..selectors import SELF_ROLES, VIEW_ROLES, get_scorecard_for
+from ..selectors import get_scorecard_for
 from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
 from ..services.years import year_end_quarters, year_result
 from .common import card_context, posted_counts, posted_version, run_and_redirect
@@ -29,7 +29,7 @@ def _period(request: HttpRequest) -> tuple[int, int]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Every branch the user may see, with its card for one quarter."""
-    require_role_anywhere(request.user, *VIEW_ROLES)
+    abilities.require(request.user, "scorecard.view")
     year, quarter = _period(request)
     branches = list(selectors.branches_for_scorecards(request.user).filter(status=OrgStatus.ACTIVE).order_by("path"))
     cards = {
@@ -47,10 +47,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
     """The branch's whole story: every quarter's scores, grades by year, findings, rectification."""
-    branch = get_organisation_for(request.user, pk, roles=VIEW_ROLES)
+    branch = abilities.unit_for(request.user, pk, "scorecard.view")
     cards = list(branch.scorecards.order_by("-year", "-quarter"))
     year, quarter = current_quarter()
-    is_secretary = bool(selectors.roles_on(request.user, branch) & set(SELF_ROLES))
+    is_secretary = abilities.holds(request.user, "scorecard.fill", branch)
     # Before a review is final the branch sees only its own score.
     finals = [c for c in cards if c.is_final]
     years: dict[int, dict[int, object]] = {}
@@ -90,7 +90,7 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_card(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = get_organisation_for(request.user, pk, roles=SELF_ROLES)
+    branch = abilities.unit_for(request.user, pk, "scorecard.fill")
     year, quarter = current_quarter()
     try:
         card = scorecard_open(branch=branch, year=year, quarter=quarter, by=request.user)
@@ -114,7 +114,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """One line, saved on its own (htmx); answers with the line and the totals."""
-    card = get_scorecard_for(request.user, pk, roles=SELF_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
     error, saved = "", False
     try:
@@ -145,7 +145,7 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, roles=SELF_ROLES)
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     return run_and_redirect(
         request,
         lambda: scorecard_submit(scorecard=card, by=request.user, version=posted_version(request)),
@@ -159,7 +159,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
     changes = card.changes.select_related("changed_by", "line__article").order_by("-changed_at", "-pk")
-    if not (card.is_final or selectors.may_review(request.user, card)):
-        # Before the review is final the branch sees its own changes only.
+    if not selectors.shows_review(request.user, card):
+        # Before the review is final the branch sees its own changes only (as on the card).
         changes = changes.exclude(side="review")
     return render(request, "assessments/history.html", {"card": card, "changes": changes})

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import OrgKind, Role
-from branches.selectors import get_organisation_for
+from branches import abilities
+from branches.models import OrgKind
 
 from .. import selectors, study
 from ..exchange import parse_score
@@ -194,7 +194,7 @@ def demonstration_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def demonstration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks a branch as a demonstration branch (示范点), or unmarks it."""
-    organisation = get_organisation_for(request.user, pk, roles=[Role.ADMINISTRATOR, Role.REVIEWER])
+    organisation = abilities.unit_for(request.user, pk, "study.organise")
     if organisation.kind != OrgKind.BRANCH:
         raise Http404
     current = DemonstrationBranch.objects.filter(organisation=organisation).first()

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from branches.models import Organisation, OrgKind, OrgStatus
+from branches.models import BRANCH_OFFICERS, Organisation, OrgKind, OrgStatus, RoleAssignment
 from handbook.models import Article, Edition
 from handbook.selectors import edition_in_force
 
@@ -16,7 +16,17 @@ from ..periods import SCHEDULED_FREQUENCIES, Period, periods_between
 
 BATCH = 2000
 # Columns written for a generated task; every other NOT NULL column gets its empty value.
-GENERATED = ("branch", "article", "title", "frequency", "period_key", "period_start", "period_end", "due_on")
+GENERATED = (
+    "branch",
+    "article",
+    "title",
+    "frequency",
+    "period_key",
+    "period_start",
+    "period_end",
+    "due_on",
+    "assignee",
+)
 EMPTY = {"status": TaskStatus.OPEN, "completion_note": "", "quality": "", "check_comment": "", "cancel_reason": ""}
 
 
@@ -36,7 +46,7 @@ def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> None:
     ops = connection.ops
     tail = (*EMPTY.values(), False, ops.adapt_datetimefield_value(constant["created_at"]))
     date = ops.adapt_datefield_value
-    values = [(b, a, t, f, k, date(s), date(e), date(d), *tail) for b, a, t, f, k, s, e, d in rows]
+    values = [(b, a, t, f, k, date(s), date(e), date(d), who, *tail) for b, a, t, f, k, s, e, d, who in rows]
     # Identifiers come from the model's meta, values go as parameters.
     head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
@@ -52,6 +62,23 @@ def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> None:
             sql = head + one_row + " ON CONFLICT DO NOTHING"
             for start in range(0, len(values), BATCH):
                 cursor.executemany(sql, values[start : start + BATCH])
+
+
+def officers_of(branches: QuerySet[Organisation]) -> dict[tuple[int, str], int]:
+    """谁来做: for each (branch, officer role) the user who holds it on that branch — the one
+    granted first when several do. An article whose ``who_role`` nobody holds on a branch
+    (or names the secretary or the whole committee) stays unassigned: the secretary's work."""
+    held: dict[tuple[int, str], int] = {}
+    grants = (
+        RoleAssignment.objects.filter(
+            organisation__in=branches.values("pk"), role__in=BRANCH_OFFICERS, user__is_active=True
+        )
+        .order_by("granted_at", "pk")
+        .values_list("organisation_id", "role", "user_id")
+    )
+    for branch_id, role, user_id in grants.iterator(chunk_size=BATCH):
+        held.setdefault((branch_id, role), user_id)
+    return held
 
 
 def branches_for_tasks() -> QuerySet[Organisation]:
@@ -93,8 +120,19 @@ def tasks_generate(
     if branches is not None:
         scope = scope.filter(branch__in=branch_qs)
     before = scope.count()
+    officers = officers_of(branch_qs)
     rows = [
-        (branch_id, article.pk, article.title, article.frequency, period.key, period.start, period.end, due)
+        (
+            branch_id,
+            article.pk,
+            article.title,
+            article.frequency,
+            period.key,
+            period.start,
+            period.end,
+            due,
+            officers.get((branch_id, article.who_role)),
+        )
         for branch_id, established_on in branch_rows
         for article, period, due in work
         if not (established_on and established_on > period.end)

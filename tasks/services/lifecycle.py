@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import abilities
 from branches.models import User
-from config.exceptions import Conflict
 
 from ..evidence import MAX_FILES, checked_type
 from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
@@ -31,19 +31,11 @@ def _record(task: Task, kind: str, by: User | None, text: str = "", **changes: o
     return TaskEvent.objects.create(task=task, kind=kind, by=by, text=text, changes=changes)
 
 
-def _require_open(task: Task) -> None:
-    if task.status != TaskStatus.OPEN:
-        raise Conflict(
-            _("This task is %(status)s: it cannot be changed that way.") % {"status": task.get_status_display()}
-        )
-
-
 @transaction.atomic
 def task_assign(*, task: Task, assignee: User | None, by: User) -> Task:
     """Assigns (or reassigns, or un-assigns) to a person of the branch."""
     task = _locked(task)
-    if task.status in (TaskStatus.CHECKED, TaskStatus.CANCELLED):
-        raise Conflict(_("A checked or cancelled task cannot be reassigned."))
+    abilities.require(by, "task.assign", task)
     if assignee is not None and not assignable_users(task.branch).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("Tasks can only be assigned to a person of the branch.")})
     if task.assignee_id == (assignee.pk if assignee else None):
@@ -67,7 +59,7 @@ def task_complete(
     """Done in one step: completion time, note and evidence files (each checked first; a
     bad file refuses the whole step and nothing is stored)."""
     task = _locked(task)
-    _require_open(task)
+    abilities.require(by, "task.complete", task)
     if len(files) > MAX_FILES:
         raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES})
     types = [checked_type(upload) for upload in files]
@@ -100,8 +92,7 @@ def task_complete(
 def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task:
     """核: a reviewer rates the work done (优 / 良 / 中 / 差)."""
     task = _locked(task)
-    if task.status != TaskStatus.DONE:
-        raise Conflict(_("Only a task that is done can be checked."))
+    abilities.require(by, "task.check", task)
     if quality not in Quality.values:
         raise ValidationError({"quality": _("Choose a quality rating.")})
     task.status = TaskStatus.CHECKED
@@ -117,7 +108,7 @@ def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task
 @transaction.atomic
 def task_cancel(*, task: Task, by: User, reason: str) -> Task:
     task = _locked(task)
-    _require_open(task)
+    abilities.require(by, "task.cancel", task)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for cancelling.")})
@@ -133,10 +124,7 @@ def task_cancel(*, task: Task, by: User, reason: str) -> Task:
 def task_supervise(*, task: Task, by: User, comment: str) -> Task:
     """督办: puts the task under the reviewer's supervision, with what is expected."""
     task = _locked(task)
-    if task.status == TaskStatus.CANCELLED:
-        raise Conflict(_("A cancelled task cannot be supervised."))
-    if task.supervised:
-        raise Conflict(_("This task is already under supervision."))
+    abilities.require(by, "task.supervise", task)
     if not comment.strip():
         raise ValidationError({"text": _("Write what the branch must do.")})
     task.supervised = True
@@ -151,8 +139,7 @@ def task_supervise(*, task: Task, by: User, comment: str) -> Task:
 def task_comment(*, task: Task, by: User, text: str) -> TaskEvent:
     """A reviewer's further comment on a supervised task."""
     task = _locked(task)
-    if not task.supervised:
-        raise Conflict(_("Comments are for tasks under supervision."))
+    abilities.require(by, "task.comment", task)
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})
     Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
@@ -163,8 +150,7 @@ def task_comment(*, task: Task, by: User, text: str) -> TaskEvent:
 def task_reply(*, task: Task, by: User, text: str) -> TaskEvent:
     """The branch answers the supervision comments."""
     task = _locked(task)
-    if not task.supervised:
-        raise Conflict(_("Only a task under supervision takes answers."))
+    abilities.require(by, "task.reply", task)
     if not text.strip():
         raise ValidationError({"text": _("Write an answer.")})
     return _record(task, EventKind.REPLY, by, text=text.strip())
@@ -174,8 +160,7 @@ def task_reply(*, task: Task, by: User, text: str) -> TaskEvent:
 def task_release(*, task: Task, by: User) -> Task:
     """Ends supervision."""
     task = _locked(task)
-    if not task.supervised:
-        raise Conflict(_("This task is not under supervision."))
+    abilities.require(by, "task.release", task)
     task.supervised = False
     task.save(update_fields=["supervised"])
     _record(task, EventKind.RELEASED, by)
