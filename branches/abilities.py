@@ -128,11 +128,12 @@ def _holds(user: User, row: Ability, obj: Any) -> bool:
         return False
     if _is_superuser(user):
         return True
+    if row.scope == PLATFORM:
+        # Held on a root of the tree (a path of one id, "/1/").
+        return any(g.role in row.holders and g.path.count("/") == 2 for g in grants_of(user))
     if row.scope == ANYWHERE or obj is None:
         # Asked without an object (a list page): one of the roles anywhere will do.
         return any(g.role in row.holders for g in grants_of(user))
-    if row.scope == PLATFORM:
-        return any(g.role in row.holders and g.path.count("/") == 2 for g in grants_of(user))
     if row.owner is not None and row.owner(user, obj):
         return True
     held = roles_on(user, _organisation(obj))
