@@ -107,16 +107,13 @@ def get_organisation_for(user: User, pk: int, *, roles: Iterable[str] | None = N
     return organisation
 
 
-def require_roles_on(user: User, organisation: Organisation, *roles: str) -> None:
-    if not (roles_on(user, organisation) & set(roles)):
-        raise PermissionDenied
-
-
 def move_targets_for(user: User, organisation: Organisation) -> QuerySet[Organisation]:
     """Where the user may move ``organisation``: active units they administer, outside its
     own subtree (which kinds fit below which is the model's rule, checked on the move)."""
+    from .abilities import units_for  # the engine reads this module: imported late
+
     return (
-        organisations_visible_to(user, roles=[Role.ADMINISTRATOR])
+        units_for(user, "organisation.administer")
         .filter(status=OrgStatus.ACTIVE)
         .exclude(path__startswith=organisation.path)
     )
