@@ -9,9 +9,12 @@ import contextvars
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import pgettext_lazy
 
 from config.client_ip import client_ip
 
@@ -20,17 +23,56 @@ from .models import AuditEvent, Organisation, User
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("audit_request", default=None)
 
 
-class Action:
-    SIGN_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in_failed"
-    SIGN_OUT = "sign_out"
-    ROLE_GRANTED = "role_granted"
-    ROLE_REVOKED = "role_revoked"
-    ORGANISATION_CHANGED = "organisation_changed"
-    IMPORT = "import"
-    EXPORT = "export"
-    SUBMISSION = "submission"
-    REVIEW = "review"
+class Action(models.TextChoices):
+    """The audit log's actions: the code is stored, the label is what a page shows."""
+
+    SIGN_IN = "sign_in", pgettext_lazy("audit action", "Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", pgettext_lazy("audit action", "Sign-in failed")
+    SIGN_OUT = "sign_out", pgettext_lazy("audit action", "Signed out")
+    ROLE_GRANTED = "role_granted", pgettext_lazy("audit action", "Role granted")
+    ROLE_REVOKED = "role_revoked", pgettext_lazy("audit action", "Role revoked")
+    ORGANISATION_CHANGED = "organisation_changed", pgettext_lazy("audit action", "Organisation changed")
+    IMPORT = "import", pgettext_lazy("audit action", "Import")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
+    SUBMISSION = "submission", pgettext_lazy("audit action", "Scorecard submitted")
+    REVIEW = "review", pgettext_lazy("audit action", "Review finalised")
+
+
+def action_label(code: str) -> str:
+    """The action's words in the active language; an unknown code (from an older release)
+    is shown as it was stored rather than hidden."""
+    return str(Action(code).label) if code in Action.values else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) of every action, once each, in the order of their labels."""
+    return sorted(((code, str(label)) for code, label in Action.choices), key=lambda choice: choice[1])
+
+
+def _verbose_name(model: str) -> Callable[[], str]:
+    # Resolved when shown: the apps that record events import this module.
+    return lambda: str(apps.get_model(model)._meta.verbose_name)
+
+
+# What ``target`` starts with, as the services write it (in English, whatever the language of
+# the request, so that the log reads the same to everyone): the kind of thing, then its
+# number or period. Pages show the kind through its label.
+TARGET_KINDS: dict[str, Callable[[], str]] = {
+    "scorecard": _verbose_name("assessments.Scorecard"),
+    "reminder sheet": _verbose_name("tasks.ReminderSheet"),
+    "members import": _verbose_name("members.MemberImport"),
+    "members roster": lambda: str(pgettext_lazy("audit target", "Member roster")),
+    "handbook": _verbose_name("handbook.Edition"),
+}
+
+
+def target_label(target: str) -> str:
+    """The target with its kind in the active language: "scorecard 2026Q3" → "对标自查评分表 2026Q3".
+    Anything else (a username, an organisation's code) is shown as stored."""
+    for kind in sorted(TARGET_KINDS, key=len, reverse=True):
+        if target == kind or target.startswith(f"{kind} "):
+            return TARGET_KINDS[kind]() + target[len(kind) :]
+    return target
 
 
 def record(

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import selectors
+from . import audit, selectors
 from .models import AuditEvent, Role, User
 
 
@@ -50,7 +50,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if until:
         events = events.filter(at__date__lte=until)
     page = Paginator(events.select_related("organisation"), 50).get_page(request.GET.get("page"))
-    actions = sorted(AuditEvent.objects.values_list("action", flat=True).distinct())
+    actions = audit.action_choices()
     return render(
         request,
         "branches/audit_log.html",

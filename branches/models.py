@@ -190,6 +190,19 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
 
+    # The registry of labels lives with ``record`` in branches.audit, which imports this module.
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def target_label(self) -> str:
+        from .audit import target_label
+
+        return target_label(self.target)
+
 
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only a SHA-256 digest is stored: the token itself

@@ -47,7 +47,17 @@ def organisation_create(
     # The path needs the new primary key, which exists only after the first save.
     organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
     organisation.save(update_fields=["path"])
+    _record_change(organisation, "created", parent=parent.code if parent else "")
     return organisation
+
+
+def _record_change(organisation: Organisation, change: str, **detail: object) -> None:
+    audit.record(
+        audit.Action.ORGANISATION_CHANGED,
+        organisation=organisation,
+        target=organisation.code,
+        detail={"change": change, **detail},
+    )
 
 
 @transaction.atomic
@@ -76,6 +86,7 @@ def organisation_move(*, organisation: Organisation, new_parent: Organisation) -
         raise ValidationError({"new_parent": _("An organisation cannot be moved below a dissolved organisation.")})
     if organisation.parent_id == new_parent.pk:
         return organisation
+    old_parent = organisation.parent.code if organisation.parent_id else ""
     organisation.parent = new_parent
     organisation.full_clean(exclude=["path", "depth"])
     old_path = organisation.path
@@ -87,6 +98,8 @@ def organisation_move(*, organisation: Organisation, new_parent: Organisation) -
     )
     Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
     organisation.refresh_from_db()
+    # Under its new path: the administrators of the unit's new place see the move.
+    _record_change(organisation, "moved", **{"from": old_parent, "to": new_parent.code})
     return organisation
 
 
@@ -119,6 +132,7 @@ def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: st
     organisation.dissolution_reason = reason.strip()
     organisation.full_clean()
     organisation.save()
+    _record_change(organisation, "dissolved", on=on.isoformat(), reason=organisation.dissolution_reason)
     return organisation
 
 

@@ -4,6 +4,7 @@ Every variable is optional: with none set, the project runs on the embedded defa
 (SQLite, Celery tasks inline, e-mail to the console).
 """
 
+import json
 import os
 from typing import Any
 
@@ -42,6 +43,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default: Any) -> Any:
+    """A JSON value (an object of numbers, say); ``default`` when unset or empty."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}={raw!r} is not valid JSON") from exc
 
 
 def env(name: str, default: Any = None) -> Any:

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -129,11 +127,6 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reply = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def max_score_from_text(text: str) -> Decimal | None:
-    value = parse_score(text)
-    return value if value is not None and value > 0 else None
 
 
 # --- 明标 ------------------------------------------------------------------------------------

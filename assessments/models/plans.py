@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation
 
-from .scorecards import Scorecard
+from .scorecards import Scorecard, grade_label
 
 
 class PlanKind(models.TextChoices):
@@ -90,6 +90,14 @@ class UpgradePlan(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_by_scorecard_id is None
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade)
+
+    @property
+    def outcome_grade_label(self) -> str:
+        return grade_label(self.outcome_grade)
 
 
 class UpgradeTarget(models.Model):

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -149,6 +149,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Days an uploaded member roster (full ID numbers) is kept after its import stops moving.
 MEMBER_IMPORT_FILE_DAYS = env_int("MEMBER_IMPORT_FILE_DAYS", 7)
+# A roster upload's limits: the file, its rows, and what it may unpack to (a zip bomb).
+MEMBERS_IMPORT_MAX_BYTES = env_int("MEMBERS_IMPORT_MAX_BYTES", UPLOAD_MAX_BYTES)
+MEMBERS_IMPORT_MAX_ROWS = env_int("MEMBERS_IMPORT_MAX_ROWS", 60_000)
+MEMBERS_IMPORT_MAX_UNZIPPED_BYTES = env_int("MEMBERS_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 # Stored files are data: readable by the application's user (and its group, for backups),
 # never executable, whatever the process umask.
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -264,6 +268,26 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Party Branch Standardization")
+
+# --- assessments ----------------------------------------------------------------------------
+# Days after the quarter's end until a scorecard's first submission counts as late.
+ASSESSMENT_DEADLINE_DAYS = env_int("ASSESSMENT_DEADLINE_DAYS", 10)
+# The lowest total of each grade above 较差, e.g. {"good": 90, "fairly_good": 80, "average": 60}.
+ASSESSMENT_GRADE_THRESHOLDS = env_json("ASSESSMENT_GRADE_THRESHOLDS", {"good": 90, "fairly_good": 80, "average": 60})
+# Checked here, as the settings load: a typo would otherwise grade every branch 较差 in silence.
+# The keys are assessments.models.Grade's codes, which cannot be imported before the apps.
+if (
+    not isinstance(ASSESSMENT_GRADE_THRESHOLDS, dict)
+    or not set(ASSESSMENT_GRADE_THRESHOLDS) <= {"good", "fairly_good", "average"}
+    or not all(
+        isinstance(low, int | float) and not isinstance(low, bool) and 0 <= low <= 100
+        for low in ASSESSMENT_GRADE_THRESHOLDS.values()
+    )
+):
+    raise ValueError(
+        f"ASSESSMENT_GRADE_THRESHOLDS={ASSESSMENT_GRADE_THRESHOLDS!r}: give the lowest total (0-100) of "
+        '"good", "fairly_good" and "average", e.g. {"good": 90, "fairly_good": 80, "average": 60}'
+    )
 
 from config.beat import BEAT_SCHEDULE  # noqa: E402 - after the Celery settings it belongs to
 

@@ -1,9 +1,15 @@
+import datetime as dt
+import re
+
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import override
 
-from branches import services
+from branches import audit, services
 from branches.audit import Action
-from branches.models import AuditEvent, Role
+from branches.models import AuditEvent, Organisation, Role
+from config.exceptions import Conflict
 from tests.conftest import World
 from tests.factories import UserFactory, make_org
 
@@ -58,3 +64,86 @@ def test_filters_narrow_the_log_and_a_bad_date_is_ignored(world: World, as_role)
     page = client.get(reverse("audit_log"), {"who": "outsider", "since": "not-a-date"}).content.decode()
     assert "outsider" in page
     assert "secretary_b" not in page
+
+
+def test_the_log_shows_actions_and_targets_by_their_labels_in_the_readers_language(world: World) -> None:
+    client = Client()
+    client.force_login(world.administrator)
+    client.get(reverse("members:export", kwargs={"pk": world.branch_a.pk}))
+    chinese = client.get(reverse("audit_log")).content.decode()
+    assert "授予角色" in chinese and "导出" in chinese and "党员名册" in chinese
+    assert "role_granted" not in chinese.replace('value="role_granted"', "")
+    assert "members roster" not in chinese
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(reverse("audit_log")).content.decode()
+    assert "Role granted" in english and "Member roster" in english
+
+
+def test_a_target_keeps_its_number_and_anything_unknown_is_shown_as_stored() -> None:
+    with override("zh-hans"):
+        assert audit.target_label("scorecard 2026Q3") == "对标自查评分表 2026Q3"
+        assert audit.target_label("reminder sheet #12") == "工作提醒表 #12"
+        assert audit.target_label("members import #3") == "党员导入 #3"
+        assert audit.target_label("handbook 2027") == "手册版本 2027"
+        assert audit.target_label("scorecards") == "scorecards"
+        assert audit.target_label("secretary_a") == "secretary_a"
+        assert audit.action_label("retired_code") == "retired_code"
+
+
+def test_the_action_filter_lists_each_action_once_by_its_label(world: World) -> None:
+    for _ in range(3):
+        services.role_grant(user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
+        services.role_revoke(assignment=world.outsider.role_assignments.get())
+    client = Client()
+    client.force_login(world.administrator)
+    page = client.get(reverse("audit_log")).content.decode()
+    select = page[page.index('<select name="action">') : page.index("</select>")]
+    options = re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', select)
+    assert sorted(code for code, _label in options) == sorted(Action.values)
+    labels = [label for _code, label in options]
+    assert labels == sorted(labels)
+    assert "撤销角色" in labels
+    only = client.get(reverse("audit_log"), {"action": Action.ROLE_REVOKED}).context["page"]
+    assert {event.action for event in only} == {Action.ROLE_REVOKED}
+    assert len(only) == 3
+
+
+def test_creating_a_unit_is_recorded_with_whoever_did_it(world: World) -> None:
+    client = Client()
+    client.force_login(world.administrator)
+    client.post(
+        reverse("branches:create", args=[world.general.pk]),
+        {"code": "N1", "name": "三号项目部党支部", "kind": "branch"},
+    )
+    event = AuditEvent.objects.filter(action=Action.ORGANISATION_CHANGED).latest("pk")
+    created = Organisation.objects.get(code="N1")
+    assert (event.actor, event.organisation, event.target) == (world.administrator, created, "N1")
+    assert event.detail == {"change": "created", "parent": "G"}
+
+
+def test_moving_a_unit_is_recorded_under_its_new_place(world: World) -> None:
+    services.organisation_move(organisation=world.group_a1, new_parent=world.branch_b)
+    event = AuditEvent.objects.filter(action=Action.ORGANISATION_CHANGED).latest("pk")
+    assert event.organisation == world.group_a1
+    assert event.organisation_path.startswith(world.branch_b.path)
+    assert event.detail == {"change": "moved", "from": "A", "to": "B"}
+
+
+def test_a_move_that_changes_nothing_records_nothing(world: World) -> None:
+    before = AuditEvent.objects.count()
+    services.organisation_move(organisation=world.group_a1, new_parent=world.branch_a)
+    assert AuditEvent.objects.count() == before
+
+
+def test_dissolving_a_unit_is_recorded_with_its_date_and_reason(world: World) -> None:
+    services.organisation_dissolve(organisation=world.group_a1, on=dt.date(2026, 6, 30), reason=" 合并 ")
+    event = AuditEvent.objects.filter(action=Action.ORGANISATION_CHANGED).latest("pk")
+    assert event.organisation == world.group_a1
+    assert event.detail == {"change": "dissolved", "on": "2026-06-30", "reason": "合并"}
+
+
+def test_a_refused_dissolution_records_nothing(world: World) -> None:
+    before = AuditEvent.objects.count()
+    with pytest.raises(Conflict):
+        services.organisation_dissolve(organisation=world.branch_a, on=dt.date(2026, 6, 30), reason="")
+    assert AuditEvent.objects.count() == before

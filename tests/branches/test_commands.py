@@ -5,8 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from assessments.models import Scorecard
 from branches import housekeeping
 from branches.models import Organisation, PeriodicJobRun, Role, RoleAssignment, User
+from tasks.models import Task
 from tests.conftest import World
 
 
@@ -33,6 +35,9 @@ def test_seed_demo_can_run_twice_and_prints_the_logins(db: None) -> None:
     assert User.objects.get(username="secretary").check_password("Demo@2026")
     for username in ["admin", "reviewer", "secretary", "member"]:
         assert username in out.getvalue()
+    # The apps' demos ran too: the demo branches have work and scorecards.
+    assert Task.objects.filter(branch__code__startswith="DEMO-").exists()
+    assert Scorecard.objects.filter(branch__code__startswith="DEMO-", status="final").exists()
 
 
 def test_the_cron_fallback_runs_a_due_job_once(db: None, settings) -> None:
