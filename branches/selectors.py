@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
+from .models import ApiToken, AuditEvent, Organisation, OrgStatus, Role, RoleAssignment, User
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -174,4 +174,36 @@ def api_token_for(raw: str) -> ApiToken | None:
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.digest_of(raw), expires_at__gt=timezone.now(), user__is_active=True)
         .first()
+    )
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The audit log as ``user`` may read it, in one query.
+
+    An administrator sees the events about organisations in the subtrees they administer.
+    Events about no organisation (sign-ins, failed sign-ins, tokens) are the actor's: they
+    are seen where the actor holds a role within one of those subtrees (a failed sign-in has
+    no actor, so the username tried stands for it). An administrator of a whole tree (a
+    committee at the top) also sees the ones nobody holding a role can account for — a
+    mistyped username, a user with no role — which no narrower administrator could; with
+    two trees, neither sees the other's users. Superusers see everything.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return AuditEvent.objects.all()
+    administered = [g.path for g in grants_of(user) if g.role == Role.ADMINISTRATOR]
+    about_organisations = _subtree_q(administered, field="organisation_path")
+    if about_organisations is None:
+        return AuditEvent.objects.none()
+    holders = RoleAssignment.objects.filter(_subtree_q(administered, field="organisation__path"))
+    unscoped = Q(organisation_path="")
+    visible = about_organisations | (unscoped & _by_one_of(holders))
+    if any(path.count("/") == 2 for path in administered):
+        visible |= unscoped & ~_by_one_of(RoleAssignment.objects.all())
+    return AuditEvent.objects.filter(visible)
+
+
+def _by_one_of(assignments: QuerySet[RoleAssignment]) -> Q:
+    """Events whose actor — or, with no actor, the username tried — holds one of ``assignments``."""
+    return Q(actor__in=assignments.values("user")) | Q(
+        actor__isnull=True, target__in=assignments.values("user__username")
     )
