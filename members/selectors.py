@@ -17,6 +17,8 @@ from .services import CONTACT_FIELDS, EDITABLE_FIELDS
 # Who reads rosters: a plain member sees nothing of them.
 ROSTER_ROLES = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 IMPORT_ROLES = (Role.ADMINISTRATOR, Role.SECRETARY)
+# Who reads a member's ID number in full; everyone else sees it masked.
+FULL_ID_ROLES = (Role.ADMINISTRATOR,)
 
 
 def members_on_roll_count(organisation: Organisation) -> int:
@@ -43,7 +45,7 @@ def get_member_for(user: User, pk: int, *, roles: Iterable[str] = ROSTER_ROLES) 
 
 
 def may_see_full_id(user: User, organisation: Organisation) -> bool:
-    return Role.ADMINISTRATOR in roles_on(user, organisation)
+    return bool(roles_on(user, organisation) & set(FULL_ID_ROLES))
 
 
 def shown_id(user: User, member: Member) -> str:
@@ -65,17 +67,30 @@ def editable_fields_for(user: User, member: Member) -> tuple[str, ...]:
 def roster(
     members: QuerySet[Member],
     *,
+    viewer: User | None = None,
     q: str = "",
     category: str = "",
     status: str = "",
     branch: Organisation | None = None,
 ) -> QuerySet[Member]:
-    """Search by name, the tail of the ID number or phone; filter by category, status, branch."""
+    """Search by name, phone or ID number; filter by category, status, branch.
+
+    The ID number is searched only as far as ``viewer`` can read it (``shown_id``): its last
+    four characters, which every roster shows, or the whole number where the viewer sees it
+    whole. Matching any other part would let a masked number be read back a guess at a time
+    (a secretary knows the birth date and sees both ends: ``?q=`` two digits + birth date +
+    tail names the hidden digits in at most a hundred tries).
+    """
     q = q.strip()
     if q:
         condition = Q(name__icontains=q) | Q(phone__contains=q)
-        if len(q) >= 4:
-            condition |= Q(id_number__endswith=q.upper())
+        number = id_numbers.normalise(q)
+        if len(number) == id_numbers.SHOWN:
+            condition |= Q(id_number__endswith=number)
+        elif len(number) == 18 and viewer is not None:
+            seen_whole = subtree_filter(viewer, roles=FULL_ID_ROLES, field="branch__path")
+            if seen_whole is not None:
+                condition |= Q(id_number=number) & seen_whole
         members = members.filter(condition)
     if category:
         members = members.filter(category=category)
