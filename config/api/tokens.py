@@ -10,7 +10,6 @@ does: ``last_login`` is set, axes forgets earlier failures and writes its access
 which it opens an anonymous session, hence a session cookie on that one answer).
 """
 
-from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from branches import services
 from branches.models import ApiToken
+from config.lockout import retry_after_seconds
 
 from .errors import SignInLocked
 from .schema import error_responses
@@ -56,7 +56,7 @@ class TokenView(APIView):
         user = authenticate(request=request, **credentials.validated_data)
         if user is None:
             if getattr(request, "axes_locked_out", False):
-                raise SignInLocked(wait=settings.AXES_COOLOFF_TIME.total_seconds())
+                raise SignInLocked(wait=retry_after_seconds(request, credentials.validated_data))
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         # A token is a sign-in: last_login is updated and axes forgets earlier failures.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
