@@ -7,4 +7,4 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401 - connects the sign-in signal receivers
+        from . import audit, signals  # noqa: F401 - connects the signal receivers

@@ -31,6 +31,8 @@ class Action:
     EXPORT = "export"
     SUBMISSION = "submission"
     REVIEW = "review"
+    API_TOKENS_REVOKED = "api_tokens_revoked"
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # noqa: S105 - an action name, no secret
 
 
 def record(

@@ -5,6 +5,7 @@ Every view, API endpoint and job that reads branch data starts from
 user's scope is a 404, one inside it without the right role a 403.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -15,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from .audit import Action
 from .models import ApiToken, AuditEvent, Organisation, OrgStatus, Role, RoleAssignment, User
 
 ALL_ROLES = frozenset(Role.values)
@@ -165,6 +167,20 @@ def roles_held_by(user: User) -> QuerySet[RoleAssignment]:
     """The user's own role assignments, with their organisations."""
     return (
         RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("role", "organisation__code")
+    )
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens still in force, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
+
+
+def password_check_failures_since(user: User, since: dt.datetime) -> list[dt.datetime]:
+    """When the user last got their current password wrong on the password-change form."""
+    return sorted(
+        AuditEvent.objects.filter(actor=user, action=Action.PASSWORD_CHECK_FAILED, at__gte=since).values_list(
+            "at", flat=True
+        )
     )
 
 

@@ -75,3 +75,21 @@ class TokenView(APIView):
             raise exceptions.ValidationError(_("This request was not made with a token: there is none to revoke."))
         services.api_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many tokens were revoked.")
+
+
+class TokenRevokeAllView(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_revoke_all",
+        summary="Revoke every token of the signed-in user, this request's included",
+        description="Changing the password revokes them all too.",
+        request=None,
+        responses={200: RevokedSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        count = services.api_tokens_revoke_all(user=request.user, reason="requested")
+        return Response(RevokedSerializer({"revoked": count}).data)
