@@ -7,4 +7,4 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import audit, permissions  # noqa: F401 - sign-in signal receivers; the ability table
+        from . import audit, permissions, signals  # noqa: F401 - signal receivers; the ability table

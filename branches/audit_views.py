@@ -4,26 +4,11 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import audit, selectors
-from .models import AuditEvent, Role, User
-
-
-def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """Events about organisations in the user's administrator subtrees; platform-wide
-    events (sign-ins) only for administrators of a whole committee at the top."""
-    scope = selectors.subtree_filter(user, roles=[Role.ADMINISTRATOR], field="organisation_path")
-    if scope is None:
-        return AuditEvent.objects.none()
-    top_admin = user.is_superuser or any(
-        g.role == Role.ADMINISTRATOR and g.path.count("/") == 2 for g in selectors.grants_of(user)
-    )
-    if top_admin:
-        scope |= Q(organisation_path="")
-    return AuditEvent.objects.filter(scope)
+from . import abilities, audit, selectors
 
 
 def _date(value: str) -> dt.date | None:
@@ -35,8 +20,9 @@ def _date(value: str) -> dt.date | None:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    selectors.require_role_anywhere(request.user, Role.ADMINISTRATOR)
-    events = audit_events_visible_to(request.user)
+    abilities.require(request.user, "audit.view")
+    visible = selectors.audit_events_visible_to(request.user)
+    events = visible
     action = request.GET.get("action", "")
     who = request.GET.get("who", "").strip()
     since = _date(request.GET.get("since", ""))

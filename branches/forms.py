@@ -1,8 +1,14 @@
+import math
+
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from config.forms import DateInput
 
+from . import services
 from .models import ALLOWED_CHILDREN, Organisation, OrgKind, Role
 
 
@@ -49,3 +55,25 @@ class GrantRoleForm(forms.Form):
         widget=forms.PasswordInput,
         help_text=_("Only for a new user; they can change it after signing in."),
     )
+
+
+class GuardedPasswordChangeForm(PasswordChangeForm):
+    """Django's password-change form, its current password checked by
+    ``services.current_password_check`` (a limited number of wrong ones, each recorded)."""
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        check = services.current_password_check(user=self.user, password=old_password)
+        if check.locked_for.total_seconds() > 0:
+            raise ValidationError(
+                _(
+                    "Too many wrong current passwords: your password cannot be changed for about "
+                    "%(minutes)d more minutes."
+                ),
+                code="password_check_locked",
+                params={"minutes": math.ceil(check.locked_for.total_seconds() / 60)},
+            )
+        if not check.right:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

@@ -5,6 +5,7 @@ Every view, API endpoint and job that reads branch data starts from
 user's scope is a 404, one inside it without the right role a 403.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -15,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
+from .audit import Action
+from .models import ApiToken, AuditEvent, Organisation, OrgStatus, Role, RoleAssignment, User
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -165,10 +167,56 @@ def roles_held_by(user: User) -> QuerySet[RoleAssignment]:
     )
 
 
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens still in force, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
+
+
+def password_check_failures_since(user: User, since: dt.datetime) -> list[dt.datetime]:
+    """When the user last got their current password wrong on the password-change form."""
+    return sorted(
+        AuditEvent.objects.filter(actor=user, action=Action.PASSWORD_CHECK_FAILED, at__gte=since).values_list(
+            "at", flat=True
+        )
+    )
+
+
 def api_token_for(raw: str) -> ApiToken | None:
     """The unexpired token whose digest matches ``raw``, for an active user; else None."""
     return (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.digest_of(raw), expires_at__gt=timezone.now(), user__is_active=True)
         .first()
+    )
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The audit log as ``user`` may read it, in one query.
+
+    An administrator sees the events about organisations in the subtrees they administer.
+    Events about no organisation (sign-ins, failed sign-ins, tokens) are the actor's: they
+    are seen where the actor holds a role within one of those subtrees (a failed sign-in has
+    no actor, so the username tried stands for it). An administrator of a whole tree (a
+    committee at the top) also sees the ones nobody holding a role can account for — a
+    mistyped username, a user with no role — which no narrower administrator could; with
+    two trees, neither sees the other's users. Superusers see everything.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return AuditEvent.objects.all()
+    administered = [g.path for g in grants_of(user) if g.role == Role.ADMINISTRATOR]
+    about_organisations = _subtree_q(administered, field="organisation_path")
+    if about_organisations is None:
+        return AuditEvent.objects.none()
+    holders = RoleAssignment.objects.filter(_subtree_q(administered, field="organisation__path"))
+    unscoped = Q(organisation_path="")
+    visible = about_organisations | (unscoped & _by_one_of(holders))
+    if any(path.count("/") == 2 for path in administered):
+        visible |= unscoped & ~_by_one_of(RoleAssignment.objects.all())
+    return AuditEvent.objects.filter(visible)
+
+
+def _by_one_of(assignments: QuerySet[RoleAssignment]) -> Q:
+    """Events whose actor — or, with no actor, the username tried — holds one of ``assignments``."""
+    return Q(actor__in=assignments.values("user")) | Q(
+        actor__isnull=True, target__in=assignments.values("user__username")
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict
 
-from . import audit
+from . import audit, selectors
 from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
 from .selectors import forget_grants
 
@@ -207,3 +208,43 @@ def api_token_mark_used(*, token: ApiToken) -> None:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).delete()
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Ends every API token of ``user`` (asked for, or because the password changed: a token
+    is a password's stand-in and must not outlive it). Recorded when there was one to end."""
+    count, _ = ApiToken.objects.filter(user=user).delete()
+    if count:
+        audit.record(
+            audit.Action.API_TOKENS_REVOKED, target=user.get_username(), detail={"count": count, "reason": reason}
+        )
+    return count
+
+
+class PasswordCheck(NamedTuple):
+    right: bool
+    # While positive, the password was not even checked: too many wrong ones lately.
+    locked_for: dt.timedelta = dt.timedelta(0)
+
+
+@transaction.atomic
+def current_password_check(*, user: User, password: str) -> PasswordCheck:
+    """Checks the current password on the password-change form, at most
+    ``PASSWORD_CHANGE_FAILURE_LIMIT`` wrong ones per cool-off: a signed-in session (left open,
+    or stolen) must not become a way to guess the password without the sign-in lockout.
+    Each wrong one is an audit event, which is also the count (one per database, whatever
+    the cache)."""
+    # Serialises concurrent guesses by one user so that none slips past the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    window = settings.AXES_COOLOFF_TIME
+    now = timezone.now()
+    failures = selectors.password_check_failures_since(user, now - window)
+    limit = settings.PASSWORD_CHANGE_FAILURE_LIMIT
+    if len(failures) >= limit:
+        # Unlocked once enough of them have aged out of the window to leave fewer than the limit.
+        return PasswordCheck(right=False, locked_for=failures[len(failures) - limit] + window - now)
+    if user.check_password(password):
+        return PasswordCheck(right=True)
+    audit.record(audit.Action.PASSWORD_CHECK_FAILED, actor=user, target=user.get_username())
+    return PasswordCheck(right=False)

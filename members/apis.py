@@ -103,6 +103,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         members = selectors.roster(
             self.get_queryset(),
+            viewer=request.user,
             q=query.validated_data.get("search", ""),
             category=query.validated_data.get("category", ""),
             status=query.validated_data.get("status", ""),

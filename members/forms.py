@@ -92,7 +92,9 @@ class ImportForm(forms.Form):
 
 
 class RosterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, phone or the last digits of the ID"))
+    q = forms.CharField(
+        label=_("Search"), required=False, help_text=_("Name, phone or the last four characters of the ID number")
+    )
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All")), *Category.choices])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *MemberStatus.choices])
     branch = forms.ModelChoiceField(

@@ -4,6 +4,8 @@ import datetime as dt
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+# How many characters a masked number shows at each end: the region and the tail.
+SHOWN = 4
 
 
 class InvalidIdNumber(ValueError):
@@ -41,6 +43,6 @@ def validate(raw: str) -> str:
 
 def mask(number: str) -> str:
     """``4201**********123X``: the region and the last four characters stay visible."""
-    if len(number) < 8:
+    if len(number) < 2 * SHOWN:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:SHOWN] + "*" * (len(number) - 2 * SHOWN) + number[-SHOWN:]

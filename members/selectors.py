@@ -51,17 +51,30 @@ def editable_fields_for(user: User, member: Member) -> tuple[str, ...]:
 def roster(
     members: QuerySet[Member],
     *,
+    viewer: User | None = None,
     q: str = "",
     category: str = "",
     status: str = "",
     branch: Organisation | None = None,
 ) -> QuerySet[Member]:
-    """Search by name, the tail of the ID number or phone; filter by category, status, branch."""
+    """Search by name, phone or ID number; filter by category, status, branch.
+
+    The ID number is searched only as far as ``viewer`` can read it (``shown_id``): its last
+    four characters, which every roster shows, or the whole number where the viewer sees it
+    whole. Matching any other part would let a masked number be read back a guess at a time
+    (a secretary knows the birth date and sees both ends: ``?q=`` two digits + birth date +
+    tail names the hidden digits in at most a hundred tries).
+    """
     q = q.strip()
     if q:
         condition = Q(name__icontains=q) | Q(phone__contains=q)
-        if len(q) >= 4:
-            condition |= Q(id_number__endswith=q.upper())
+        number = id_numbers.normalise(q)
+        if len(number) == id_numbers.SHOWN:
+            condition |= Q(id_number__endswith=number)
+        elif len(number) == 18 and viewer is not None:
+            seen_whole = abilities.visible(viewer, "member.see_full_id", field="branch__path")
+            if seen_whole is not None:
+                condition |= Q(id_number=number) & seen_whole
         members = members.filter(condition)
     if category:
         members = members.filter(category=category)

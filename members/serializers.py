@@ -137,7 +137,13 @@ class MemberCreateSerializer(MemberWriteSerializer):
 
 class MemberQuerySerializer(serializers.Serializer):
     search = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Name, phone, or the last 4+ characters of the ID."
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=(
+            "Name, phone, or the ID number: its last 4 characters, or the whole number where you see it "
+            "whole (administrators)."
+        ),
     )
     # Left empty (?status=), a filter is not applied, as on the web page.
     category = serializers.ChoiceField(

@@ -35,7 +35,7 @@ def _roster_page(request: HttpRequest, organisation: Organisation | None) -> Htt
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     page = Paginator(
-        selectors.roster(members, branch=filters.pop("branch", organisation), **filters), PAGE_SIZE
+        selectors.roster(members, viewer=request.user, branch=filters.pop("branch", organisation), **filters), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     for member in page:
         member.shown_id = selectors.shown_id(request.user, member)  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ does: ``last_login`` is set, axes forgets earlier failures and writes its access
 which it opens an anonymous session, hence a session cookie on that one answer).
 """
 
-from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from branches import services
 from branches.models import ApiToken
+from config.lockout import retry_after_seconds
 
 from .errors import SignInLocked
 from .schema import error_responses
@@ -56,7 +56,7 @@ class TokenView(APIView):
         user = authenticate(request=request, **credentials.validated_data)
         if user is None:
             if getattr(request, "axes_locked_out", False):
-                raise SignInLocked(wait=settings.AXES_COOLOFF_TIME.total_seconds())
+                raise SignInLocked(wait=retry_after_seconds(request, credentials.validated_data))
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         # A token is a sign-in: last_login is updated and axes forgets earlier failures.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
@@ -75,3 +75,21 @@ class TokenView(APIView):
             raise exceptions.ValidationError(_("This request was not made with a token: there is none to revoke."))
         services.api_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many tokens were revoked.")
+
+
+class TokenRevokeAllView(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_revoke_all",
+        summary="Revoke every token of the signed-in user, this request's included",
+        description="Changing the password revokes them all too.",
+        request=None,
+        responses={200: RevokedSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        count = services.api_tokens_revoke_all(user=request.user, reason="requested")
+        return Response(RevokedSerializer({"revoked": count}).data)

@@ -19,7 +19,7 @@ from tasks import apis as tasks_apis
 
 from . import schema  # noqa: F401 - registers the OpenAPI extensions
 from .docs import DocsView, SchemaView
-from .tokens import TokenView
+from .tokens import TokenRevokeAllView, TokenView
 from .unknown import UnknownEndpointView
 
 app_name = "api"
@@ -44,6 +44,7 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/auth/token/revoke-all/", TokenRevokeAllView.as_view(), name="token-revoke-all"),
     path("v1/me/", branches_apis.MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
     # Last: any other path below /api/ answers 404 in the API's error format, not as HTML.

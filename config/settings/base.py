@@ -109,12 +109,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins are counted per username *and* per address: either one alone locks.
+# Failed sign-ins (login page and API tokens) are weighed three ways, each with its own limit
+# per cool-off (config/lockout.py, README "Security"): 5 per (username, address) pair, so a
+# stranger's guesses lock only their own pair and not the owner elsewhere; 20 per username from
+# every address, which bounds distributed guessing (and, as failures while locked are not
+# counted, takes four addresses or more to lock someone out); 20 per address over every
+# username, which bounds password spraying. A success forgets its own pair only, never the
+# failures against other usernames from the same address.
+AXES_HANDLER = "config.lockout.WeighedLockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# Wrong current passwords allowed on the password-change form per cool-off (per user).
+PASSWORD_CHANGE_FAILURE_LIMIT = env_int("PASSWORD_CHANGE_FAILURE_LIMIT", 5)
 # How many reverse proxies of ours sit in front of the app (see config.client_ip).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"

@@ -157,6 +157,7 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
         statuses(201, anonymous=201), data=lambda w: {"username": "reviewer", "password": "pass-word-123"}
     ),
     ("api:token", "delete"): ApiCase(statuses(204)),
+    ("api:token-revoke-all", "post"): ApiCase(statuses(200)),
     ("api:me", "get"): ApiCase(statuses(200)),
     ("api:organisation-list", "get"): ApiCase(statuses(200)),
     ("api:organisation-tree", "get"): ApiCase(statuses(200)),

@@ -10,6 +10,7 @@ from branches.models import Organisation, OrgStatus
 from members.models import ImportStatus, Member, MemberImport, MemberStatus, MemberTransfer
 from tests.conftest import World
 from tests.factories import MemberFactory, make_id_number, make_org
+from tests.members.id_attacks import masked_id_attacks
 from tests.members.xlsx import row, xlsx
 
 LIST = "/api/v1/members/"
@@ -88,7 +89,38 @@ def test_the_list_searches_name_phone_and_the_end_of_the_id_number(api_as, roste
     client = api_as("reviewer")
     assert _names(client.get(LIST, {"search": "张"})) == ["张三"]
     assert _names(client.get(LIST, {"search": "1393333"})) == ["李四"]
-    assert _names(client.get(LIST, {"search": roster["wang"].id_number[-6:]})) == ["王五"]
+    assert _names(client.get(LIST, {"search": roster["wang"].id_number[-4:]})) == ["王五"]
+
+
+@pytest.fixture
+def zhao(world: World) -> Member:
+    born = dt.date(1990, 5, 1)
+    return MemberFactory(
+        branch=world.branch_a,
+        name="赵六",
+        phone="15100001111",
+        birth_date=born,
+        id_number=make_id_number(born, region="420106", seq=50),
+    )
+
+
+def test_the_search_cannot_read_back_the_masked_part_of_an_id_number(api_as, zhao) -> None:
+    for role in ("secretary_a", "reviewer"):
+        client = api_as(role)
+        assert client.get(_detail(zhao)).json()["id_number"] == zhao.masked_id_number
+        for attack in masked_id_attacks(zhao.id_number):
+            assert _names(client.get(LIST, {"search": attack})) == [], f"{role} found {attack}"
+        # What the masked number shows, the name and the phone still find the member.
+        for search in (zhao.id_number[-4:], "赵", "15100001111", "0000111"):
+            assert _names(client.get(LIST, {"search": search})) == ["赵六"], f"{role}: {search}"
+
+
+def test_an_administrator_finds_a_member_by_the_whole_id_number_and_by_nothing_partial(api_as, zhao) -> None:
+    client = api_as("administrator")
+    assert _names(client.get(LIST, {"search": zhao.id_number})) == ["赵六"]
+    assert _names(client.get(LIST, {"search": f" {zhao.id_number.lower()} "})) == ["赵六"]
+    assert _names(client.get(LIST, {"search": zhao.id_number[-4:]})) == ["赵六"]
+    assert _names(client.get(LIST, {"search": zhao.id_number[4:14]})) == []
 
 
 def test_the_list_orders_and_pages(api_as, roster) -> None:

@@ -147,3 +147,69 @@ def test_a_refused_dissolution_records_nothing(world: World) -> None:
     with pytest.raises(Conflict):
         services.organisation_dissolve(organisation=world.branch_a, on=dt.date(2026, 6, 30), reason="")
     assert AuditEvent.objects.count() == before
+
+# --- who sees the events that belong to no organisation (sign-ins) ---------------------------
+
+
+def _sign_in(username: str, password: str = "pass-word-123", address: str = "10.7.7.7") -> None:
+    Client().post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def _two_committees() -> dict[str, object]:
+    """Two committees at the top of two trees, each with its administrator and a secretary."""
+    people: dict[str, object] = {}
+    for name in ("x1", "x2"):
+        committee = make_org(name=f"{name}党委")
+        branch = make_org(committee, name=f"{name}支部")
+        admin = UserFactory(username=f"{name}_admin")
+        secretary = UserFactory(username=f"{name}_secretary")
+        services.role_grant(user=admin, role=Role.ADMINISTRATOR, organisation=committee)
+        services.role_grant(user=secretary, role=Role.SECRETARY, organisation=branch)
+        people |= {f"{name}_admin": admin, f"{name}_secretary": secretary, f"{name}_branch": branch}
+    return people
+
+
+def _sign_ins_seen_by(user: object) -> set[tuple[str, str]]:
+    from branches.selectors import audit_events_visible_to
+
+    actions = [Action.SIGN_IN, Action.SIGN_IN_FAILED]
+    return set(audit_events_visible_to(user).filter(action__in=actions).values_list("action", "target"))
+
+
+def test_an_administrator_of_one_committee_does_not_see_another_committees_sign_ins(db: None) -> None:
+    people = _two_committees()
+    _sign_in("x1_secretary", address="10.7.1.1")
+    _sign_in("x1_secretary", password="wrong", address="10.7.1.2")
+    _sign_in("x2_secretary", address="10.7.2.1")
+    assert _sign_ins_seen_by(people["x2_admin"]) == {(Action.SIGN_IN, "x2_secretary")}
+    assert _sign_ins_seen_by(people["x1_admin"]) == {
+        (Action.SIGN_IN, "x1_secretary"),
+        (Action.SIGN_IN_FAILED, "x1_secretary"),
+    }
+    client = Client()
+    client.force_login(people["x2_admin"])
+    page = client.get(reverse("audit_log")).content.decode()
+    assert "x2_secretary" in page
+    assert "x1_secretary" not in page and "10.7.1.1" not in page and "10.7.1.2" not in page
+
+
+def test_a_top_administrator_also_sees_sign_ins_that_nobody_with_a_role_accounts_for(db: None) -> None:
+    people = _two_committees()
+    UserFactory(username="no_role")
+    _sign_in("no_role")
+    _sign_in("nobody_by_that_name", password="wrong")
+    _sign_in("x1_secretary")
+    seen = _sign_ins_seen_by(people["x2_admin"])
+    assert seen == {(Action.SIGN_IN, "no_role"), (Action.SIGN_IN_FAILED, "nobody_by_that_name")}
+
+
+def test_a_lower_administrator_sees_the_sign_ins_of_their_subtree_only(world: World) -> None:
+    branch_admin = UserFactory(username="branch_admin")
+    services.role_grant(user=branch_admin, role=Role.ADMINISTRATOR, organisation=world.branch_b)
+    UserFactory(username="no_role")
+    for username in ("secretary_a", "secretary_b", "no_role"):
+        _sign_in(username)
+    assert _sign_ins_seen_by(branch_admin) == {(Action.SIGN_IN, "secretary_b")}
+    assert _sign_ins_seen_by(world.administrator) == {
+        (Action.SIGN_IN, name) for name in ("secretary_a", "secretary_b", "no_role")
+    }

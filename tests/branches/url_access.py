@@ -8,6 +8,9 @@ URLS = {
     "logout": Case(statuses(405, anonymous=405)),
     "password_change": Case(statuses(200)),
     "password_change_done": Case(statuses(200)),
+    "api_tokens": Case(statuses(200)),
+    # Anyone signed in revokes their own tokens and is sent back to the list.
+    "api_tokens_revoke_all": Case(statuses(302), method="post"),
     "set_language": Case(statuses(302, anonymous=302), method="post", data=lambda w: {"language": "en"}),
     "audit_log": Case(statuses(403, administrator=200)),
     "branches:tree": Case(statuses(200)),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from members import selectors
 from members.models import Category, Member, MemberStatus
 from tests.factories import MemberFactory, make_id_number
+from tests.members.id_attacks import masked_id_attacks
 
 
 @pytest.fixture
@@ -75,8 +76,25 @@ def test_the_roster_searches_and_filters(world, people, as_role, query, expected
 
 
 def test_the_roster_searches_by_the_tail_of_the_id_number(world, people, as_role):
-    tail = people["b"].id_number[-6:]
+    tail = people["b"].id_number[-4:]
     assert names(as_role("reviewer").get(reverse("members:roster"), {"q": tail})) == ["李强"]
+
+
+def test_the_roster_search_cannot_read_back_the_masked_part_of_an_id_number(world, people, as_role):
+    number = people["a"].id_number
+    for role in ("secretary_a", "reviewer"):
+        client = as_role(role)
+        assert people["a"].masked_id_number in client.get(reverse("members:roster")).content.decode()
+        for attack in masked_id_attacks(number):
+            assert names(client.get(reverse("members:roster"), {"q": attack})) == [], f"{role} found {attack}"
+        for search in (number[-4:], "王", "13911112222"):
+            assert names(client.get(reverse("members:roster"), {"q": search})) == ["王芳"], f"{role}: {search}"
+
+
+def test_an_administrator_finds_a_member_on_the_roster_page_by_the_whole_id_number(world, people, as_role):
+    client = as_role("administrator")
+    assert names(client.get(reverse("members:roster"), {"q": people["a"].id_number})) == ["王芳"]
+    assert names(client.get(reverse("members:roster"), {"q": people["a"].id_number[4:14]})) == []
 
 
 def test_the_roster_filters_by_branch(world, people, as_role):
