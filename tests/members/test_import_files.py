@@ -251,3 +251,12 @@ def test_a_part_with_a_dtd_is_refused():
 def test_a_workbook_with_a_picture_still_passes():
     data = with_parts({"xl/media/image1.png": lambda old, new: new.write(b"\x89PNG\r\n\x1a\n" + os.urandom(4096))})
     reader.check_file(io.BytesIO(data), len(data))
+
+
+def test_a_sheet_declaring_16384_columns_is_read_100_columns_wide():
+    # Read as declared, every row (blank ones too) would be a tuple of 16,384 values.
+    data = with_parts(
+        {_SHEET: lambda old, new: new.write(old.replace(b"<sheetData>", b'<dimension ref="A1:XFD3"/><sheetData>'))}
+    )
+    widths = {len(values) for _n, values in reader.iter_rows(io.BytesIO(data))}
+    assert widths == {reader.MAX_COLUMNS}
