@@ -88,9 +88,11 @@ def id_number(rng: random.Random, used: set[str]) -> tuple[str, dt.date]:
 def roster_rows(rows: int, codes: list[str]) -> Iterator[list[object]]:
     rng = random.Random(20261121)
     used: set[str] = set()
+    latest = dt.date.today() - dt.timedelta(days=400)
     for i in range(rows):
         number, birth = id_number(rng, used)
-        joined = birth + dt.timedelta(days=365 * 22 + rng.randrange(0, 3000))
+        # No date after today: the roster refuses future dates.
+        joined = min(birth + dt.timedelta(days=365 * 22 + rng.randrange(0, 3000)), latest)
         full = rng.random() < 0.9
         yield [
             rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),

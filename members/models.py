@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation
@@ -125,6 +126,16 @@ class Member(models.Model):
             errors["joined_on"] = _("The date joined cannot be before the birth date.")
         if self.status == MemberStatus.FLOWING and not self.flowing_to.strip():
             errors["flowing_to"] = _("Say where the flowing member works now.")
+        # One rule for the forms, the API and the import, which all come through here.
+        today = timezone.localdate()
+        for name in ("birth_date", "joined_on", "full_member_on"):
+            value = getattr(self, name)
+            if isinstance(value, dt.date) and value > today:
+                errors.setdefault(
+                    name,
+                    _("%(field)s %(date)s is in the future.")
+                    % {"field": capfirst(self._meta.get_field(name).verbose_name), "date": value.isoformat()},
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -1,11 +1,19 @@
 """Opening an uploaded workbook safely: refuse hostile or wrong files before parsing them.
 
-Every check here runs on the zip directory alone (a few kilobytes), so a refused file
-costs neither time nor memory. Cells are then streamed with openpyxl's read-only mode.
+The first checks run on the zip directory alone (a few kilobytes). openpyxl, even in
+read-only mode, holds some parts whole: the shared-strings table as one Python string per
+entry, the styles, and every element of a worksheet that is not a row (rows are cleared,
+but stay in its tree as empty elements). A file within the size and ratio limits can still
+make those cost a gigabyte, so every XML part is then streamed once through expat, which
+keeps no tree, and refused past budgets that bound what openpyxl would hold (``_scan``).
+That pass costs about a second for 60,000 rows. Cells are then streamed with openpyxl's
+read-only mode.
 """
 
 import re
+import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -36,9 +44,41 @@ def max_unzipped_bytes() -> int:
     return int(getattr(settings, "MEMBERS_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024))
 
 
+def max_shared_strings() -> int:
+    return int(getattr(settings, "MEMBERS_IMPORT_MAX_SHARED_STRINGS", 600_000))
+
+
+def max_shared_string_chars() -> int:
+    return int(getattr(settings, "MEMBERS_IMPORT_MAX_SHARED_STRING_CHARS", 16_000_000))
+
+
+def max_shared_strings_bytes() -> int:
+    return int(getattr(settings, "MEMBERS_IMPORT_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024))
+
+
+def max_sheet_rows() -> int:
+    """Rows of any kind a worksheet may hold: as many blank rows as member rows are allowed
+    (a template formatted far down is fine); beyond that the blank rows alone cost time."""
+    return 2 * max_rows()
+
+
 # A worksheet's XML compresses well, but not a thousand-fold: beyond this it is a bomb.
 MAX_RATIO = 200
 MAX_ENTRIES = 500
+# Columns read from each row: the roster has 17; a sheet that declares 16,384 would make
+# every row (blank ones too) a tuple of 16,384 values.
+MAX_COLUMNS = 100
+# Budgets of the streaming pass (see _scan). A row holds at most 16,384 cells of a few
+# elements each; anything else in a part (styles, column widths, merged cells, the
+# workbook itself) is at most tens of thousands of elements in a real file.
+MAX_ROW_ELEMENTS = 100_000
+MAX_ROW_CHARS = 1_000_000
+MAX_STRING_ELEMENTS = 1_000  # formatted runs of one shared string
+MAX_STRING_CHARS = 32_767  # Excel's own limit for a cell
+MAX_PART_ELEMENTS = 100_000  # outside rows and shared strings
+MAX_PART_CHARS = 16_000_000
+# expat holds a tag, a comment or a processing instruction whole until it ends.
+MAX_TOKEN_BYTES = 4 * 1024 * 1024
 
 
 def check_file(handle: BinaryIO, size: int) -> None:
@@ -81,6 +121,178 @@ def check_file(handle: BinaryIO, size: int) -> None:
             raise FileRefused(_("The file expands to an implausible size when opened (a zip bomb?)."))
     if total > max_unzipped_bytes():
         raise FileRefused(_("The file expands to an implausible size when opened (a zip bomb?)."))
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            for entry in entries:
+                _scan(archive, entry)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
+        # A bad CRC (a part longer than the directory says), an encrypted or unknown entry.
+        raise FileRefused(_("The file is damaged and cannot be opened as .xlsx.")) from exc
+    finally:
+        handle.seek(0)
+
+
+def too_many_rows() -> FileRefused:
+    return FileRefused(
+        _(
+            "The worksheet has more than %(limit)d rows, blank rows included: delete the empty rows below "
+            "the roster or split the file."
+        )
+        % {"limit": max_sheet_rows()}
+    )
+
+
+def _mb(size: int) -> float:
+    return round(size / 1048576, 1)
+
+
+def _part_too_big(name: str, size: int, limit: int) -> FileRefused:
+    return FileRefused(
+        _("The part “%(part)s” of the file is %(size)s MB once unpacked; the limit is %(limit)s MB.")
+        % {"part": name, "size": _mb(size), "limit": _mb(limit)}
+    )
+
+
+def _too_much(part: str, limit: int, what: str) -> FileRefused:
+    if what == "elements":
+        message = _("The part “%(part)s” of the file holds more than %(limit)d XML elements in one place.")
+    else:
+        message = _("The part “%(part)s” of the file holds more than %(limit)d characters in one place.")
+    return FileRefused(message % {"part": part, "limit": limit})
+
+
+def _too_many_strings() -> FileRefused:
+    return FileRefused(
+        _("The workbook holds more than %(limit)d different texts (shared strings): a roster needs far fewer.")
+        % {"limit": max_shared_strings()}
+    )
+
+
+def _too_much_text() -> FileRefused:
+    return FileRefused(
+        _("The workbook's texts (shared strings) add up to more than %(limit)d characters: a roster needs far fewer.")
+        % {"limit": max_shared_string_chars()}
+    )
+
+
+def _doctype(*args: object) -> None:
+    # No part of an .xlsx has a DTD; one can only be there to expand entities.
+    raise FileRefused(_("This is not an Excel .xlsx file."))
+
+
+_BOMS_AND_SPACE = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"
+
+
+def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Streams one XML part through expat, which keeps no tree, counting what openpyxl
+    would hold, and raises FileRefused past a budget.
+
+    The root element says what the part is, whatever it is called: a worksheet (its units
+    are rows), the shared-strings table (units are strings) or anything else (no units).
+    A unit runs from its start to the next unit's, and its elements and characters are
+    counted per unit; the rest per part. This runs once per element of a 60,000-row sheet,
+    so it is closures over local counters, not an object, and has no end-tag handler.
+
+    Reads at most what the zip directory declares (zipfile stops there and checks the CRC).
+    A part that is not XML (an image), or stops being well-formed, ends the pass over that
+    part: openpyxl would stop at the same byte.
+    """
+    if entry.is_dir():
+        return
+    part = entry.filename
+    with archive.open(entry) as stream:
+        chunk = stream.read(1 << 16)
+        if chunk.lstrip(_BOMS_AND_SPACE)[:1] != b"<":
+            return
+        kind = unit_tag = ""
+        units = elements = unit_elements = chars = unit_chars = text_chars = others = 0
+        unit_limit = unit_element_limit = unit_char_limit = 0
+        text_limit = max_shared_string_chars()
+
+        def start(tag: str, attributes: object) -> None:
+            nonlocal kind, unit_tag, units, elements, unit_elements, unit_chars
+            nonlocal unit_limit, unit_element_limit, unit_char_limit
+            if tag == unit_tag:
+                units += 1
+                if units > unit_limit:
+                    raise too_many_rows() if kind == "worksheet" else _too_many_strings()
+                unit_elements = 1
+                unit_chars = 0
+                return
+            if unit_elements:
+                unit_elements += 1
+                if unit_elements > unit_element_limit:
+                    raise _too_much(part, unit_element_limit, "elements")
+                return
+            if not kind:
+                kind = tag.rpartition(":")[2]
+                prefix = tag[: len(tag) - len(kind)]
+                if kind == "worksheet":
+                    unit_tag = prefix + "row"
+                    unit_limit, unit_element_limit, unit_char_limit = (
+                        max_sheet_rows() + 1,
+                        MAX_ROW_ELEMENTS,
+                        MAX_ROW_CHARS,
+                    )
+                elif kind == "sst":
+                    if entry.file_size > max_shared_strings_bytes():
+                        raise _part_too_big(part, entry.file_size, max_shared_strings_bytes())
+                    unit_tag = prefix + "si"
+                    unit_limit, unit_element_limit, unit_char_limit = (
+                        max_shared_strings(),
+                        MAX_STRING_ELEMENTS,
+                        MAX_STRING_CHARS,
+                    )
+            elements += 1
+            if elements > MAX_PART_ELEMENTS:
+                raise _too_much(part, MAX_PART_ELEMENTS, "elements")
+
+        def text(data: str) -> None:
+            nonlocal chars, unit_chars, text_chars
+            if unit_elements:
+                unit_chars += len(data)
+                if unit_chars > unit_char_limit:
+                    raise _too_much(part, unit_char_limit, "characters")
+                if kind == "sst":
+                    text_chars += len(data)
+                    if text_chars > text_limit:
+                        raise _too_much_text()
+                return
+            chars += len(data)
+            if chars > MAX_PART_CHARS:
+                raise _too_much(part, MAX_PART_CHARS, "characters")
+
+        def other(*args: object) -> None:
+            nonlocal others
+            others += 1
+
+        parser = xml.parsers.expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.CharacterDataHandler = text
+        parser.CommentHandler = other
+        parser.ProcessingInstructionHandler = other
+        parser.StartDoctypeDeclHandler = _doctype
+        # expat holds a tag, a comment or an instruction whole until it ends: bytes fed
+        # with no event at all are one such piece, refused before it grows any further.
+        progress, quiet = -1, 0
+        try:
+            while chunk:
+                parser.Parse(chunk, False)
+                now = units + elements + unit_elements + chars + unit_chars + others
+                quiet = len(chunk) if now != progress else quiet + len(chunk)
+                progress = now
+                if quiet > MAX_TOKEN_BYTES:
+                    raise FileRefused(
+                        _("The part “%(part)s” of the file holds a single value of more than %(limit)s MB.")
+                        % {"part": part, "limit": _mb(MAX_TOKEN_BYTES)}
+                    )
+                chunk = stream.read(1 << 18)
+            parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError:
+            return
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
@@ -114,7 +326,8 @@ def iter_rows(handle: BinaryIO) -> Iterator[tuple[int, tuple[object, ...]]]:
     """(row number, cell values) of the first worksheet, streamed; blank rows skipped.
 
     Raises FileRefused past the row limit, counting as it goes: the sheet's declared
-    dimension is not trusted.
+    dimension is not trusted. Blank rows count toward a limit of their own, rows openpyxl
+    fills in for a gap in the numbering too (``<row r="1048576">`` alone is a million).
     """
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
@@ -127,7 +340,9 @@ def iter_rows(handle: BinaryIO) -> Iterator[tuple[int, tuple[object, ...]]]:
         limit = max_rows() + 1  # + the header row
         seen = 0
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+                if number > max_sheet_rows() + 1:
+                    raise too_many_rows()
                 if not any(v is not None and str(v).strip() != "" for v in values):
                     continue
                 seen += 1

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import Organisation, OrgStatus
 from members.models import ImportStatus, Member, MemberImport, MemberStatus, MemberTransfer
@@ -193,6 +194,21 @@ def test_a_new_member_breaking_the_models_rules_is_a_400_on_those_fields(api_as,
     assert response.status_code == 400
     assert set(_error(response)["fields"]) == {"birth_date", "full_member_on"}
     assert not Member.objects.exists()
+
+
+def test_a_date_in_the_future_is_a_400_on_that_field_on_adding_and_editing(api_as, world: World, roster) -> None:
+    client = api_as("administrator")
+    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(LIST, _new(world, joined_on=future, full_member_on=future), format="json")
+    assert response.status_code == 400
+    assert set(_error(response)["fields"]) == {"joined_on", "full_member_on"}
+    assert future in _error(response)["fields"]["joined_on"][0]
+    assert not Member.objects.filter(name="赵六").exists()
+    member = roster["zhang"]
+    response = client.patch(_detail(member), {"full_member_on": future}, format="json")
+    assert response.status_code == 400 and set(_error(response)["fields"]) == {"full_member_on"}
+    member.refresh_from_db()
+    assert member.full_member_on == dt.date(2009, 7, 1)
 
 
 def test_an_id_number_already_on_the_roster_is_a_400(api_as, world: World, roster) -> None:

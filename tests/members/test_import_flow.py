@@ -18,6 +18,7 @@ from members.excel import importer
 from members.excel.columns import HEADERS
 from members.models import ImportStatus, Member, MemberImport, MemberTransfer
 from tests.factories import MemberFactory, make_org
+from tests.members.test_import_files import before, with_parts
 from tests.members.xlsx import row, xlsx
 
 
@@ -80,6 +81,17 @@ def test_a_hostile_upload_is_refused_on_the_form_and_nothing_is_stored(
     response = upload(as_role("administrator"), world.committee, b"not a workbook", django_capture_on_commit_callbacks)
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert MemberImport.objects.count() == 0
+
+
+def test_a_sheet_of_a_million_blank_rows_is_refused_on_the_form_naming_the_limit_and_nothing_is_stored(
+    world, as_role, django_capture_on_commit_callbacks
+):
+    blank = "".join(f'<row r="{r}"/>' for r in range(3, 1_200_003)).encode()
+    data = with_parts({"xl/worksheets/sheet1.xml": before(b"</sheetData>", lambda new: new.write(blank))})
+    response = upload(as_role("administrator"), world.committee, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "120000" in str(response.context["form"].errors["file"])
+    assert MemberImport.objects.count() == 0 and not Member.objects.exists()
 
 
 def test_nothing_is_written_when_the_commit_fails_half_way(world, django_capture_on_commit_callbacks, monkeypatch):

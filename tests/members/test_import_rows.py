@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from members.excel import importer
 from members.excel.columns import HEADERS
@@ -222,3 +223,30 @@ def test_many_updated_rows_are_written_with_their_empty_dates(world):
     assert plan.summary()["updated"] == 3
     importer.write(plan)
     assert set(Member.objects.values_list("phone", "full_member_on")) == {("13000000000", None)}
+
+
+@pytest.mark.parametrize("header", ["入党日期", "转正日期", "出生日期"])
+def test_a_date_in_the_future_is_a_bad_row_naming_the_column_and_the_date(world, header):
+    future = timezone.localdate() + dt.timedelta(days=1)
+    overrides: dict[str, object] = {
+        "入党日期": {"党员类别": "预备党员", "入党日期": future.isoformat(), "转正日期": ""},
+        "转正日期": {"转正日期": future.isoformat()},
+        # The ID number carries the birth date: both say the same future day.
+        "出生日期": {"birth": future},
+    }[header]
+    plan = check(world, [row(**overrides)])
+    messages = {e["column"]: e["message"] for e in plan.errors}
+    assert future.isoformat() in messages[header] and header in messages[header]
+    assert not plan.creates
+
+
+def test_a_future_date_on_an_existing_member_is_a_bad_row_too(world):
+    MemberFactory(branch=world.branch_a, id_number=make_id_number(dt.date(1990, 5, 6), seq=1))
+    plan = check(world, [row(入党日期="2999-01-01", 转正日期="2999-07-01")])
+    assert errors_of(plan) == [(2, "入党日期"), (2, "转正日期")] and not plan.updates
+
+
+def test_today_is_not_in_the_future(world):
+    today = timezone.localdate()
+    plan = check(world, [row(党员类别="预备党员", 入党日期=today.isoformat(), 转正日期="")])
+    assert plan.ok, plan.errors

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members import selectors
 from members.models import Category, Member, MemberStatus
@@ -237,3 +238,24 @@ def test_a_transfer_to_a_branch_outside_the_administrators_reach_is_refused(worl
     assert response.status_code == 200 and "to_branch" in response.context["form"].errors
     people["a"].refresh_from_db()
     assert people["a"].branch == world.branch_a
+
+
+def test_an_edit_with_a_date_in_the_future_changes_nothing(world, people, as_role):
+    member = people["a"]
+    future = timezone.localdate() + dt.timedelta(days=30)
+    data = {
+        "name": member.name,
+        "gender": "male",
+        "ethnicity": "汉族",
+        "birth_date": member.birth_date.isoformat(),
+        "id_number": member.id_number,
+        "category": "full",
+        "joined_on": future.isoformat(),
+        "full_member_on": future.isoformat(),
+    }
+    response = as_role("administrator").post(reverse("members:edit", kwargs={"pk": member.pk}), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert future.isoformat() in errors["joined_on"][0] and future.isoformat() in errors["full_member_on"][0]
+    member.refresh_from_db()
+    assert member.joined_on == dt.date(2008, 7, 1)
