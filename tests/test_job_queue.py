@@ -121,3 +121,13 @@ def test_the_cron_fallback_runs_the_sweepers(settings) -> None:
         name: entry for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("sweep-")
     }
     assert sorted(housekeeping.run_due_jobs(timezone.now())) == ["sweep-feedback-sheets", "sweep-member-imports"]
+
+
+def test_the_jobs_that_may_run_twice_are_redelivered_when_their_worker_process_dies() -> None:
+    from assessments.jobs import make_feedback_sheet, sweep_feedback_sheets
+    from members.jobs import commit_import, sweep_imports
+    from tasks.jobs import generate_tasks, send_reminder_sheets
+
+    for job in (validate_import, commit_import, sweep_imports, make_feedback_sheet, sweep_feedback_sheets):
+        assert (job.acks_late, job.reject_on_worker_lost) == (True, True), job.name
+    assert generate_tasks.reject_on_worker_lost and send_reminder_sheets.reject_on_worker_lost
