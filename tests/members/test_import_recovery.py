@@ -88,7 +88,7 @@ def test_a_commit_interrupted_too_often_fails_with_a_message_and_may_be_tried_ag
 ) -> None:
     imp = _checked(world)
     _died_while(imp, ImportStatus.COMMITTING, attempts=imports.MAX_ATTEMPTS)
-    with django_capture_on_commit_callbacks(execute=True) as sent:
+    with django_capture_on_commit_callbacks(execute=True) as sent, translation.override("en"):
         assert imports.imports_sweep()["failed"] == 1
     assert not sent
     imp.refresh_from_db()
