@@ -37,7 +37,7 @@ class Action(models.TextChoices):
     SUBMISSION = "submission", pgettext_lazy("audit action", "Scorecard submitted")
     REVIEW = "review", pgettext_lazy("audit action", "Review finalised")
     API_TOKENS_REVOKED = "api_tokens_revoked", pgettext_lazy("audit action", "API tokens revoked")
-    PASSWORD_CHECK_FAILED = "password_check_failed", pgettext_lazy("audit action", "Wrong current password")  # noqa: S105
+    PASSWORD_CHECK_FAILED = "password_check_failed", pgettext_lazy("audit action", "Wrong current password")
 
 
 def action_label(code: str) -> str:

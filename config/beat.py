@@ -17,6 +17,16 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "members.jobs.purge_import_files",
         "schedule": crontab(hour=3, minute=40),
     },
+    # members and assessments apps: jobs queued by a request that never reached a worker
+    # (the broker was down) are sent again; those whose worker died are taken back.
+    "sweep-member-imports": {
+        "task": "members.jobs.sweep_imports",
+        "schedule": crontab(minute="*/5"),
+    },
+    "sweep-feedback-sheets": {
+        "task": "assessments.jobs.sweep_feedback_sheets",
+        "schedule": crontab(minute="*/5"),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",

@@ -249,10 +249,11 @@ class MemberImportViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Write a checked import: every row or none",
         description=(
-            "Only a checked file with no bad row can be committed; anything else (bad rows, "
-            "still being checked, already committed) is a 409. The write runs as a job: poll "
-            "the import until its status is `committed` (or `invalid` if the roster changed "
-            "since the check)."
+            "Only a checked file with no bad row can be committed, or one whose commit failed "
+            "(status `failed` after a commit: nothing of it was written) committed again; "
+            "anything else (bad rows, still being checked, already being written or committed) "
+            "is a 409 that says why. The write runs as a job: poll the import until its status "
+            "is `committed` (or `invalid` if the roster changed since the check)."
         ),
         request=None,
         responses={202: MemberImportSerializer, **error_responses(409)},

@@ -2,22 +2,32 @@
 
 from celery import shared_task
 
+from config.jobs import IDEMPOTENT
 
-@shared_task(ignore_result=True)
+
+@shared_task(ignore_result=True, **IDEMPOTENT)
 def validate_import(import_id: int) -> None:
     from .imports import import_validate
 
     import_validate(import_id=import_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **IDEMPOTENT)
 def commit_import(import_id: int) -> None:
     from .imports import import_commit
 
     import_commit(import_id=import_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(**IDEMPOTENT)
+def sweep_imports() -> dict[str, int]:
+    """Sends again the imports left waiting, takes back those whose worker died."""
+    from .imports import imports_sweep
+
+    return imports_sweep()
+
+
+@shared_task(ignore_result=True, **IDEMPOTENT)
 def purge_import_files() -> int:
     from .retention import purge_import_files as purge
 

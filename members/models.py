@@ -218,8 +218,14 @@ class MemberImport(models.Model):
     notices = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # When a job last claimed the import (see members.imports._claim).
+    # When its job was last sent to the broker: a waiting import not claimed a while after
+    # is sent again by the sweeper (members.imports.imports_sweep).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # The running job's last sign of life: set by its claim, moved on as rows are checked.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Claims of the current step: a job knows its claim by this number, and a step whose
+    # worker died this many times fails instead of being tried for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
     validated_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
@@ -234,6 +240,12 @@ class MemberImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_IMPORT_STATUSES
+
+    @property
+    def may_retry_commit(self) -> bool:
+        """A commit that failed (the database refused it, its worker died) may be tried
+        again while the checked rows are kept: nothing of it was written."""
+        return self.status == ImportStatus.FAILED and bool(self.checked_rows)
 
     @property
     def percent(self) -> int:

@@ -34,9 +34,11 @@ def purge_import_files(*, now: dt.datetime | None = None) -> int:
                 continue
             names = [f.name for f in (import_row.file, import_row.checked_rows) if f]
             storage = import_row.file.storage
+            # A failed commit could have been tried again with its checked rows: not any more.
+            importable = import_row.status == ImportStatus.VALID or import_row.may_retry_commit
             import_row.file = ""
             import_row.checked_rows = ""
-            if import_row.status == ImportStatus.VALID:
+            if importable:
                 import_row.status = ImportStatus.FAILED
                 import_row.message = _(
                     "This checked file was not imported within %(days)d days and has been deleted: upload it again."

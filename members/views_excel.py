@@ -113,5 +113,5 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if imports.import_request_commit(import_row=import_row):
         messages.success(request, _("Importing: you may leave this page and come back."))
     else:
-        messages.error(request, _("Only a checked file with no bad rows can be imported."))
+        messages.error(request, imports.import_commit_refusal(import_row=import_row))
     return redirect("members:import_detail", pk=import_row.pk)

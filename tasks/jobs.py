@@ -6,6 +6,8 @@ import datetime as dt
 
 from celery import shared_task
 
+from config.jobs import IDEMPOTENT
+
 from . import services
 from .periods import local_today
 
@@ -14,13 +16,13 @@ def _day(on: str | None) -> dt.date:
     return dt.date.fromisoformat(on) if on else local_today()
 
 
-@shared_task
+@shared_task(**IDEMPOTENT)
 def generate_tasks(on: str | None = None) -> int:
     """Today's periods of every frequency (Asia/Shanghai), for every active branch."""
     return services.tasks_generate(first=_day(on))
 
 
-@shared_task
+@shared_task(**IDEMPOTENT)
 def send_reminder_sheets(kind: str, on: str | None = None) -> dict[str, int]:
     result = services.reminders_send(kind=kind, on=_day(on))
     return {"created": result.created, "sent": result.sent}

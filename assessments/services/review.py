@@ -26,6 +26,7 @@ from ..models import (
     Side,
 )
 from ..selectors import may_review
+from .feedback import feedback_sheet_request
 from .plans import upgrade_plan_for
 from .scorecards import apply_deductions, bump, clean_counts, describe, lock_scorecard
 from .scoring import grade_for
@@ -212,7 +213,7 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
         detail={"review_total": str(card.review_total), "grade": card.grade},
     )
     upgrade_plan_for(card)
-    from ..jobs import make_feedback_sheet
-
-    transaction.on_commit(lambda: make_feedback_sheet.delay(card.pk))
+    # The final status is the sheet's waiting state: if the job cannot be sent, the sweeper
+    # (feedback_sheets_sweep) sends it again.
+    feedback_sheet_request(card)
     return card

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.jobs import send
+
 from .. import jobs, printing, selectors, study
 from ..models import Edition, Frequency, Line, StudyFocus
 
@@ -114,8 +116,16 @@ def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = printing.stored_pdf(edition, language)
     if name is None:
         # One job per edition state and language, however often the page is reloaded meanwhile.
-        if cache.add(f"handbook-pdf-queued:{printing.stored_name(edition, language)}", True, timeout=120):
-            transaction.on_commit(lambda: jobs.make_edition_pdf.delay(edition.pk, language))
+        queued = f"handbook-pdf-queued:{printing.stored_name(edition, language)}"
+
+        def ask() -> None:
+            # The file is the job's only record: a job the broker could not take is asked
+            # for again by the page's next reload.
+            if not send(jobs.make_edition_pdf, edition.pk, language):
+                cache.delete(queued)
+
+        if cache.add(queued, True, timeout=120):
+            transaction.on_commit(ask)
         name = printing.stored_pdf(edition, language)  # already made when jobs run inline
     if name is None:
         return render(request, "handbook/pdf_pending.html", {"edition": edition})

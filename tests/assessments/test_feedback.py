@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Scorecard
-from assessments.services.feedback import feedback_sheet_store
+from assessments.services.feedback import feedback_sheet_store, feedback_sheets_sweep
 from assessments.services.review import (
     finding_add,
     review_details_save,
@@ -66,6 +67,54 @@ def test_finalising_makes_a_pdf_with_the_branch_scores_and_deductions_in_an_embe
 
 def test_the_sheet_is_made_only_once(final_card):
     assert feedback_sheet_store(scorecard_id=final_card.pk) is False
+
+
+def _sheet_lost(card: Scorecard, claimed_ago: dt.timedelta | None) -> None:
+    """As a card is left when the job making its sheet died (or never reached a worker)."""
+    claim = timezone.now() - claimed_ago if claimed_ago is not None else None
+    Scorecard.objects.filter(pk=card.pk).update(feedback_pdf="", feedback_made_at=claim)
+
+
+def test_a_sheet_whose_job_died_is_made_again_by_the_sweeper(final_card, django_capture_on_commit_callbacks):
+    _sheet_lost(final_card, claimed_ago=dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert feedback_sheets_sweep() == {"sent": 1, "taken_back": 1}
+    card = Scorecard.objects.get(pk=final_card.pk)
+    assert card.feedback_pdf and card.feedback_pdf.read().startswith(b"%PDF")
+
+
+def test_a_sheet_being_made_right_now_is_left_to_its_job(final_card, django_capture_on_commit_callbacks):
+    _sheet_lost(final_card, claimed_ago=dt.timedelta(seconds=5))
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        assert feedback_sheets_sweep() == {"sent": 0, "taken_back": 0}
+    assert not sent and not Scorecard.objects.get(pk=final_card.pk).feedback_pdf
+
+
+def test_a_sheet_never_sent_is_sent_once_the_card_has_waited_a_while(final_card, django_capture_on_commit_callbacks):
+    _sheet_lost(final_card, claimed_ago=None)
+    finalised = Scorecard.objects.get(pk=final_card.pk).finalised_at
+    assert feedback_sheets_sweep(now=finalised + dt.timedelta(minutes=1)) == {"sent": 0, "taken_back": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert feedback_sheets_sweep(now=finalised + dt.timedelta(minutes=6)) == {"sent": 1, "taken_back": 0}
+    assert Scorecard.objects.get(pk=final_card.pk).feedback_pdf
+
+
+def test_a_job_whose_claim_was_taken_back_meanwhile_does_not_store_its_sheet(final_card, monkeypatch):
+    from assessments.services import feedback
+
+    _sheet_lost(final_card, claimed_ago=None)
+    original = feedback.feedback_sheet_render
+
+    def slow_render(**kwargs):
+        pdf = original(**kwargs)
+        # Meanwhile the sweeper decided this job was dead and handed the card on.
+        feedback_sheets_sweep(now=timezone.now() + dt.timedelta(hours=1))
+        return pdf
+
+    monkeypatch.setattr(feedback, "feedback_sheet_render", slow_render)
+    assert feedback_sheet_store(scorecard_id=final_card.pk) is False
+    card = Scorecard.objects.get(pk=final_card.pk)
+    assert not card.feedback_pdf and card.feedback_made_at is None
 
 
 def test_the_branch_acknowledges_the_sheet(final_card, as_role):

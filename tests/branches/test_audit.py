@@ -148,6 +148,7 @@ def test_a_refused_dissolution_records_nothing(world: World) -> None:
         services.organisation_dissolve(organisation=world.branch_a, on=dt.date(2026, 6, 30), reason="")
     assert AuditEvent.objects.count() == before
 
+
 # --- who sees the events that belong to no organisation (sign-ins) ---------------------------
 
 

@@ -72,6 +72,18 @@ def test_a_checked_file_nobody_imported_in_time_cannot_be_imported_any_more(worl
     assert import_request_commit(import_row=waiting) is False
 
 
+def test_a_failed_commit_kept_past_its_time_cannot_be_tried_again_and_says_so(
+    world, django_capture_on_commit_callbacks
+):
+    failed = _import(world, ImportStatus.FAILED, age_days=8, checked=True)
+    assert failed.may_retry_commit
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        purge_import_files()
+    failed.refresh_from_db()
+    assert not failed.may_retry_commit and "upload it again" in failed.message
+    assert import_request_commit(import_row=failed) is False
+
+
 def test_the_periodic_job_runs_the_purge(world, django_capture_on_commit_callbacks):
     old = _import(world, ImportStatus.COMMITTED, age_days=8)
     with django_capture_on_commit_callbacks(execute=True):

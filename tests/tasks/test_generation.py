@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -15,6 +16,7 @@ from handbook.models import Article, Edition
 from tasks.jobs import generate_tasks
 from tasks.models import Task
 from tasks.services import tasks_generate
+from tasks.services.generation import BATCH
 from tests.conftest import World
 from tests.factories import make_org
 
@@ -106,6 +108,17 @@ def test_generation_is_idempotent(world: World, edition: Edition) -> None:
     assert Task.objects.count() == 2 * PER_DAY
 
 
+def test_the_count_is_of_the_rows_this_run_inserted_across_batches(world: World, edition: Edition) -> None:
+    for n in range(10):
+        make_org(world.general, code=f"N{n}")
+    # A year for twelve branches: several batches of the insert, each counted.
+    made = tasks_generate(first=D(2026, 1, 1), last=D(2026, 12, 31))
+    assert made == Task.objects.count() > 2 * BATCH
+    # Only 1 January 2027's periods are new (its ISO week, 2026-W53, began in December).
+    assert tasks_generate(first=D(2026, 12, 1), last=D(2027, 1, 1)) == 12 * (1 + 10 + 16 + 9 + 9)
+    assert tasks_generate(first=D(2026, 1, 1), last=D(2027, 1, 1)) == 0
+
+
 def test_the_database_refuses_a_second_task_for_the_same_branch_article_and_period(
     world: World, edition: Edition
 ) -> None:
@@ -183,4 +196,60 @@ def test_two_concurrent_generations_make_each_task_once_on_postgresql() -> None:
         t.join()
     expected = 20 * (31 + 2 * 5 + 10 + 16 + 9 + 9)
     assert Task.objects.count() == expected
-    assert len(results) == 2
+    assert len(results) == 2 and sum(results) == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_two_overlapping_generations_one_reports_the_tasks_and_the_other_none() -> None:
+    """The second run inserts while the first has not committed: it waits on the unique
+    index, then skips every row. Each reports the rows it inserted, not the change in the
+    table's count, which the first run's commit makes for both."""
+    from handbook.services import load_default_edition
+
+    load_default_edition()
+    top = make_org(code="PC")
+    for n in range(5):
+        make_org(top, code=f"PB{n}")
+    expected = 5 * PER_DAY
+    first_done, release = threading.Event(), threading.Event()
+    results: dict[str, int] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = tasks_generate(first=D(2026, 11, 18))
+                first_done.set()
+                release.wait(30)  # still uncommitted while the second run inserts
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            results["second"] = tasks_generate(first=D(2026, 11, 18))
+        finally:
+            connection.close()
+
+    def second_is_waiting_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] > 0
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    try:
+        assert first_done.wait(30)
+        threads[1].start()
+        deadline = time.monotonic() + 30
+        while not second_is_waiting_on_a_lock():
+            assert time.monotonic() < deadline, "the second run never waited for the first"
+            time.sleep(0.05)
+    finally:
+        release.set()
+        for t in threads:
+            if t.is_alive() or t.ident:
+                t.join()
+    assert results == {"first": expected, "second": 0}
+    assert Task.objects.count() == expected
