@@ -194,12 +194,13 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """The audit log as ``user`` may read it, in one query.
 
     An administrator sees the events about organisations in the subtrees they administer.
-    Events about no organisation (sign-ins, failed sign-ins, tokens) are the actor's: they
-    are seen where the actor holds a role within one of those subtrees (a failed sign-in has
-    no actor, so the username tried stands for it). An administrator of a whole tree (a
-    committee at the top) also sees the ones nobody holding a role can account for — a
-    mistyped username, a user with no role — which no narrower administrator could; with
-    two trees, neither sees the other's users. Superusers see everything.
+    Events about no organisation (sign-ins, failed sign-ins, tokens) belong to the users they
+    name — the actor, and the user in ``target`` (the username tried at a failed sign-in,
+    whose tokens a superuser revoked) — and are seen where one of them holds a role within
+    those subtrees. An administrator of a whole tree (a committee at the top) also sees the
+    ones no such user accounts for — a mistyped username, a user with no role — which no
+    narrower administrator could; with two trees, neither sees the other's users.
+    Superusers see everything.
     """
     if user.is_authenticated and user.is_superuser:
         return AuditEvent.objects.all()
@@ -216,7 +217,5 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
 
 
 def _by_one_of(assignments: QuerySet[RoleAssignment]) -> Q:
-    """Events whose actor — or, with no actor, the username tried — holds one of ``assignments``."""
-    return Q(actor__in=assignments.values("user")) | Q(
-        actor__isnull=True, target__in=assignments.values("user__username")
-    )
+    """Events whose actor, or the user named as their target, holds one of ``assignments``."""
+    return Q(actor__in=assignments.values("user")) | Q(target__in=assignments.values("user__username"))

@@ -214,3 +214,20 @@ def test_a_lower_administrator_sees_the_sign_ins_of_their_subtree_only(world: Wo
     assert _sign_ins_seen_by(world.administrator) == {
         (Action.SIGN_IN, name) for name in ("secretary_a", "secretary_b", "no_role")
     }
+
+
+def test_tokens_revoked_by_a_superuser_are_seen_by_the_administrators_of_their_owner(db: None) -> None:
+    from branches.selectors import audit_events_visible_to
+    from branches.services import api_token_issue
+
+    people = _two_committees()
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    api_token_issue(user=people["x1_secretary"])
+    client = Client()
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[people["x1_secretary"].pk])
+    client.post(url, {"password1": "Another-Pass-456", "password2": "Another-Pass-456", "usable_password": "true"})
+    revoked = AuditEvent.objects.get(action=Action.API_TOKENS_REVOKED)
+    assert revoked.actor == superuser and revoked.target == "x1_secretary"
+    assert revoked in audit_events_visible_to(people["x1_admin"])
+    assert revoked not in audit_events_visible_to(people["x2_admin"])
