@@ -72,6 +72,29 @@ def subtree_filter(user: User, *, roles: Iterable[str] | None = None, field: str
     return _subtree_q((g.path for g in grants_of(user) if g.role in wanted), field=field)
 
 
+def reaching_filter(user: User, field: str = "organisation") -> Q | None:
+    """A Q over a relation ``field`` to Organisation: the units whose publications reach the
+    user — those above any unit where they hold a role (a branch reads its committee's study
+    focus) and those inside their scope. None means nothing; superusers see all."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    grants = grants_of(user)
+    if not grants:
+        return None
+    above = {int(pk) for g in grants for pk in g.path.strip("/").split("/") if pk}
+    inside = _subtree_q((g.path for g in grants), field=f"{field}__path")
+    return Q(**{f"{field}_id__in": above}) | inside
+
+
+def company_filter(user: User, field: str = "path") -> Q | None:
+    """A Q over ``field`` (an organisation path) covering the whole company (root committee)
+    of each unit where the user holds a role; None means nothing; superusers see all."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    roots = {"/" + g.path.strip("/").split("/")[0] + "/" for g in grants_of(user)}
+    return _subtree_q(roots, field=field)
+
+
 def organisations_visible_to(user: User, *, roles: Iterable[str] | None = None) -> QuerySet[Organisation]:
     """Every organisation the user may see (with one of ``roles``, if given)."""
     q = subtree_filter(user, roles=roles)

@@ -4,17 +4,15 @@ branches. Published by a committee (or general branch), they reach every branch 
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, User
-from branches.selectors import grants_of, organisations_visible_to
+from branches.selectors import company_filter, organisations_visible_to, reaching_filter
 from members.models import ON_ROLL_STATUSES, Member
 
 from .models import Article, DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
@@ -23,31 +21,18 @@ from .selectors import articles_in_force
 ORGANISER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
 
 
-def _reach_q(user: User, field: str = "organisation") -> Q | None:
-    """Organisations whose publications reach the user: those above any unit where the user
-    holds a role (a branch reads its committee's focus) and those inside the user's scope."""
-    if user.is_superuser:
-        return Q()
-    grants = grants_of(user)
-    if not grants:
-        return None
-    above = {int(pk) for g in grants for pk in g.path.strip("/").split("/") if pk}
-    inside = [Q(**{f"{field}__path__startswith": g.path}) for g in grants]
-    return reduce(or_, inside, Q(**{f"{field}_id__in": above}))
-
-
 def organiser_units(user: User) -> QuerySet[Organisation]:
     """Where the user may publish a study focus or hold a training session."""
     return abilities.units_for(user, "study.organise").filter(kind__in=ORGANISER_KINDS, status="active")
 
 
 def focuses_visible_to(user: User) -> QuerySet[StudyFocus]:
-    q = _reach_q(user)
+    q = reaching_filter(user)
     return StudyFocus.objects.none() if q is None else StudyFocus.objects.filter(q).select_related("organisation")
 
 
 def sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
-    q = _reach_q(user)
+    q = reaching_filter(user)
     if q is None:
         return TrainingSession.objects.none()
     return TrainingSession.objects.filter(q).select_related("organisation")
@@ -56,12 +41,9 @@ def sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
 def demonstrations_visible_to(user: User) -> QuerySet[DemonstrationBranch]:
     """示范点 are there to be visited: everyone sees those of their whole company (the root
     committee of each unit where they hold a role)."""
-    if user.is_superuser:
-        return DemonstrationBranch.objects.select_related("organisation")
-    roots = {"/" + g.path.strip("/").split("/")[0] + "/" for g in grants_of(user)}
-    if not roots:
+    q = company_filter(user, field="organisation__path")
+    if q is None:
         return DemonstrationBranch.objects.none()
-    q = reduce(or_, (Q(organisation__path__startswith=r) for r in roots))
     return DemonstrationBranch.objects.filter(q).select_related("organisation")
 
 
