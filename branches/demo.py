@@ -42,6 +42,8 @@ _USERS = [
     ("secretary", "一标支部书记 张伟", Role.SECRETARY, "DEMO-P01"),
     ("secretary2", "大桥支部书记 刘洋", Role.SECRETARY, "DEMO-P02"),
     ("member", "党员 陈静", Role.MEMBER, "DEMO-P01"),
+    # 大政工: the branch's union chair is given the union articles' tasks.
+    ("union", "一标工会主席 赵丽", Role.UNION_CHAIR, "DEMO-P01"),
 ]
 
 

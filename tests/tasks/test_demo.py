@@ -20,6 +20,10 @@ def test_the_demo_work_tells_a_story_and_runs_twice(db, default_edition):
     assert Task.objects.filter(supervised=True, branch__code="DEMO-P01").count() == 1
     assert not Task.objects.filter(status__in=[TaskStatus.DONE, TaskStatus.CHECKED], completed_by=None).exists()
     assert ReminderSheet.objects.filter(branch__code="DEMO-P01").exists()
+    # 大政工: DEMO-P01's union chair holds its union work; another branch's stays unassigned.
+    union = Task.objects.filter(article__line="union")
+    assert set(union.filter(branch__code="DEMO-P01").values_list("assignee__username", flat=True)) == {"union"}
+    assert set(union.filter(branch__code="DEMO-P02").values_list("assignee", flat=True)) == {None}
     # Dissolved branches get nothing.
     assert not Task.objects.filter(branch__code="DEMO-P09").exists()
     count = Task.objects.count()
