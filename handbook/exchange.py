@@ -81,9 +81,10 @@ def parse_score(value: Any) -> Decimal | None:
         return None
     try:
         # Five digits, two of them places: the score columns' size (NaN and 1e30 are refused).
-        return parse_decimal(value, max_digits=5, decimal_places=2)
+        parse_decimal(value, max_digits=5, decimal_places=2)
     except ValidationError:
         return None
+    return Decimal(str(value).strip())  # as written: messages quote it so
 
 
 def parse_due_rule(rule: Any) -> tuple[str, int | None] | None:
