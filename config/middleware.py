@@ -1,4 +1,4 @@
-"""Cross-cutting request handling: security headers and the idle session timeout."""
+"""Cross-cutting request handling: security headers, the idle session timeout, control characters."""
 
 import time
 from collections.abc import Callable
@@ -6,10 +6,17 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import SuspiciousOperation
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.api.errors import request_refused_message
+from config.request_values import has_control_characters
 
 
 class SecurityHeadersMiddleware:
@@ -75,3 +82,52 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseControlCharactersMiddleware:
+    """Answers 400, changing nothing, to a request whose query string or form carries a NUL
+    byte or another control character (tab and line breaks aside).
+
+    PostgreSQL cannot store a NUL byte, and no field of the product means to take a control
+    character: refusing them here, once, spares every view that reads a value by hand. A view
+    that reads its own body (csrf_exempt: the roster upload sets its upload handlers first, and
+    the REST API parses JSON itself) is checked on its query string only; its forms and
+    serializers refuse NUL themselves (Django's and DRF's CharField both do).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], args: object, kwargs: object
+    ) -> HttpResponse | None:
+        try:
+            sources = [request.GET]
+            if request.method == "POST" and not getattr(view_func, "csrf_exempt", False):
+                sources.append(request.POST)
+        except (SuspiciousOperation, MultiPartParserError) as exc:
+            # Too many fields, a body too large: Django's 400, in the API's format below /api/.
+            if request.path.startswith("/api/"):
+                return _api_bad_request(request_refused_message(exc) or "")
+            raise
+        for source in sources:
+            for key, values in source.lists():
+                if has_control_characters(key) or any(has_control_characters(v) for v in values):
+                    return refuse_control_characters(request)
+        return None
+
+
+def _api_bad_request(message: str) -> HttpResponse:
+    return JsonResponse({"error": {"code": "validation_error", "message": message, "fields": {}}}, status=400)
+
+
+def refuse_control_characters(request: HttpRequest) -> HttpResponse:
+    message = _(
+        "The request contains control characters (such as a NUL byte), which no field accepts. Nothing was changed."
+    )
+    if request.path.startswith("/api/"):
+        return _api_bad_request(message)
+    return render(request, "bad_request.html", {"message": message}, status=400)

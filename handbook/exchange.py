@@ -6,11 +6,13 @@ the same shape back, so export → import round-trips.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from config.request_values import is_ascii_digits, parse_decimal
 
 from .models import Article, DueKind, Edition, Frequency, Line, WhoRole, due_rule_errors
 
@@ -78,12 +80,11 @@ def parse_score(value: Any) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         return None
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
+        # Five digits, two of them places: the score columns' size (NaN and 1e30 are refused).
+        parse_decimal(value, max_digits=5, decimal_places=2)
+    except ValidationError:
         return None
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-        return None
-    return number
+    return Decimal(str(value).strip())  # as written: messages quote it so
 
 
 def parse_due_rule(rule: Any) -> tuple[str, int | None] | None:
@@ -93,7 +94,7 @@ def parse_due_rule(rule: Any) -> tuple[str, int | None] | None:
     kind, _sep, value = rule.strip().partition(":")
     if kind in (DueKind.END, DueKind.NONE) and not value:
         return kind, None
-    if kind in (DueKind.DAY, DueKind.AFTER) and value.strip().isdigit():
+    if kind in (DueKind.DAY, DueKind.AFTER) and is_ascii_digits(value.strip(), max_digits=4):
         return kind, int(value)
     return None
 

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.forms import IdsChoiceField
+
 from .exchange import ParsedDeduction, parse_score
 from .models import Article, ChangeProposal, Edition, Part, ProposalField
 
@@ -136,7 +138,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ArticlesField(forms.ModelMultipleChoiceField):
+class ArticlesField(IdsChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Article) -> str:

@@ -1,11 +1,13 @@
 """Chinese resident ID numbers (GB 11643-1999): check digit, birth date, masking."""
 
 import datetime as dt
+import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 # How many characters a masked number shows at each end: the region and the tail.
 SHOWN = 4
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class InvalidIdNumber(ValueError):
@@ -30,7 +32,8 @@ def validate(raw: str) -> str:
     number = normalise(raw)
     if len(number) != 18:
         raise InvalidIdNumber("length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: "²" and "①" pass str.isdigit but not int().
+    if not _SHAPE.fullmatch(number):
         raise InvalidIdNumber("characters")
     try:
         birth_date_of(number)

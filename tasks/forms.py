@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateInput, add_service_errors  # noqa: F401 - views import them from here
+from config.forms import DateInput, IdsChoiceField, add_service_errors  # noqa: F401 - views import them from here
 
 from .evidence import ACCEPT, KINDS
 from .models import Quality
@@ -26,7 +26,9 @@ class MultipleFileField(forms.FileField):
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
@@ -44,7 +46,9 @@ class AssignForm(forms.Form):
 
 class CheckForm(forms.Form):
     quality = forms.ChoiceField(label=_("Quality"), choices=Quality.choices)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
 
 
 class ReasonForm(forms.Form):
@@ -57,12 +61,12 @@ class TextForm(forms.Form):
 
 class RequestForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
-    what = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 4}))
+    what = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     standard = forms.CharField(
-        label=_("Standard (to what degree)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Standard (to what degree)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
     due_on = forms.DateField(label=_("Deadline"), widget=DateInput())
-    branches = forms.ModelMultipleChoiceField(
+    branches = IdsChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("Branches"),
         required=False,

@@ -4,6 +4,7 @@ evidence and audit trail, and the reminder sheets (党建工作提醒表) sent t
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +38,10 @@ class AdHocRequest(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="task_requests")
     title = models.CharField(_("title"), max_length=100)
-    what = models.TextField(_("what to do"))
-    standard = models.TextField(_("standard (to what degree)"), blank=True)
+    what = models.TextField(_("what to do"), max_length=5000, validators=[MaxLengthValidator(5000)])
+    standard = models.TextField(
+        _("standard (to what degree)"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     due_on = models.DateField(_("deadline"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -86,7 +89,8 @@ class Task(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    completion_note = models.TextField(_("note"), blank=True)
+    # Free text has a limit like every other field: a 4 MB note made an 8 MB page.
+    completion_note = models.TextField(_("note"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     # Whole days late (0 = on time), fixed when the task is done: statistics aggregate it.
     delay_days = models.IntegerField(null=True, blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
@@ -94,7 +98,9 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     quality = models.CharField(_("quality"), max_length=12, choices=Quality.choices, blank=True)
-    check_comment = models.TextField(_("reviewer's comment"), blank=True)
+    check_comment = models.TextField(
+        _("reviewer's comment"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     supervised = models.BooleanField(_("under supervision"), default=False)  # 督办

@@ -10,6 +10,7 @@ member is a plain member of A; outsider is signed in but holds no role.
 """
 
 import os
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -36,6 +37,53 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _hostile_stats() -> dict | None:
+    # Present only when tests/test_hostile_crawl.py ran in this process.
+    module = sys.modules.get("tests.test_hostile_crawl")
+    return getattr(module, "STATS", None)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its hostile-crawl counts to the controller."""
+    stats = _hostile_stats()
+    if stats is not None and hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["hostile_crawl"] = {
+            "requests": stats["requests"],
+            "urls": sorted(stats["urls"]),
+            "server_errors": stats["server_errors"],
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    got = getattr(node, "workeroutput", {}).get("hostile_crawl")
+    if got:
+        totals = _HOSTILE_TOTALS
+        totals["requests"] += got["requests"]
+        totals["urls"] |= set(got["urls"])
+        totals["server_errors"] += got["server_errors"]
+
+
+_HOSTILE_TOTALS: dict = {"requests": 0, "urls": set(), "server_errors": 0}
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    """ "hostile crawl: N requests, M URLs, 0 server errors", when the crawl ran."""
+    totals = _HOSTILE_TOTALS
+    stats = _hostile_stats()
+    if stats is not None and not hasattr(config, "workeroutput"):
+        totals = {
+            "requests": totals["requests"] + stats["requests"],
+            "urls": totals["urls"] | stats["urls"],
+            "server_errors": totals["server_errors"] + stats["server_errors"],
+        }
+    if totals["requests"]:
+        terminalreporter.write_line(
+            f"hostile crawl: {totals['requests']} requests, {len(totals['urls'])} URLs, "
+            f"{totals['server_errors']} server errors"
+        )
 
 
 @pytest.fixture(autouse=True)

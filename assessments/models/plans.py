@@ -6,6 +6,8 @@ be reproduced; the year-end check takes every branch. A branch graded 一般 or 
 upgrade plan (整改提高、晋位升级方案) aimed at its weakest articles, tracked until it is next graded.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -107,7 +109,12 @@ class UpgradeTarget(models.Model):
     article_code = models.CharField(_("article"), max_length=16)
     article_title = models.CharField(_("title"), max_length=100)
     score_then = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
-    target_score = models.DecimalField(_("target score"), max_digits=5, decimal_places=2)
+    target_score = models.DecimalField(
+        _("target score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
     milestone = models.DateField(_("milestone"))
     action = models.TextField(_("measures"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     progress = models.TextField(_("progress"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from branches import audit
 from branches.models import Organisation, OrgKind, User
 from config.exceptions import Conflict
+from config.request_values import is_ascii_digits, parse_quarter
 from handbook.selectors import edition_in_force
 
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
@@ -49,11 +50,7 @@ def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
 
 def parse_period(text: str) -> tuple[int, int]:
     """``2026Q3`` → (2026, 3)."""
-    cleaned = text.strip().upper()
-    year, sep, quarter = cleaned.partition("Q")
-    if not sep or not year.isdigit() or quarter not in {"1", "2", "3", "4"}:
-        raise ValidationError(_("A quarter is written like 2026Q3."))
-    return int(year), int(quarter)
+    return parse_quarter(text)
 
 
 def lock_scorecard(scorecard_id: int, version: int | None) -> Scorecard:
@@ -112,10 +109,10 @@ def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int,
     for rule_id, raw in counts.items():
         if rule_id not in rules:
             raise ValidationError(_("That deduction rule does not belong to this article."))
-        try:
-            count = int(str(raw).strip() or "0")
-        except ValueError:
-            raise ValidationError(_("A count must be a whole number.")) from None
+        text = str(raw).strip() or "0"
+        if not is_ascii_digits(text, max_digits=6):
+            raise ValidationError(_("A count must be a whole number."))
+        count = int(text)
         if count < 0 or count > MAX_COUNT:
             raise ValidationError(_("A count must be between 0 and %(max)d.") % {"max": MAX_COUNT})
         cleaned[rule_id] = count

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from config.request_values import MAX_ID, parse_id, parse_int
 from tasks.evidence import ACCEPT as EVIDENCE_ACCEPT
 from tasks.selectors import done_work_by_article
 
@@ -21,16 +22,24 @@ from .labels import label_rules, line_labels
 
 def posted_version(request: HttpRequest) -> int:
     try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
+        return parse_int(request.POST.get("version", ""), min_value=0, max_value=MAX_ID)
+    except ValidationError:
         raise ValidationError(_("The form is missing the scorecard's version: reload the page.")) from None
 
 
 def posted_counts(request: HttpRequest) -> dict[int, str]:
-    """``count-<rule id>`` fields → {rule id: raw count}; the service checks each."""
-    return {
-        int(key[6:]): value for key, value in request.POST.items() if key.startswith("count-") and key[6:].isdigit()
-    }
+    """``count-<rule id>`` fields → {rule id: raw count}; the service checks each count. A
+    field whose id is not one (``count-²``) names no rule of the article: refused, as the
+    service refuses a rule of another article."""
+    counts: dict[int, str] = {}
+    for key, value in request.POST.items():
+        if not key.startswith("count-"):
+            continue
+        rule_id = parse_id(key[6:])
+        if rule_id is None:
+            raise ValidationError(_("That deduction rule does not belong to this article."))
+        counts[rule_id] = value
+    return counts
 
 
 def run_and_redirect(

@@ -5,13 +5,14 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, User
+from config.request_values import parse_id, parse_int_or
 from config.xlsx import escape_formula
 
 from ..dashboard import dashboard_for, default_quarter, year_scores
@@ -22,9 +23,13 @@ RANKING_ROWS = 100
 
 
 def _root(request: HttpRequest) -> Organisation:
-    raw = request.GET.get("org", "")
-    if raw.isdigit():
-        return abilities.unit_for(request.user, int(raw), "dashboard.view")
+    raw = request.GET.get("org", "").strip()
+    if raw:
+        # An id that is not one (², 10^20) names no organisation: 404, as an unknown id does.
+        org_id = parse_id(raw)
+        if org_id is None:
+            raise Http404
+        return abilities.unit_for(request.user, org_id, "dashboard.view")
     abilities.require(request.user, "dashboard.view")
     return abilities.units_for(request.user, "dashboard.view").order_by("depth", "code").first()  # type: ignore[return-value]
 
@@ -66,8 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export_year(request: HttpRequest) -> HttpResponse:
     """A year of final scores per branch, for performance pay (考核兑现)."""
     root = _root(request)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default_quarter()[0]
+    year = parse_int_or(request.GET.get("year", ""), default_quarter()[0], min_value=2000, max_value=2100)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{year}")
     quarters = [f"Q{q}" for q in (1, 2, 3, 4)]

@@ -1,15 +1,13 @@
 """核标 assessment plans (who is checked this quarter) and 优标 upgrade plans."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
+from config.request_values import MAX_ID, parse_decimal, parse_id, parse_int
 
 from ..dashboard import default_quarter
 from ..models import AssessmentPlan, PlanKind, Scorecard, UpgradePlan, UpgradeTarget
@@ -32,22 +30,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int(raw: str, default: int) -> int:
-    raw = raw.strip()
-    if not raw:
+def _int(raw: str, default: int, *, min_value: int, max_value: int) -> int:
+    if not raw.strip():
         return default
-    if not raw.lstrip("-").isdigit():
-        raise ValidationError(_("Enter a whole number."))
-    return int(raw)
+    return parse_int(raw, min_value=min_value, max_value=max_value)
 
 
 @login_required
 @require_POST
 def plan_create(request: HttpRequest) -> HttpResponse:
-    raw = request.POST.get("org", "")
-    if not raw.isdigit():
+    org_id = parse_id(request.POST.get("org", ""))
+    if org_id is None:
         raise Http404
-    organisation = abilities.unit_for(request.user, int(raw), "plan.create")
+    organisation = abilities.unit_for(request.user, org_id, "plan.create")
 
     def create() -> None:
         year, quarter = parse_period(request.POST.get("quarter", ""))
@@ -57,8 +52,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             year=year,
             quarter=quarter,
             kind=request.POST.get("kind", PlanKind.QUARTERLY),
-            sample_percent=_int(request.POST.get("sample_percent", ""), 30),
-            seed=_int(seed_raw, 0) if seed_raw else None,
+            sample_percent=_int(request.POST.get("sample_percent", ""), 30, min_value=0, max_value=100),
+            seed=_int(seed_raw, 0, min_value=-MAX_ID - 1, max_value=MAX_ID) if seed_raw else None,
             by=request.user,
         )
 
@@ -107,10 +102,18 @@ def upgrade_target(request: HttpRequest, pk: int, target_pk: int) -> HttpRespons
 
     def update() -> None:
         raw = request.POST.get("target_score", "").strip()
-        try:
-            score = Decimal(raw) if raw else None
-        except InvalidOperation:
-            raise ValidationError(_("The target score must be a number.")) from None
+        score = (
+            parse_decimal(
+                raw,
+                max_digits=5,
+                decimal_places=2,
+                min_value=0,
+                max_value=100,
+                message=_("The target score must be a number from 0 to 100."),
+            )
+            if raw
+            else None
+        )
         upgrade_target_update(
             target=target,
             by=request.user,

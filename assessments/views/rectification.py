@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
+from config.request_values import parse_id
 
 from .. import selectors
 from ..models import RectificationStatus
@@ -39,9 +40,10 @@ def _posted_owner(request: HttpRequest) -> int | None:
     raw = request.POST.get("owner", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    owner_id = parse_id(raw)
+    if owner_id is None:
         raise ValidationError(_("Choose the owner from the list."))
-    return int(raw)
+    return owner_id
 
 
 @login_required

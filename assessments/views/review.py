@@ -1,7 +1,7 @@
 """核标: the reviewer's page, line by line, with findings, methods, return and finalise."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from config.request_values import parse_date_or_none, parse_decimal, parse_id
 
 from ..models import Finding, Method, ScorecardLine, Severity, grade_label
 from ..selectors import get_scorecard_for
@@ -76,25 +78,31 @@ def _raise(error: str) -> None:
 def _score(raw: str) -> Decimal | None:
     if not raw.strip():
         return None
-    try:
-        return Decimal(raw.strip())
-    except InvalidOperation:
-        raise ValidationError(_("The written test score must be a number.")) from None
+    # The column holds 0.0–100.0: NaN, Infinity and 1e30 are not scores.
+    return parse_decimal(
+        raw,
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        message=_("The written test score must be a number from 0 to 100, with at most one decimal place."),
+    )
 
 
 def _date(raw: str) -> dt.date | None:
     if not raw.strip():
         return None
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ValidationError(_("Enter a date like 2026-10-31.")) from None
+    found = parse_date_or_none(raw)
+    if found is None:
+        raise ValidationError(_("Enter a date like 2026-10-31."))
+    return found
 
 
 def _article_id(raw: str) -> int:
-    if not raw.isdigit():
+    found = parse_id(raw)
+    if found is None:
         raise ValidationError(_("Choose an article of this scorecard."))
-    return int(raw)
+    return found
 
 
 @login_required

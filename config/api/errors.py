@@ -24,8 +24,16 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -70,7 +78,25 @@ class SignInLocked(exceptions.Throttled):
     )
 
 
+def request_refused_message(exc: Exception) -> str | None:
+    """The message for a request Django itself refuses before any view reads it — a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, a malformed upload: the client's
+    error, a 400 like any other invalid input, not a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        return _("The request body is larger than the server accepts.")
+    if isinstance(exc, TooManyFieldsSent):
+        return _("The request has more fields than the server accepts.")
+    if isinstance(exc, TooManyFilesSent):
+        return _("The request has more files than the server accepts.")
+    if isinstance(exc, SuspiciousOperation | BadRequest | MultiPartParserError):
+        return _("The request is malformed.")
+    return None
+
+
 def _as_api_exception(exc: Exception) -> Exception:
+    refused = request_refused_message(exc)
+    if refused is not None:
+        return exceptions.ParseError(detail=refused)
     if isinstance(exc, Conflict):  # before ValidationError: a Conflict is one
         return ConflictError(detail=" ".join(exc.messages))
     if isinstance(exc, DjangoValidationError):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import OrgKind
+from config.request_values import parse_decimal, parse_id
 
 from .. import selectors, study
-from ..exchange import parse_score
 from ..forms import DemonstrationForm, StudyFocusForm, TrainingForm
 from ..models import DemonstrationBranch, TrainingSession
 
@@ -155,13 +155,18 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not too_long:
         attendance: dict[int, Decimal | None] = {}
         for raw in request.POST.getlist("attended"):
-            if not raw.isdigit():
+            member_id = parse_id(raw)
+            if member_id is None:
                 continue
             text = request.POST.get(f"score_{raw}", "").strip()
-            score = parse_score(text) if text else None
-            if text and (score is None or not 0 <= score <= 100):
-                errors.append(_("A test score is a number from 0 to 100: “%(value)s”.") % {"value": text[:20]})
-            attendance[int(raw)] = score
+            score = None
+            if text:
+                try:
+                    # The column holds 0.0–100.0 with one place: NaN, Infinity and 1e30 are not scores.
+                    score = parse_decimal(text, max_digits=5, decimal_places=1, min_value=0, max_value=100)
+                except ValidationError:
+                    errors.append(_("A test score is a number from 0 to 100: “%(value)s”.") % {"value": text[:20]})
+            attendance[member_id] = score
         if not errors:
             try:
                 study.training_set_attendance(session=session, attendance=attendance, by=request.user, within=within)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.jobs import send
+from config.request_values import is_ascii_digits
 
 from .. import jobs, printing, selectors, study
 from ..models import Edition, Frequency, Line, StudyFocus
@@ -22,7 +23,7 @@ from ..models import Edition, Frequency, Line, StudyFocus
 def _browse(request: HttpRequest, edition: Edition | None, study_focus: list[StudyFocus] | None = None) -> HttpResponse:
     part = request.GET.get("part", "")
     # Part numbers are small; a longer string would overflow the column on PostgreSQL.
-    part = part if part.isdigit() and len(part) <= 3 else ""
+    part = part if is_ascii_digits(part, max_digits=3) else ""
     line = request.GET.get("line", "") if request.GET.get("line") in Line.values else ""
     frequency = request.GET.get("frequency", "") if request.GET.get("frequency") in Frequency.values else ""
     query = request.GET.get("q", "").strip()[:100]

@@ -23,6 +23,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from config.filesizes import sizes_apart
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -84,10 +86,8 @@ MAX_TOKEN_BYTES = 4 * 1024 * 1024
 def check_file(handle: BinaryIO, size: int) -> None:
     """Raises FileRefused unless ``handle`` looks like a plain, reasonably sized .xlsx."""
     if size > max_bytes():
-        raise FileRefused(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(size / 1048576, 1), "limit": round(max_bytes() / 1048576, 1)}
-        )
+        shown, limit = sizes_apart(size, max_bytes())
+        raise FileRefused(_("The file is %(size)s; the limit is %(limit)s.") % {"size": shown, "limit": limit})
     if size == 0:
         raise FileRefused(_("The file is empty."))
     handle.seek(0)

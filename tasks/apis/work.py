@@ -21,12 +21,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
 from branches.selectors import organisations_visible_to
+from config.api.parsers import DepthLimitedJSONParser
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors, services
@@ -160,7 +161,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": TaskCompleteSerializer, "application/json": TaskCompleteNoteSerializer},
         responses={200: TaskDetailSerializer, **error_responses(409)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, DepthLimitedJSONParser])
     def complete(self, request: Request, pk: str) -> Response:
         task = self._task(pk, "task.complete")
         fields = _valid(TaskCompleteSerializer, request)

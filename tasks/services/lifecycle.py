@@ -21,6 +21,8 @@ from ..evidence import MAX_FILES, checked_type
 from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
 from ..selectors import assignable_users
 
+CHECK_COMMENT_LENGTH = 2000
+
 
 def _locked(task: Task) -> Task:
     # Only the task row is locked: the article and request are nullable outer joins.
@@ -95,6 +97,10 @@ def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task
     abilities.require(by, "task.check", task)
     if quality not in Quality.values:
         raise ValidationError({"quality": _("Choose a quality rating.")})
+    if len(comment.strip()) > CHECK_COMMENT_LENGTH:
+        raise ValidationError(
+            {"comment": _("Keep the comment within %(max)d characters.") % {"max": CHECK_COMMENT_LENGTH}}
+        )
     task.status = TaskStatus.CHECKED
     task.quality = quality
     task.check_comment = comment.strip()
