@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
+from branches.selectors import in_subtree
 from tasks.statistics import BranchTaskStats, task_statistics
 
 from .models import (
@@ -119,11 +120,11 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
     """Eight queries: branches, this quarter's cards, last quarter's scores, the trend, the
     most-deducted articles, the rectification counts, the oldest open items and the tasks."""
     board = Dashboard(root=root, year=year, quarter=quarter)
-    in_tree = Q(branch__path__startswith=root.path)
+    in_tree = in_subtree(root, via="branch__path")
     branches = {
         pk: (name, code, is_key)
         for pk, name, code, is_key in Organisation.objects.filter(
-            path__startswith=root.path, kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
+            in_subtree(root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
         ).values_list("pk", "name", "code", "is_key")
     }
     cards = list(
@@ -183,7 +184,7 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
     ]
     board.top_deducted = list(
         ScorecardLine.objects.filter(
-            scorecard__branch__path__startswith=root.path,
+            in_subtree(root, via="scorecard__branch__path"),
             scorecard__year=year,
             scorecard__quarter=quarter,
             scorecard__status=ScorecardStatus.FINAL,
@@ -207,9 +208,7 @@ def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, b
     branch for the tasks due in the quarter, worst first."""
     stats = task_statistics(
         # The same branches as a subquery, not 2,000 ids in an IN list.
-        branches=Organisation.objects.filter(
-            path__startswith=board.root.path, kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
-        ),
+        branches=Organisation.objects.filter(in_subtree(board.root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE),
         first=quarter_start(board.year, board.quarter),
         last=quarter_end(board.year, board.quarter),
         today=today,
@@ -227,7 +226,7 @@ def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> 
     the handbook's study-focus suggestion (明标) reads this through its registry."""
     return dict(
         ScorecardLine.objects.filter(
-            scorecard__branch__path__startswith=organisation.path,
+            in_subtree(organisation, via="scorecard__branch__path"),
             scorecard__year=year,
             scorecard__quarter=quarter,
             scorecard__status=ScorecardStatus.FINAL,
@@ -243,13 +242,13 @@ def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
     """A year of final scores per branch, for performance pay (考核兑现): three queries. The
     year score and grade follow ``services.years`` (the year-end check counts once more)."""
     branches = list(
-        Organisation.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH)
+        Organisation.objects.filter(in_subtree(root), kind=OrgKind.BRANCH)
         .order_by("code")
         .values("pk", "code", "name", "is_key", "status")
     )
     cards: dict[int, dict[int, tuple[Decimal, str, bool]]] = {}
     for branch_id, quarter, score, grade, late in Scorecard.objects.filter(
-        branch__path__startswith=root.path, year=year, status=ScorecardStatus.FINAL
+        in_subtree(root, via="branch__path"), year=year, status=ScorecardStatus.FINAL
     ).values_list("branch_id", "quarter", "review_total", "grade", "is_late"):
         cards.setdefault(branch_id, {})[quarter] = (score, grade, late)
     checks = year_end_quarters(path=root.path, years=[year])

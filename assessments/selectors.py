@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from branches import abilities
 from branches.models import Organisation, RoleAssignment, User
-from branches.selectors import grants_of
+from branches.selectors import grants_of, in_subtree
 from handbook.models import Deduction
 
 from .models import (
@@ -126,7 +126,7 @@ def owner_candidates(branch: Organisation) -> QuerySet[User]:
     """Who may own a branch's rectification item: active users holding a secretary or member
     role on the branch or on a unit below it (a 党小组)."""
     owners = abilities.holders_of("rectification.own")
-    holders = RoleAssignment.objects.filter(role__in=owners, organisation__path__startswith=branch.path).values(
+    holders = RoleAssignment.objects.filter(in_subtree(branch, via="organisation__path"), role__in=owners).values(
         "user_id"
     )
     return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")

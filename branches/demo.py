@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import Organisation, OrgKind, Role, RoleAssignment, User
+from .selectors import in_subtree
 from .services import organisation_create, organisation_dissolve, role_grant, user_create
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed on purpose: demo logins for a local try-out
@@ -83,7 +84,7 @@ def seed() -> DemoWorld:
         role_grant(user=user, role=role, organisation=organisation)
         users[username] = user
         logins.append((username, Role(role).label, organisation.name))
-    branches = list(Organisation.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH).order_by("code"))
+    branches = list(Organisation.objects.filter(in_subtree(committee), kind=OrgKind.BRANCH).order_by("code"))
     return DemoWorld(committee=committee, branches=branches, users=users, logins=logins)
 
 

@@ -72,6 +72,12 @@ def subtree_filter(user: User, *, roles: Iterable[str] | None = None, field: str
     return _subtree_q((g.path for g in grants_of(user) if g.role in wanted), field=field)
 
 
+def in_subtree(organisation: Organisation, *, via: str = "path") -> Q:
+    """The rows whose organisation path at ``via`` lies in ``organisation``'s subtree (the
+    organisation itself included): ``Task.objects.filter(in_subtree(root, via="branch__path"))``."""
+    return Q(**{f"{via}__startswith": organisation.path})
+
+
 def reaching_filter(user: User, field: str = "organisation") -> Q | None:
     """A Q over a relation ``field`` to Organisation: the units whose publications reach the
     user — those above any unit where they hold a role (a branch reads its committee's study
@@ -137,16 +143,12 @@ def move_targets_for(user: User, organisation: Organisation) -> QuerySet[Organis
     own subtree (which kinds fit below which is the model's rule, checked on the move)."""
     from .abilities import units_for  # the engine reads this module: imported late
 
-    return (
-        units_for(user, "organisation.administer")
-        .filter(status=OrgStatus.ACTIVE)
-        .exclude(path__startswith=organisation.path)
-    )
+    return units_for(user, "organisation.administer").filter(status=OrgStatus.ACTIVE).exclude(in_subtree(organisation))
 
 
 def subtree_of(organisation: Organisation, *, include_dissolved: bool = True) -> QuerySet[Organisation]:
     """The organisation and everything below it, in one query whatever the depth."""
-    qs = Organisation.objects.filter(path__startswith=organisation.path)
+    qs = Organisation.objects.filter(in_subtree(organisation))
     if not include_dissolved:
         qs = qs.filter(status=OrgStatus.ACTIVE)
     return qs

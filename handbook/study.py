@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, User
-from branches.selectors import company_filter, organisations_visible_to, reaching_filter
+from branches.selectors import company_filter, in_subtree, organisations_visible_to, reaching_filter
 from members.models import ON_ROLL_STATUSES, Member
 
 from .models import Article, DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
@@ -98,17 +98,13 @@ def training_create(
 
 def roster_branches(session: TrainingSession, user: User) -> QuerySet[Organisation]:
     """The branches whose members may attend, to page a long roster branch by branch."""
-    return (
-        organisations_visible_to(user)
-        .filter(path__startswith=session.organisation.path, kind=OrgKind.BRANCH)
-        .order_by("path")
-    )
+    return organisations_visible_to(user).filter(in_subtree(session.organisation), kind=OrgKind.BRANCH).order_by("path")
 
 
 def roster_for(session: TrainingSession, user: User) -> QuerySet[Member]:
     """Who may be recorded as attending: members on the roll below the organiser that the
     user may see."""
-    visible = organisations_visible_to(user).filter(path__startswith=session.organisation.path)
+    visible = organisations_visible_to(user).filter(in_subtree(session.organisation))
     return (
         Member.objects.filter(branch__in=visible, status__in=ON_ROLL_STATUSES)
         .select_related("branch")
@@ -130,14 +126,14 @@ def training_set_attendance(
     _check_organiser(session.organisation, by)
     roster = roster_for(session, by)
     if within is not None:
-        roster = roster.filter(branch__path__startswith=within.path)
+        roster = roster.filter(in_subtree(within, via="branch__path"))
     allowed = set(roster.filter(pk__in=attendance).values_list("pk", flat=True))
     unknown = set(attendance) - allowed
     if unknown:
         raise ValidationError(_("Some attendees are not on a roster you can see."))
     stale = session.attendances.exclude(member_id__in=allowed)
     if within is not None:
-        stale = stale.filter(member__branch__path__startswith=within.path)
+        stale = stale.filter(in_subtree(within, via="member__branch__path"))
     stale.delete()
     rows = []
     for member_id, score in attendance.items():

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, OrgStatus, User
+from branches.selectors import in_subtree
 
 from . import id_numbers
 from .models import ON_ROLL_STATUSES, Member, MemberImport, MemberTransfer
@@ -13,7 +14,7 @@ from .services import CONTACT_FIELDS, EDITABLE_FIELDS
 
 def members_on_roll_count(organisation: Organisation) -> int:
     """Members still on the roll anywhere in the organisation's subtree."""
-    return Member.objects.filter(branch__path__startswith=organisation.path, status__in=ON_ROLL_STATUSES).count()
+    return Member.objects.filter(in_subtree(organisation, via="branch__path"), status__in=ON_ROLL_STATUSES).count()
 
 
 def members_visible_to(user: User, *, ability: str = "member.view") -> QuerySet[Member]:
@@ -81,14 +82,14 @@ def roster(
     if status:
         members = members.filter(status=status)
     if branch is not None:
-        members = members.filter(branch__path__startswith=branch.path)
+        members = members.filter(in_subtree(branch, via="branch__path"))
     return members.select_related("branch").order_by("branch__path", "name", "pk")
 
 
 def branches_for_filter(user: User, within: Organisation | None = None) -> QuerySet[Organisation]:
     qs = abilities.units_for(user, "member.view").filter(kind=OrgKind.BRANCH)
     if within is not None:
-        qs = qs.filter(path__startswith=within.path)
+        qs = qs.filter(in_subtree(within))
     return qs.order_by("path")
 
 

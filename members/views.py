@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import Organisation, OrgKind
+from branches.selectors import in_subtree
 
 from . import selectors, services
 from .forms import (
@@ -87,7 +88,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = abilities.unit_for(request.user, pk, "member.administer")
-    branches = selectors.transfer_targets(request.user).filter(path__startswith=organisation.path)
+    branches = selectors.transfer_targets(request.user).filter(in_subtree(organisation))
     form = MemberCreateForm(request.POST or None, branches=branches)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, OrgStatus, RoleAssignment, User
-from branches.selectors import subtree_filter
+from branches.selectors import in_subtree, subtree_filter
 from members.models import ON_ROLL_STATUSES
 
 from .models import AdHocRequest, Evidence, ReminderSheet, Task, TaskStatus
@@ -52,7 +52,7 @@ def assignable_users(branch: Organisation) -> QuerySet[User]:
     """一人一岗: the people a task may go to. Users holding a secretary or member role on the
     branch or one of its groups, and users linked to a member on the branch's roll."""
     holders = RoleAssignment.objects.filter(
-        organisation__path__startswith=branch.path, role__in=abilities.holders_of("task.take")
+        in_subtree(branch, via="organisation__path"), role__in=abilities.holders_of("task.take")
     ).values("user_id")
     return (
         User.objects.filter(

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
+from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
@@ -153,7 +154,7 @@ class FindingViewSet(viewsets.GenericViewSet):
         wanted = query.validated_data
         findings = self.get_queryset()
         if wanted.get("branch") is not None:
-            findings = findings.filter(scorecard__branch__path__startswith=wanted["branch"].path)
+            findings = findings.filter(in_subtree(wanted["branch"], via="scorecard__branch__path"))
         for name, field in (
             ("scorecard", "scorecard_id"),
             ("year", "scorecard__year"),

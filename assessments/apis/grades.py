@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
+from branches.selectors import in_subtree
 
 from .. import selectors
 from ..dashboard import default_quarter, year_scores
@@ -176,7 +177,7 @@ class GradeViewSet(viewsets.GenericViewSet):
         wanted = self._query(GradeQuerySerializer)
         cards = self.get_queryset()
         if wanted.get("branch") is not None:
-            cards = cards.filter(branch__path__startswith=wanted["branch"].path)
+            cards = cards.filter(in_subtree(wanted["branch"], via="branch__path"))
         for name in ("year", "quarter"):
             if name in wanted:
                 cards = cards.filter(**{name: wanted[name]})

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
+from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
@@ -162,7 +163,7 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
         wanted = query.validated_data
         items = self.get_queryset()
         if wanted.get("branch") is not None:
-            items = items.filter(branch__path__startswith=wanted["branch"].path)
+            items = items.filter(in_subtree(wanted["branch"], via="branch__path"))
         if wanted.get("status"):
             items = items.filter(status=wanted["status"])
         if wanted.get("overdue") is not None:

@@ -36,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
+from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
@@ -185,7 +186,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
             if name in wanted:
                 cards = cards.filter(**{name: wanted[name]})
         if "branch" in wanted:
-            cards = cards.filter(branch__path__startswith=wanted["branch"].path)
+            cards = cards.filter(in_subtree(wanted["branch"], via="branch__path"))
         if "status" in wanted:
             cards = cards.filter(status=wanted["status"])
         if wanted.get("late") is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, OrgStatus, User
+from branches.selectors import in_subtree
 
 from ..models import (
     AssessmentPlan,
@@ -54,9 +55,9 @@ def assessment_plan_create(
     if AssessmentPlan.objects.filter(organisation=organisation, year=year, quarter=quarter, kind=kind).exists():
         raise ValidationError(_("There is already a plan of this kind for this quarter."))
     branches = list(
-        Organisation.objects.filter(
-            path__startswith=organisation.path, kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
-        ).values_list("pk", "is_key")
+        Organisation.objects.filter(in_subtree(organisation), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE).values_list(
+            "pk", "is_key"
+        )
     )
     population = sorted(pk for pk, is_key in branches if not is_key)
     plan = AssessmentPlan(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import OrgKind
+from branches.selectors import in_subtree
 from config.request_values import parse_decimal, parse_id
 
 from .. import selectors, study
@@ -147,7 +148,7 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     within = next((b for b in branches if str(b.pk) == raw_branch), None)
     roster_qs = study.roster_for(session, request.user)
     if within is not None:
-        roster_qs = roster_qs.filter(branch__path__startswith=within.path)
+        roster_qs = roster_qs.filter(in_subtree(within, via="branch__path"))
     too_long = within is None and roster_qs.count() > ROSTER_PAGE_LIMIT
     roster = [] if too_long else list(roster_qs)
     current = {a.member_id: a.test_score for a in session.attendances.all()}

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation, OrgKind, OrgStatus
+from branches.selectors import in_subtree
 
 from .. import id_numbers
 from ..models import ID_NUMBER_REASONS, Member, MemberStatus
@@ -113,7 +114,7 @@ class _Branches:
     """The branches a file may name: those below the import's organisation, loaded once."""
 
     def __init__(self, scope: Organisation) -> None:
-        rows = Organisation.objects.filter(path__startswith=scope.path, kind=OrgKind.BRANCH).values_list(
+        rows = Organisation.objects.filter(in_subtree(scope), kind=OrgKind.BRANCH).values_list(
             "pk", "code", "name", "status"
         )
         self.by_code: dict[str, tuple[int, str]] = {}
@@ -359,7 +360,7 @@ def _classify(
 ) -> None:
     checked = checked or set()
     dissolved = set(
-        Organisation.objects.filter(path__startswith=scope.path, kind=OrgKind.BRANCH)
+        Organisation.objects.filter(in_subtree(scope), kind=OrgKind.BRANCH)
         .exclude(status=OrgStatus.ACTIVE)
         .values_list("pk", flat=True)
     )

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
+from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors, services
@@ -77,7 +78,7 @@ class RequirementViewSet(viewsets.GenericViewSet):
         requirements = self.get_queryset()
         sender: Organisation | None = query.validated_data.get("organisation")
         if sender is not None:
-            requirements = requirements.filter(organisation__path__startswith=sender.path)
+            requirements = requirements.filter(in_subtree(sender, via="organisation__path"))
         page = self.paginate_queryset(self.filter_queryset(requirements))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities, audit
+from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX
 
 from .. import selectors
@@ -107,7 +108,7 @@ class ReminderSheetViewSet(viewsets.GenericViewSet):
         wanted = query.validated_data
         sheets = self.get_queryset()
         if wanted.get("branch") is not None:
-            sheets = sheets.filter(branch__path__startswith=wanted["branch"].path)
+            sheets = sheets.filter(in_subtree(wanted["branch"], via="branch__path"))
         if wanted.get("kind"):
             sheets = sheets.filter(kind=wanted["kind"])
         if wanted.get("period"):

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
-from branches.selectors import organisations_visible_to
+from branches.selectors import in_subtree, organisations_visible_to
 from config.api.parsers import DepthLimitedJSONParser
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
@@ -60,7 +60,7 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request, **k
 
 def _filtered(tasks: QuerySet[Task], wanted: dict[str, Any]) -> QuerySet[Task]:
     if wanted.get("branch") is not None:
-        tasks = tasks.filter(branch__path__startswith=wanted["branch"].path)
+        tasks = tasks.filter(in_subtree(wanted["branch"], via="branch__path"))
     status = wanted.get("status", "")
     if status == OVERDUE:
         tasks = tasks.filter(status=TaskStatus.OPEN, due_on__lt=local_today())

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation, User
+from branches.selectors import in_subtree
 from config.exceptions import Conflict
 
 from ..models import AdHocRequest, EventKind, Notification, NotificationKind, Task, TaskEvent
@@ -32,7 +33,7 @@ def request_send(
     today = today or local_today()
     if due_on < today:
         raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
-    below = branches_for_tasks().filter(path__startswith=organisation.path)
+    below = branches_for_tasks().filter(in_subtree(organisation))
     if branches is None:
         targets = list(below)
     else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import OrgKind
+from branches.selectors import in_subtree
 
 from .. import selectors, services
 from ..forms import RequestForm, add_service_errors
@@ -142,7 +143,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": abilities.refusal("requirement.send", organisation)},
             status=409,
         )
-    below = services.branches_for_tasks().filter(path__startswith=organisation.path).order_by("path")
+    below = services.branches_for_tasks().filter(in_subtree(organisation)).order_by("path")
     form = RequestForm(request.POST or None, branches=below)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from branches.selectors import in_subtree
+
 from ...excel.resource import render_export
 from ...models import Member
 from .import_members import _organisation
@@ -18,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         organisation = _organisation(options.get("org"))
-        members = Member.objects.filter(branch__path__startswith=organisation.path)
+        members = Member.objects.filter(in_subtree(organisation, via="branch__path"))
         try:
             Path(str(options["out"])).write_bytes(render_export(members))
         except OSError as exc:
