@@ -4,8 +4,9 @@ in ``tasks/permissions.py``.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from branches import abilities
@@ -91,24 +92,52 @@ def branches_with_tasks_for(user: User, *, ability: str = "board.view") -> Query
 
 
 def board(branch: Organisation, *, show: str, today: dt.date) -> QuerySet[Task]:
-    """The secretary's board: this month's or this quarter's work, the overdue, the done."""
+    """The secretary's board: this month's or this quarter's work, the overdue, the done.
+
+    The month and the quarter list their own work and, above it, every piece of work still
+    open past its due date, whenever it was due: what was missed is what most needs doing.
+    Daily work is on the day's reminder sheet: the board shows no day after today. Cancelled
+    work has its own tab."""
     from .periods import period_of
 
     tasks = Task.objects.filter(branch=branch).select_related("article", "assignee")
+    overdue = Q(status=TaskStatus.OPEN, due_on__lt=today)
     if show == "overdue":
-        return tasks.filter(status=TaskStatus.OPEN, due_on__lt=today).order_by("due_on", "pk")
+        return tasks.filter(overdue).order_by("due_on", "pk")
     if show == "done":
         return tasks.filter(status__in=[TaskStatus.DONE, TaskStatus.CHECKED]).order_by("-completed_at", "-pk")
     if show == "cancelled":
         return tasks.filter(status=TaskStatus.CANCELLED).order_by("-cancelled_at", "-pk")
     period = period_of("quarterly" if show == "quarter" else "monthly", today)
-    # Daily work is on the day's reminder sheet; the board shows it only for today.
-    return (
-        tasks.filter(due_on__range=(period.start, period.end))
-        .exclude(frequency="daily", due_on__gt=today)
-        .exclude(frequency="daily", due_on__lt=today, status=TaskStatus.OPEN)
-        .order_by("due_on", "pk")
+    in_period = Q(due_on__range=(period.start, period.end)) & ~Q(frequency="daily", due_on__gt=today)
+    return tasks.filter(in_period | overdue).exclude(status=TaskStatus.CANCELLED).order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The figures above a board's list, counted from the very rows it shows."""
+
+    listed: int
+    done: int
+    on_time: int
+    overdue: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the done work that was done by its due date."""
+        return round(100 * self.on_time / self.done, 1) if self.done else None
+
+
+def board_counts(tasks: QuerySet[Task], *, today: dt.date) -> BoardCounts:
+    """``tasks`` (a ``board`` queryset) counted in one query."""
+    done = Q(status__in=[TaskStatus.DONE, TaskStatus.CHECKED])
+    figures = tasks.order_by().aggregate(
+        listed=Count("pk"),
+        done=Count("pk", filter=done),
+        on_time=Count("pk", filter=done & Q(delay_days=0)),
+        overdue=Count("pk", filter=Q(status=TaskStatus.OPEN, due_on__lt=today)),
     )
+    return BoardCounts(**figures)
 
 
 def my_tasks(user: User) -> QuerySet[Task]:

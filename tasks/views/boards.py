@@ -16,11 +16,12 @@ from branches.models import OrgKind
 
 from .. import selectors, services
 from ..forms import RequestForm, add_service_errors
-from ..models import Notification, Task, TaskStatus
+from ..models import Notification, TaskStatus
 from ..periods import local_today, period_of
 from ..statistics import task_statistics
 
 BOARD_TABS = ("month", "quarter", "overdue", "done", "cancelled")
+BOARD_ROWS = 500
 
 
 @login_required
@@ -47,11 +48,10 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     if show not in BOARD_TABS:
         show = "month"
     today = local_today()
-    tasks = list(selectors.board(branch, show=show, today=today)[:500])
-    month = period_of("monthly", today)
-    stats = task_statistics(
-        branches=type(branch).objects.filter(pk=branch.pk), first=month.start, last=month.end, today=today
-    ).get(branch.pk)
+    listed = selectors.board(branch, show=show, today=today)
+    tasks = list(listed[:BOARD_ROWS])
+    # The figures above the list count the list itself: the month's (or the quarter's) rows.
+    counts = selectors.board_counts(listed, today=today)
     return render(
         request,
         "tasks/board.html",
@@ -62,8 +62,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "show": show,
             "tabs": BOARD_TABS,
             "today": today,
-            "stats": stats,
-            "overdue_count": Task.objects.filter(branch=branch, status=TaskStatus.OPEN, due_on__lt=today).count(),
+            "counts": counts,
+            "more": max(0, counts.listed - len(tasks)),
         },
     )
 
