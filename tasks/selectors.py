@@ -6,7 +6,7 @@ in ``tasks/permissions.py``.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from branches import abilities
@@ -146,6 +146,68 @@ def my_tasks(user: User) -> QuerySet[Task]:
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("branch", "article")
         .order_by("status", "due_on", "pk")
+    )
+
+
+def _secretary_scope(user: User, field: str = "branch__path") -> Q | None:
+    return abilities.visible(user, "work.unassigned", field=field)
+
+
+def my_work(user: User) -> QuerySet[Task]:
+    """The open work that is the user's to do: assigned to them, and — for a secretary — the
+    branch's work nobody has been given yet. The workbench counts it and "my work" lists it."""
+    mine = Q(assignee=user)
+    secretary = _secretary_scope(user)
+    if secretary is not None:
+        mine |= Q(assignee__isnull=True) & secretary
+    return (
+        Task.objects.filter(mine, status=TaskStatus.OPEN, branch__status=OrgStatus.ACTIVE)
+        .select_related("branch", "article", "assignee")
+        .order_by("due_on", "pk")
+    )
+
+
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of the week holding ``today``."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+WORK_VIEWS = ("week", "overdue", "open")
+
+
+def work_in_view(tasks: QuerySet[Task], view: str, *, today: dt.date) -> QuerySet[Task]:
+    """``week``: due from today to Sunday; ``overdue``: past its due date; ``open``: all."""
+    if view == "week":
+        return tasks.filter(due_on__range=(today, week_end(today)))
+    if view == "overdue":
+        return tasks.filter(due_on__lt=today)
+    return tasks
+
+
+def supervision_awaiting_reply(user: User) -> QuerySet[Task]:
+    """督办 the user must answer: supervised work whose last word is the committee's (put
+    under supervision or commented on, not yet answered). A secretary answers for the whole
+    branch; anyone else for the work assigned to them."""
+    from .models import EventKind, TaskEvent
+
+    answerable = Q(assignee=user)
+    secretary = _secretary_scope(user)
+    if secretary is not None:
+        answerable |= secretary
+    last_word = (
+        TaskEvent.objects.filter(
+            task=OuterRef("pk"), kind__in=[EventKind.SUPERVISED, EventKind.COMMENT, EventKind.REPLY]
+        )
+        .order_by("-at", "-pk")
+        .values("kind")[:1]
+    )
+    return (
+        Task.objects.filter(answerable, supervised=True, branch__status=OrgStatus.ACTIVE)
+        .exclude(status=TaskStatus.CANCELLED)
+        .annotate(last_word=Subquery(last_word))
+        .exclude(last_word=EventKind.REPLY)
+        .select_related("branch", "article")
+        .order_by("due_on", "pk")
     )
 
 

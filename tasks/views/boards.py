@@ -22,19 +22,29 @@ from ..statistics import task_statistics
 
 BOARD_TABS = ("month", "quarter", "overdue", "done", "cancelled")
 BOARD_ROWS = 500
+MY_ROWS = 300
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What is mine to do, and the boards I may open."""
+    """My work: what is mine to do (this week's, the overdue, all that is open), and the
+    boards I may open. The workbench's counts link here and count the same rows."""
+    today = local_today()
+    show = request.GET.get("show", "open")
+    if show not in selectors.WORK_VIEWS:
+        show = "open"
+    work = selectors.work_in_view(selectors.my_work(request.user), show, today=today)
     boards = selectors.branches_with_tasks_for(request.user).order_by("path")[:200]
     return render(
         request,
         "tasks/home.html",
         {
-            "mine": selectors.my_tasks(request.user).filter(status=TaskStatus.OPEN)[:100],
+            "mine": work[:MY_ROWS],
+            "count": work.count(),
+            "show": show,
+            "views": selectors.WORK_VIEWS,
             "boards": boards,
-            "today": local_today(),
+            "today": today,
         },
     )
 
