@@ -26,7 +26,7 @@ from tasks.models import ReminderSheet
 from . import abilities
 from .models import Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
 
-ROWS = 8  # rows shown under an item; its count is of all of them
+ROWS = 5  # rows shown under an item; its count is of all of them
 QUEUE_ROWS = 30  # the reviewer's queue is worked down in order: more of it is shown
 FAILED_IMPORTS_SINCE = dt.timedelta(days=30)
 
