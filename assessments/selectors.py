@@ -1,29 +1,38 @@
 """Reads of scorecards, always starting from what the acting user may see."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from branches import abilities
-from branches.models import Organisation, RoleAssignment, User
+from branches.models import Organisation, OrgKind, OrgStatus, RoleAssignment, User
 from branches.selectors import grants_of, in_subtree
 from handbook.models import Deduction
 
 from .models import (
+    AssessmentPlan,
     EvidenceFile,
     Finding,
     LineDeduction,
+    PlanEntry,
     RectificationItem,
     RectificationStatus,
     Scorecard,
     ScorecardLine,
     ScorecardStatus,
+    ScoreChange,
     Side,
 )
+from .models.scorecards import SELF_EDITABLE
+
+# A plan's branch counts as checked once its card is reviewed (or final).
+REVIEW_DONE = (ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
 
 
 def scorecards_visible_to(user: User, *, ability: str = "scorecard.view") -> QuerySet[Scorecard]:
@@ -178,3 +187,106 @@ def top_units(user: User, *, ability: str = "scorecard.view") -> list[Organisati
         if not any(path.startswith(prefix) for prefix in kept):
             kept.append(path)
     return list(Organisation.objects.filter(path__in=kept).order_by("path"))
+
+
+# --- what is waiting, for the workbench and the lists it links to --------------------------
+
+
+def lines_done(cards: Iterable[Scorecard]) -> dict[int, int]:
+    """How many lines of each card the branch has saved at least once (the trail's
+    ``line_saved`` on its own side): what "N of 52 done" counts, one query for all cards."""
+    ids = [card.pk for card in cards]
+    rows = (
+        ScoreChange.objects.filter(scorecard_id__in=ids, action="line_saved", side=Side.SELF, line__isnull=False)
+        .values("scorecard_id")
+        .annotate(n=Count("line_id", distinct=True))
+        .order_by()
+    )
+    return {row["scorecard_id"]: row["n"] for row in rows}
+
+
+def rectification_to_work_off(user: User) -> QuerySet[RectificationItem]:
+    """Open items that are the user's to work off: every open item of a branch where they
+    report rectification (its secretary), and the open items they own elsewhere."""
+    mine = Q(owner=user)
+    q = abilities.visible(user, "rectification.report", field="branch__path")
+    if q is not None:
+        mine |= q
+    return RectificationItem.objects.filter(mine, status=RectificationStatus.OPEN)
+
+
+def rectification_to_verify(user: User) -> QuerySet[RectificationItem]:
+    """Items reported done that the user may verify."""
+    q = abilities.visible(user, "rectification.verify", field="branch__path")
+    if q is None:
+        return RectificationItem.objects.none()
+    return RectificationItem.objects.filter(q, status=RectificationStatus.DONE)
+
+
+def feedback_to_acknowledge(user: User) -> QuerySet[Scorecard]:
+    """Final cards of the user's branches whose feedback sheet is made and not yet acknowledged."""
+    q = abilities.visible(user, "scorecard.fill", field="branch__path")
+    if q is None:
+        return Scorecard.objects.none()
+    return Scorecard.objects.filter(q, status=ScorecardStatus.FINAL, acknowledged_at__isnull=True).exclude(
+        feedback_pdf=""
+    )
+
+
+def awaiting_review(user: User) -> QuerySet[Scorecard]:
+    """Submitted cards the user may review, oldest submission first (the queue)."""
+    q = abilities.visible(user, "scorecard.review", field="branch__path")
+    if q is None:
+        return Scorecard.objects.none()
+    return Scorecard.objects.filter(q, status=ScorecardStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def quarter_past_deadline(today: dt.date) -> tuple[int, int]:
+    """The latest quarter whose default deadline is behind ``today``: the one a branch can be
+    late with (this quarter's deadline falls in the next one)."""
+    from .services.scorecards import current_quarter, default_deadline
+
+    year, quarter = current_quarter(today)
+    while default_deadline(year, quarter) >= today:
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return year, quarter
+
+
+def late_branches(user: User, *, year: int, quarter: int, today: dt.date) -> QuerySet[Organisation]:
+    """Active branches (in the user's review scope) whose card of the quarter is not in — never
+    opened, a draft, or returned and not sent again — when its deadline (the card's own, or the
+    default when none is opened) has passed."""
+    from .services.scorecards import default_deadline
+
+    q = abilities.visible(user, "scorecard.review")
+    if q is None:
+        return Organisation.objects.none()
+    cards = Scorecard.objects.filter(branch=OuterRef("pk"), year=year, quarter=quarter)
+    not_submitted = cards.filter(status__in=SELF_EDITABLE, deadline__lt=today)
+    branches = Organisation.objects.filter(q, kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+    late = Exists(not_submitted)
+    if default_deadline(year, quarter) < today:
+        late |= ~Exists(cards)
+    return branches.filter(late).order_by("path")
+
+
+def plans_in_progress(user: User, *, year: int, quarter: int) -> QuerySet[AssessmentPlan]:
+    """The quarter's assessment plans of the user's units, each with ``planned`` (branches to
+    check) and ``done`` (of those, reviewed or final) — what the plan page counts."""
+    units = abilities.units_for(user, "plan.create").values("pk")
+    checked = Scorecard.objects.filter(
+        branch=OuterRef("branch_id"),
+        year=OuterRef("plan__year"),
+        quarter=OuterRef("plan__quarter"),
+        status__in=REVIEW_DONE,
+    )
+    done_entries = PlanEntry.objects.filter(plan=OuterRef("pk")).filter(Exists(checked))
+    return (
+        AssessmentPlan.objects.filter(organisation__in=units, year=year, quarter=quarter)
+        .select_related("organisation")
+        .annotate(
+            planned=Count("entries", distinct=True),
+            done=Coalesce(Subquery(done_entries.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]), 0),
+        )
+        .order_by("organisation__path", "kind")
+    )

@@ -14,18 +14,19 @@ from config.forms import add_service_errors
 
 from . import abilities, selectors, services
 from .forms import DissolveForm, GrantRoleForm, MoveForm, OrganisationForm
-from .models import Organisation, OrgStatus, Role, RoleAssignment, User
+from .models import Organisation, OrgStatus, RoleAssignment, User
+from .workbench import workbench_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """工作台: what the user must do now, one section per role that applies."""
     grants = selectors.grants_of(request.user)
-    by_role: dict[str, list[Organisation]] = {}
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[g.organisation_id for g in grants])}
-    for grant in grants:
-        by_role.setdefault(grant.role, []).append(orgs[grant.organisation_id])
-    roles = [(Role(role).label, by_role[role]) for role in Role.values if role in by_role]
-    return render(request, "branches/home.html", {"roles": roles})
+    return render(
+        request,
+        "branches/home.html",
+        {"sections": workbench_for(request.user), "has_role": bool(grants) or request.user.is_superuser},
+    )
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Demo work for `make run`: the quarter's tasks of the demo branches up to this month, most of
 the past ones done (a few late, some checked, one overdue under supervision), part of this
-month's done, and this month's reminder sheets in the branches' notifications.
+month's done, and this month's reminder sheets in the branches' notifications (made, not e-mailed).
 
 Runs before the assessments demo, so the current quarter's scorecard lines can point to the
 work done. Idempotent: nothing is added once the demo branches have tasks.

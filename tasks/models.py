@@ -263,6 +263,12 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["branch", "-created_at"])]
+        constraints = [
+            # A sheet is announced once, whether by the run that made it or the one that sent it.
+            models.UniqueConstraint(
+                fields=["sheet"], condition=models.Q(sheet__isnull=False), name="notification_once_per_sheet"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.kind}"

@@ -126,6 +126,15 @@ define("board.view", READERS, on=Organisation, label=_("Open the branch's work b
 # The committee's overview of every branch's work.
 define("tasks.overview", (Role.REVIEWER, Role.ADMINISTRATOR), scope=ANYWHERE, label=_("Work overview"))
 define("sheet.view", READERS, on=ReminderSheet, label=_("Read the reminder sheet"))
+# The branch's own people, to whom its sheets are addressed (the committee reads them all).
+define(
+    "sheet.receive",
+    (Role.SECRETARY, *sorted(BRANCH_OFFICERS)),
+    on=ReminderSheet,
+    label=_("Receive the branch's reminder sheets"),
+)
+# Work nobody has been given yet is the secretary's to do or to hand on.
+define("work.unassigned", (Role.SECRETARY,), on=Organisation, label=_("Answer for the branch's unassigned work"))
 
 # 阶段性工作要求: sent from an active committee or general branch to the branches below it.
 SENDERS = (Role.ADMINISTRATOR, Role.REVIEWER)

@@ -4,8 +4,9 @@ in ``tasks/permissions.py``.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from branches import abilities
@@ -91,24 +92,52 @@ def branches_with_tasks_for(user: User, *, ability: str = "board.view") -> Query
 
 
 def board(branch: Organisation, *, show: str, today: dt.date) -> QuerySet[Task]:
-    """The secretary's board: this month's or this quarter's work, the overdue, the done."""
+    """The secretary's board: this month's or this quarter's work, the overdue, the done.
+
+    The month and the quarter list their own work and, above it, every piece of work still
+    open past its due date, whenever it was due: what was missed is what most needs doing.
+    Daily work is on the day's reminder sheet: the board shows no day after today. Cancelled
+    work has its own tab."""
     from .periods import period_of
 
     tasks = Task.objects.filter(branch=branch).select_related("article", "assignee")
+    overdue = Q(status=TaskStatus.OPEN, due_on__lt=today)
     if show == "overdue":
-        return tasks.filter(status=TaskStatus.OPEN, due_on__lt=today).order_by("due_on", "pk")
+        return tasks.filter(overdue).order_by("due_on", "pk")
     if show == "done":
         return tasks.filter(status__in=[TaskStatus.DONE, TaskStatus.CHECKED]).order_by("-completed_at", "-pk")
     if show == "cancelled":
         return tasks.filter(status=TaskStatus.CANCELLED).order_by("-cancelled_at", "-pk")
     period = period_of("quarterly" if show == "quarter" else "monthly", today)
-    # Daily work is on the day's reminder sheet; the board shows it only for today.
-    return (
-        tasks.filter(due_on__range=(period.start, period.end))
-        .exclude(frequency="daily", due_on__gt=today)
-        .exclude(frequency="daily", due_on__lt=today, status=TaskStatus.OPEN)
-        .order_by("due_on", "pk")
+    in_period = Q(due_on__range=(period.start, period.end)) & ~Q(frequency="daily", due_on__gt=today)
+    return tasks.filter(in_period | overdue).exclude(status=TaskStatus.CANCELLED).order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The figures above a board's list, counted from the very rows it shows."""
+
+    listed: int
+    done: int
+    on_time: int
+    overdue: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the done work that was done by its due date."""
+        return round(100 * self.on_time / self.done, 1) if self.done else None
+
+
+def board_counts(tasks: QuerySet[Task], *, today: dt.date) -> BoardCounts:
+    """``tasks`` (a ``board`` queryset) counted in one query."""
+    done = Q(status__in=[TaskStatus.DONE, TaskStatus.CHECKED])
+    figures = tasks.order_by().aggregate(
+        listed=Count("pk"),
+        done=Count("pk", filter=done),
+        on_time=Count("pk", filter=done & Q(delay_days=0)),
+        overdue=Count("pk", filter=Q(status=TaskStatus.OPEN, due_on__lt=today)),
     )
+    return BoardCounts(**figures)
 
 
 def my_tasks(user: User) -> QuerySet[Task]:
@@ -117,6 +146,68 @@ def my_tasks(user: User) -> QuerySet[Task]:
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("branch", "article")
         .order_by("status", "due_on", "pk")
+    )
+
+
+def _secretary_scope(user: User, field: str = "branch__path") -> Q | None:
+    return abilities.visible(user, "work.unassigned", field=field)
+
+
+def my_work(user: User) -> QuerySet[Task]:
+    """The open work that is the user's to do: assigned to them, and — for a secretary — the
+    branch's work nobody has been given yet. The workbench counts it and "my work" lists it."""
+    mine = Q(assignee=user)
+    secretary = _secretary_scope(user)
+    if secretary is not None:
+        mine |= Q(assignee__isnull=True) & secretary
+    return (
+        Task.objects.filter(mine, status=TaskStatus.OPEN, branch__status=OrgStatus.ACTIVE)
+        .select_related("branch", "article", "assignee")
+        .order_by("due_on", "pk")
+    )
+
+
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of the week holding ``today``."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+WORK_VIEWS = ("week", "overdue", "open")
+
+
+def work_in_view(tasks: QuerySet[Task], view: str, *, today: dt.date) -> QuerySet[Task]:
+    """``week``: due from today to Sunday; ``overdue``: past its due date; ``open``: all."""
+    if view == "week":
+        return tasks.filter(due_on__range=(today, week_end(today)))
+    if view == "overdue":
+        return tasks.filter(due_on__lt=today)
+    return tasks
+
+
+def supervision_awaiting_reply(user: User) -> QuerySet[Task]:
+    """督办 the user must answer: supervised work whose last word is the committee's (put
+    under supervision or commented on, not yet answered). A secretary answers for the whole
+    branch; anyone else for the work assigned to them."""
+    from .models import EventKind, TaskEvent
+
+    answerable = Q(assignee=user)
+    secretary = _secretary_scope(user)
+    if secretary is not None:
+        answerable |= secretary
+    last_word = (
+        TaskEvent.objects.filter(
+            task=OuterRef("pk"), kind__in=[EventKind.SUPERVISED, EventKind.COMMENT, EventKind.REPLY]
+        )
+        .order_by("-at", "-pk")
+        .values("kind")[:1]
+    )
+    return (
+        Task.objects.filter(answerable, supervised=True, branch__status=OrgStatus.ACTIVE)
+        .exclude(status=TaskStatus.CANCELLED)
+        .annotate(last_word=Subquery(last_word))
+        .exclude(last_word=EventKind.REPLY)
+        .select_related("branch", "article")
+        .order_by("due_on", "pk")
     )
 
 

@@ -47,6 +47,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     ),
     "role.revoke": Guarded(pages=("branches:role_revoke",)),
     "audit.view": Guarded(pages=("audit_log",), unit=None),
+    "users.unplaced": Guarded(note="the workbench's list of users who hold no role, for a whole tree's administrators"),
     # handbook
     "handbook.read": Guarded(
         pages=("handbook:index", "handbook:editions"),
@@ -119,6 +120,8 @@ ABILITY_MAP: dict[str, Guarded] = {
     "task.comment": Guarded(pages=("tasks:comment",), api=(("api:task-comment", "post"),)),
     "task.release": Guarded(pages=("tasks:release",), api=(("api:task-release", "post"),)),
     "board.view": Guarded(pages=("tasks:board", "tasks:notifications")),
+    "sheet.receive": Guarded(note="which branches' latest reminder sheets the workbench shows a user"),
+    "work.unassigned": Guarded(note="whose list of work (workbench, my work) holds the branch's unassigned tasks"),
     "tasks.overview": Guarded(pages=("tasks:overview",), unit=None),
     "sheet.view": Guarded(
         pages=("tasks:sheet", "tasks:sheet_pdf", "tasks:sheet_xlsx"),

@@ -11,6 +11,7 @@ from config.request_values import MAX_ID, parse_decimal, parse_id, parse_int
 
 from ..dashboard import default_quarter
 from ..models import AssessmentPlan, PlanKind, Scorecard, UpgradePlan, UpgradeTarget
+from ..selectors import REVIEW_DONE
 from ..services.plans import assessment_plan_create, plan_reproduces, upgrade_target_update
 from ..services.scorecards import parse_period
 from .common import run_and_redirect
@@ -72,7 +73,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     }
     rows = [(entry, cards.get(entry.branch_id)) for entry in entries]
-    return render(request, "assessments/plan.html", {"plan": plan, "rows": rows, "reproduces": plan_reproduces(plan)})
+    # What the workbench's plan progress counts (selectors.plans_in_progress): reviewed or final.
+    done = sum(1 for _, card in rows if card is not None and card.status in REVIEW_DONE)
+    return render(
+        request,
+        "assessments/plan.html",
+        {"plan": plan, "rows": rows, "done": done, "reproduces": plan_reproduces(plan)},
+    )
 
 
 def _upgrade_plan_for(request: HttpRequest, pk: int, ability: str = "upgrade.view") -> UpgradePlan:

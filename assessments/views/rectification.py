@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,15 +24,35 @@ def item_list(request: HttpRequest) -> HttpResponse:
     abilities.require(request.user, "scorecard.view")
     show_all = request.GET.get("all") == "1"
     mine = request.GET.get("mine") == "1"
-    items = selectors.rectification_items_visible_to(request.user).select_related("branch", "finding", "owner")
-    if not show_all:
-        items = items.exclude(status=RectificationStatus.CLOSED)
-    if mine:
-        items = items.filter(owner=request.user)
+    # The workbench's lists: what the user must work off (?todo=1, ?todo=1&overdue=1) and what
+    # waits for their verification (?verify=1), counted there from the same selectors.
+    todo, verify = request.GET.get("todo") == "1", request.GET.get("verify") == "1"
+    overdue = todo and request.GET.get("overdue") == "1"
+    if todo:
+        items = selectors.rectification_to_work_off(request.user)
+        if overdue:
+            items = items.filter(deadline__lt=timezone.localdate())
+    elif verify:
+        items = selectors.rectification_to_verify(request.user)
+    else:
+        items = selectors.rectification_items_visible_to(request.user)
+        if not show_all:
+            items = items.exclude(status=RectificationStatus.CLOSED)
+        if mine:
+            items = items.filter(owner=request.user)
+    items = items.select_related("branch", "finding", "owner").order_by("deadline", "pk")
     return render(
         request,
         "assessments/rectification_list.html",
-        {"items": items.order_by("deadline", "pk")[:500], "show_all": show_all, "mine": mine},
+        {
+            "items": items[:500],
+            "count": items.count(),
+            "show_all": show_all,
+            "mine": mine,
+            "todo": todo,
+            "overdue": overdue,
+            "verify": verify,
+        },
     )
 
 

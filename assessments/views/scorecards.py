@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,14 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every branch the user may see, with its card for one quarter."""
     abilities.require(request.user, "scorecard.view")
     year, quarter = _period(request)
-    branches = list(selectors.branches_for_scorecards(request.user).filter(status=OrgStatus.ACTIVE).order_by("path"))
+    # ?late=1: only the branches late with the quarter's card (the workbench links here).
+    late = request.GET.get("late") == "1"
+    if late:
+        branches = list(selectors.late_branches(request.user, year=year, quarter=quarter, today=timezone.localdate()))
+    else:
+        branches = list(
+            selectors.branches_for_scorecards(request.user).filter(status=OrgStatus.ACTIVE).order_by("path")
+        )
     cards = {
         c.branch_id: c
         for c in selectors.scorecards_visible_to(request.user).filter(year=year, quarter=quarter, branch__in=branches)
@@ -40,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/index.html",
-        {"rows": rows, "year": year, "quarter": quarter, "period": f"{year}Q{quarter}"},
+        {"rows": rows, "year": year, "quarter": quarter, "period": f"{year}Q{quarter}", "late": late},
     )
 
 
@@ -105,6 +113,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
     context = card_context(request, card)
     context["show_review"] = selectors.shows_review(request.user, card)
+    context["lines_done"] = selectors.lines_done([card]).get(card.pk, 0)
     if card.is_final:
         context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
     return render(request, "assessments/scorecard.html", context)
@@ -139,6 +148,7 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     context = card_context(request, card, line_ids=[line.pk])
     context.update({"line": context["lines"][0], "error": error, "saved": saved})
     context["show_review"] = selectors.shows_review(request.user, card)
+    context["lines_done"] = selectors.lines_done([card]).get(card.pk, 0)
     return render(request, "assessments/_line_saved.html", context)
 
 

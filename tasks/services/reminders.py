@@ -3,9 +3,11 @@ and what is overdue, each line with the article's what / who / when / standard.
 
 Made in two steps, each safe to run twice or twice at once:
 1. *make*: the missing sheets are inserted; the unique (branch, kind, period) constraint
-   keeps one per period whoever inserts it (INSERT … ON CONFLICT DO NOTHING);
+   keeps one per period whoever inserts it (INSERT … ON CONFLICT DO NOTHING). Each new sheet
+   is put in its branch's notifications at once (one per sheet, by a unique constraint too):
+   the branch reads it on the site whether or not the e-mail has gone;
 2. *send*: one conditional UPDATE stamps the unsent, unclaimed sheets with this run's claim
-   token; only the rows this run stamped are e-mailed and notified, so a sheet is sent once.
+   token; only the rows this run stamped are e-mailed, so a sheet is sent once.
    A claim more than an hour old on a sheet still unsent (its run died) may be taken over.
 """
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from branches.models import Role, RoleAssignment
@@ -118,7 +120,20 @@ def reminders_make(*, kind: str, on: dt.date) -> int:
             ignore_conflicts=True,
         )
         created += ReminderSheet.objects.filter(kind=kind, period_key=period.key).count() - before
+        _notify(ReminderSheet.objects.filter(kind=kind, period_key=period.key, branch_id__in=chunk))
     return created
+
+
+def _notify(sheets: QuerySet[ReminderSheet]) -> None:
+    """Puts each of ``sheets`` not yet there in its branch's notifications (two queries)."""
+    missing = sheets.exclude(pk__in=Notification.objects.filter(sheet__isnull=False).values("sheet_id"))
+    Notification.objects.bulk_create(
+        (
+            Notification(branch_id=branch_id, kind=NotificationKind.SHEET, sheet_id=pk)
+            for pk, branch_id in missing.values_list("pk", "branch_id")
+        ),
+        ignore_conflicts=True,
+    )
 
 
 def _secretary_addresses(branch_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -165,10 +180,8 @@ def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
                 sheet.sent_at = now
                 sheet.recipients = addresses.get(sheet.branch_id, [])
             ReminderSheet.objects.bulk_update(sheets, ["sent_at", "recipients"])
-            Notification.objects.bulk_create(
-                Notification(branch_id=s.branch_id, kind=NotificationKind.SHEET, sheet=s, created_at=now)
-                for s in sheets
-            )
+            # Sheets made before notifications came with the making have theirs now.
+            _notify(ReminderSheet.objects.filter(pk__in=[s.pk for s in sheets]))
         sent += len(sheets)
     return sent
 

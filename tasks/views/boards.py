@@ -17,24 +17,35 @@ from branches.selectors import in_subtree
 
 from .. import selectors, services
 from ..forms import RequestForm, add_service_errors
-from ..models import Notification, Task, TaskStatus
+from ..models import Notification, TaskStatus
 from ..periods import local_today, period_of
 from ..statistics import task_statistics
 
 BOARD_TABS = ("month", "quarter", "overdue", "done", "cancelled")
+BOARD_ROWS = 500
+MY_ROWS = 300
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What is mine to do, and the boards I may open."""
+    """My work: what is mine to do (this week's, the overdue, all that is open), and the
+    boards I may open. The workbench's counts link here and count the same rows."""
+    today = local_today()
+    show = request.GET.get("show", "open")
+    if show not in selectors.WORK_VIEWS:
+        show = "open"
+    work = selectors.work_in_view(selectors.my_work(request.user), show, today=today)
     boards = selectors.branches_with_tasks_for(request.user).order_by("path")[:200]
     return render(
         request,
         "tasks/home.html",
         {
-            "mine": selectors.my_tasks(request.user).filter(status=TaskStatus.OPEN)[:100],
+            "mine": work[:MY_ROWS],
+            "count": work.count(),
+            "show": show,
+            "views": selectors.WORK_VIEWS,
             "boards": boards,
-            "today": local_today(),
+            "today": today,
         },
     )
 
@@ -48,11 +59,10 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     if show not in BOARD_TABS:
         show = "month"
     today = local_today()
-    tasks = list(selectors.board(branch, show=show, today=today)[:500])
-    month = period_of("monthly", today)
-    stats = task_statistics(
-        branches=type(branch).objects.filter(pk=branch.pk), first=month.start, last=month.end, today=today
-    ).get(branch.pk)
+    listed = selectors.board(branch, show=show, today=today)
+    tasks = list(listed[:BOARD_ROWS])
+    # The figures above the list count the list itself: the month's (or the quarter's) rows.
+    counts = selectors.board_counts(listed, today=today)
     return render(
         request,
         "tasks/board.html",
@@ -63,8 +73,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "show": show,
             "tabs": BOARD_TABS,
             "today": today,
-            "stats": stats,
-            "overdue_count": Task.objects.filter(branch=branch, status=TaskStatus.OPEN, due_on__lt=today).count(),
+            "counts": counts,
+            "more": max(0, counts.listed - len(tasks)),
         },
     )
 

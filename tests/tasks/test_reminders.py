@@ -234,3 +234,31 @@ def test_a_sheet_claimed_by_a_run_that_died_is_sent_by_a_later_run(ready: World)
     assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 1
     assert [m.to for m in mail.outbox] == [["b@example.com"]]
     assert ReminderSheet.objects.get(branch=ready.branch_a).sent_at is None
+
+
+def test_a_sheet_is_in_the_branchs_notifications_as_soon_as_it_is_made_and_stays_there_once(
+    ready: World, client
+) -> None:
+    from tasks.services.reminders import reminders_claim_and_send, reminders_make
+
+    reminders_make(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
+    sheet = ReminderSheet.objects.get(branch=ready.branch_a, kind="monthly")
+    assert sheet.sent_at is None and not mail.outbox
+    client.force_login(ready.secretary_a)
+    page = client.get(reverse("tasks:notifications", args=[ready.branch_a.pk]))
+    assert [n.sheet_id for n in page.context["items"]] == [sheet.pk]
+    assert reverse("tasks:sheet", args=[sheet.pk]) in page.content.decode()
+    # Made again (a second run) and then sent: still one notification per sheet.
+    reminders_make(kind=SheetKind.MONTHLY, on=D(2026, 11, 2))
+    assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 2
+    assert Notification.objects.filter(sheet=sheet).count() == 1
+    assert Notification.objects.filter(kind="sheet").count() == 2
+
+
+def test_a_sheet_made_before_notifications_came_with_the_making_is_announced_when_sent(ready: World) -> None:
+    from tasks.services.reminders import reminders_claim_and_send, reminders_make
+
+    reminders_make(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
+    Notification.objects.all().delete()
+    assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 2
+    assert Notification.objects.filter(kind="sheet").count() == 2
