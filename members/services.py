@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import abilities
 from branches.models import Organisation, OrgKind, User
 from config.exceptions import Conflict
 
@@ -37,6 +38,14 @@ EDITABLE_FIELDS = (
 )
 # Statuses set through member_change_status; flowing and transferred out have their own services.
 PLAIN_STATUSES = (MemberStatus.ON_ROLL, MemberStatus.SUSPENDED, MemberStatus.EXPELLED, MemberStatus.DECEASED)
+
+
+def _require(by: User | None, *objects: object) -> None:
+    """A person acting must administer the members (and branches) concerned; ``None`` is the
+    system itself (an import being committed, a job), which its own caller has checked."""
+    if by is not None:
+        for obj in objects:
+            abilities.require(by, "member.administer", obj)
 
 
 def _check_target_branch(branch: Organisation) -> None:
@@ -69,6 +78,7 @@ def _record(
 
 @transaction.atomic
 def member_create(*, branch: Organisation, by: User | None, **fields: object) -> Member:
+    _require(by, branch)
     _check_target_branch(branch)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -98,6 +108,7 @@ def member_update(*, member: Member, fields: dict[str, object], allowed: tuple[s
 def member_transfer(*, member: Member, to_branch: Organisation, on: dt.date, reason: str, by: User | None) -> Member:
     """Moves a member to another branch; a member transferred out comes back in (转入)."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    _require(by, member, to_branch)
     _check_target_branch(to_branch)
     if member.status not in (*ON_ROLL_STATUSES, MemberStatus.TRANSFERRED_OUT):
         raise Conflict(_("Only a member on the roll, flowing or transferred out can be transferred."))
@@ -119,6 +130,7 @@ def member_transfer(*, member: Member, to_branch: Organisation, on: dt.date, rea
 def member_transfer_out(*, member: Member, on: dt.date, reason: str, by: User | None) -> Member:
     """转出: the member leaves the organisation's roll; ``reason`` says where to."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    _require(by, member)
     if member.status not in ON_ROLL_STATUSES:
         raise Conflict(_("Only a member on the roll or flowing can be transferred out."))
     if not reason.strip():
@@ -134,6 +146,7 @@ def member_transfer_out(*, member: Member, on: dt.date, reason: str, by: User | 
 def member_mark_flowing(*, member: Member, flowing_to: str, on: dt.date, reason: str, by: User | None) -> Member:
     """流动党员: still on the branch's roll, working elsewhere for now."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    _require(by, member)
     if member.status not in ON_ROLL_STATUSES:
         raise Conflict(_("Only a member on the roll can become flowing."))
     member.status = MemberStatus.FLOWING
@@ -147,6 +160,7 @@ def member_mark_flowing(*, member: Member, flowing_to: str, on: dt.date, reason:
 @transaction.atomic
 def member_return(*, member: Member, on: dt.date, by: User | None) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
+    _require(by, member)
     if member.status != MemberStatus.FLOWING:
         raise Conflict(_("The member is not flowing."))
     member.status = MemberStatus.ON_ROLL
@@ -162,6 +176,7 @@ def member_change_status(*, member: Member, status: str, on: dt.date, reason: st
     if status not in PLAIN_STATUSES:
         raise ValidationError(_("Use the transfer or flowing actions for this status."))
     member = Member.objects.select_for_update().get(pk=member.pk)
+    _require(by, member)
     if member.status == status:
         raise Conflict(_("The member already has this status."))
     if not reason.strip():
@@ -183,6 +198,7 @@ def branch_transfer_all(
     (typically before or after the branch is dissolved). Returns how many moved."""
     if from_branch.kind != OrgKind.BRANCH:
         raise ValidationError(_("Members belong to a branch (党支部)."))
+    _require(by, from_branch, to_branch)
     _check_target_branch(to_branch)
     if from_branch.pk == to_branch.pk:
         raise ValidationError(_("Choose a different branch to transfer the members to."))
