@@ -40,11 +40,11 @@ from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
 from .. import selectors
+from ..cards import card_context
 from ..models import Scorecard, ScorecardLine
 from ..services import review as review_services
 from ..services.feedback import feedback_acknowledge, feedback_filename
 from ..services.scorecards import current_quarter, lock_scorecard, scorecard_line_save, scorecard_open, scorecard_submit
-from ..views.common import card_context
 from .scorecard_serializers import (
     LinesSaveSerializer,
     OpenSerializer,
@@ -155,7 +155,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
 
     def _detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         card = selectors.get_scorecard_for(self.request.user, pk)
-        context = card_context(self.request, card)
+        context = card_context(self.request.user, card)
         card.annotated_lines = context["lines"]  # type: ignore[attr-defined]
         serializer = ScorecardDetailSerializer(
             card,

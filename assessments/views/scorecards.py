@@ -12,11 +12,12 @@ from branches import abilities
 from branches.models import OrgKind, OrgStatus
 
 from .. import selectors
+from ..cards import card_context
 from ..models import Finding, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
 from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
 from ..services.years import year_end_quarters, year_result
-from .common import card_context, posted_counts, posted_version, run_and_redirect
+from .common import posted_counts, posted_version, run_and_redirect
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -103,7 +104,7 @@ def open_card(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
-    context = card_context(request, card)
+    context = card_context(request.user, card)
     context["show_review"] = selectors.shows_review(request.user, card)
     if card.is_final:
         context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
@@ -136,7 +137,7 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
         return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
     card.refresh_from_db()
-    context = card_context(request, card, line_ids=[line.pk])
+    context = card_context(request.user, card, line_ids=[line.pk])
     context.update({"line": context["lines"][0], "error": error, "saved": saved})
     context["show_review"] = selectors.shows_review(request.user, card)
     return render(request, "assessments/_line_saved.html", context)
