@@ -166,6 +166,13 @@ def _audit_events(world: World) -> None:
     grant = role_grant(user=world.outsider, role=Role.REVIEWER, organisation=world.general)
     role_revoke(assignment=grant)
     audit.record(Action.IMPORT, organisation=world.branch_a, target="members import #1", detail={"new": 1})
+    audit.record(
+        Action.API_TOKENS_REVOKED,
+        actor=world.administrator,
+        target=world.administrator.get_username(),
+        detail={"count": 1},
+    )
+    audit.record(Action.PASSWORD_CHECK_FAILED, actor=world.administrator, target=world.administrator.get_username())
     missing = set(Action.values) - set(AuditEvent.objects.values_list("action", flat=True))
     assert missing == set(), "the data should hold every audit action"
 
