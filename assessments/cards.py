@@ -11,13 +11,14 @@ The words and figures a scorecard repeats on each of its 52 lines are made once 
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from branches.models import User
 from tasks.evidence import ACCEPT as EVIDENCE_ACCEPT
 from tasks.selectors import done_work_by_article
 
-from .models import Scorecard, grade_label
+from .models import LineDeduction, Scorecard, ScorecardLine, Side, grade_label
 from .selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
 from .services.scorecards import quarter_end, quarter_start
 from .services.scoring import grade_for
@@ -47,6 +48,9 @@ def line_labels() -> dict[str, str]:
         "save_line": _("Save line"),
         "remove": _("Remove"),
         "upload": _("Upload"),
+        "attached_files": _("Attached files"),
+        "looked_at": _("Looked at"),
+        "not_looked_at": _("Not yet looked at"),
     }
 
 
@@ -90,4 +94,44 @@ def card_context(user: User, card: Scorecard, *, line_ids: list[int] | None = No
         "can_review": card.review_editable and may_review(user, card),
         "is_reviewer": may_review(user, card),
         "is_secretary": may_edit_self(user, card),
+    }
+
+
+def parts_of(groups: list[tuple[Any, list[Any]]]) -> list[dict[str, Any]]:
+    """Per part of the card: its lines, how many were looked at, its subtotal and maximum; a
+    part is shown unfolded while it holds a line not yet looked at."""
+    parts = []
+    for part, lines in groups:
+        seen = sum(1 for line in lines if line.looked_at is not None)
+        parts.append(
+            {
+                "part": part,
+                "number": part.number,
+                "lines": lines,
+                "seen": seen,
+                "count": len(lines),
+                "score": sum((line.self_score for line in lines), Decimal(0)),
+                "max": sum((line.max_score for line in lines), Decimal(0)),
+                "open": seen < len(lines),
+            }
+        )
+    return parts
+
+
+def part_score(card: Scorecard, part_id: int) -> Decimal:
+    return card.lines.filter(article__part_id=part_id).aggregate(t=Sum("self_score"))["t"] or Decimal(0)
+
+
+def unfinished(card: Scorecard) -> dict[str, list[ScorecardLine]]:
+    """What looks unfinished before submitting: lines with a deduction but no note (the
+    committee asks why), and lines the secretary never opened or saved."""
+    deducted = LineDeduction.objects.filter(line=OuterRef("pk"), side=Side.SELF)
+    lines = list(
+        card.lines.select_related("article")
+        .annotate(deducted=Exists(deducted))
+        .order_by("article__part__number", "article__code")
+    )
+    return {
+        "no_note": [line for line in lines if line.deducted and not line.note.strip()],  # type: ignore[attr-defined]
+        "unseen": [line for line in lines if line.looked_at is None],
     }
