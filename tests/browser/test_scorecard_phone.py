@@ -241,3 +241,47 @@ def test_a_refused_upload_is_told_beside_its_line_without_reloading(
     expect(page.locator(f"#evidence-{line_pk}")).to_contain_text("会议记录.pdf")
     assert EvidenceFile.objects.filter(line_id=line_pk).count() == 1
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_save_that_cannot_reach_the_server_says_so_and_is_retried(card, live_server, page: Page) -> None:
+    base = live_server.url
+    sign_in(page, base, "secretary_a")
+    _open(page, base, card)
+    line_id = _ids(page)[1]
+    cut = []
+
+    def offline(route) -> None:
+        cut.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(rf"/lines/{line_id[5:]}/$"), offline)
+    box = page.locator(f"#{line_id} textarea[name=note]")
+    box.fill("断网时写的")
+    box.press("Tab")
+    expect(page.locator(f"#{line_id} .sc-state-failed")).to_contain_text("秒后重试")
+    page.unroute(re.compile(rf"/lines/{line_id[5:]}/$"))
+    expect(page.locator(f"#{line_id} .sc-saved")).to_be_visible(timeout=10_000)
+    assert cut and ScorecardLine.objects.get(pk=line_id[5:]).note == "断网时写的"
+
+
+def test_the_bar_jumps_to_a_part_and_filters_the_lines_not_yet_looked_at(card, live_server, page: Page) -> None:
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, "secretary_a")
+    first, second, third = card.lines.order_by("article__part__number", "article__code")[:3]
+    for line in (first, second):
+        ScorecardLine.objects.filter(pk=line.pk).update(looked_at="2026-07-01T08:00:00Z")
+    _open(page, base, card)
+    expect(page.locator("#sc-seen")).to_have_text("2")
+    # The standard of a line looked at is folded; the others' are open.
+    expect(page.locator(f"#line-{first.pk} .sc-standard details")).not_to_have_attribute("open", "")
+    expect(page.locator(f"#line-{third.pk} .sc-standard details")).to_have_attribute("open", "")
+    page.check("#sc-unseen")
+    expect(page.locator(f"#line-{first.pk}")).to_be_hidden()
+    expect(page.locator("article.sc-line:visible")).to_have_count(50)
+    page.uncheck("#sc-unseen")
+    expect(page.locator("article.sc-line:visible")).to_have_count(52)
+    page.select_option("#sc-jump", "part-3")
+    part = page.locator("#part-3")
+    expect(part).to_have_attribute("open", "")
+    assert abs(part.bounding_box()["y"]) < PHONE["height"] / 2
