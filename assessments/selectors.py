@@ -72,7 +72,7 @@ def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> 
     """
     qs = (
         ScorecardLine.objects.filter(scorecard=scorecard)
-        .select_related("article", "article__part")
+        .select_related("article", "article__part", "saved_by")
         .order_by("article__part__number", "article__code")
     )
     if line_ids is not None:

@@ -11,10 +11,12 @@ urlpatterns = [
     path("branch/<int:pk>/open/", scorecards.open_card, name="open"),
     path("cards/<int:pk>/", scorecards.scorecard, name="scorecard"),
     path("cards/<int:pk>/lines/<int:line_pk>/", scorecards.line_save, name="line_save"),
+    path("cards/<int:pk>/lines/<int:line_pk>/seen/", scorecards.line_seen, name="line_seen"),
     path("cards/<int:pk>/lines/<int:line_pk>/evidence/", evidence.upload, name="evidence_upload"),
     path("evidence/<int:pk>/", evidence.download, name="evidence"),
     path("evidence/<int:pk>/delete/", evidence.remove, name="evidence_delete"),
     path("cards/<int:pk>/submit/", scorecards.submit, name="submit"),
+    path("cards/<int:pk>/submit/check/", scorecards.submit_check, name="submit_check"),
     path("cards/<int:pk>/history/", scorecards.history, name="history"),
     # 核标
     path("cards/<int:pk>/review/", review.review, name="review"),

@@ -258,7 +258,7 @@ def main() -> None:
     from django.urls import reverse
 
     from assessments.dashboard import dashboard_for
-    from assessments.models import Scorecard
+    from assessments.models import Scorecard, ScorecardLine
     from assessments.services.feedback import feedback_sheet_render
     from assessments.services.scorecards import scorecard_open
 
@@ -308,11 +308,14 @@ def main() -> None:
     save_url = reverse("assessments:line_save", args=[card.pk, line.pk])
 
     def save() -> None:
-        version = Scorecard.objects.values_list("version", flat=True).get(pk=card.pk)
+        # As the page's script saves a line: its own version, a JSON answer.
+        version = ScorecardLine.objects.values_list("version", flat=True).get(pk=line.pk)
         response = secretary.post(
-            save_url, {"version": version, f"count-{rule.pk}": version % 3}, HTTP_HX_REQUEST="true"
+            save_url,
+            {"line_version": version, f"count-{rule.pk}": version % 3, "note": f"第{version}次"},
+            HTTP_ACCEPT="application/json",
         )
-        assert b"sc-saved" in response.content
+        assert response.status_code == 200, response.content
 
     rows.append(Row("scorecard line save (median)", _median_ms(save), "ms", "≤ 250 ms"))
     final = Scorecard.objects.filter(branch=made["first"], status="final").first()

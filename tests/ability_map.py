@@ -137,7 +137,13 @@ ABILITY_MAP: dict[str, Guarded] = {
         parity=(("assessments:scorecard", ("api:scorecard-detail", "get")),),
     ),
     "scorecard.fill": Guarded(
-        pages=("assessments:line_save", "assessments:submit", "assessments:evidence_upload"),
+        pages=(
+            "assessments:line_save",
+            "assessments:line_seen",
+            "assessments:submit",
+            "assessments:submit_check",
+            "assessments:evidence_upload",
+        ),
         api=(("api:scorecard-lines", "post"), ("api:scorecard-submit", "post")),
         parity=(
             ("assessments:line_save", ("api:scorecard-lines", "post")),

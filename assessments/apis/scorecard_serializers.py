@@ -86,6 +86,11 @@ class LineSerializer(serializers.ModelSerializer):
     focus_items = FocusItemSerializer(source="focus", many=True, read_only=True)
     done_tasks = DoneTaskSerializer(many=True, read_only=True)
     files = EvidenceFileSerializer(source="file_list", many=True, read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="The line's version, for a save of this line.")
+    saved_by = serializers.StringRelatedField(read_only=True, help_text="Who last saved the branch's side.")
+    looked_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the branch's secretary first opened or saved the line."
+    )
 
     class Meta:
         model = ScorecardLine
@@ -107,6 +112,10 @@ class LineSerializer(serializers.ModelSerializer):
             "focus_items",
             "done_tasks",
             "files",
+            "version",
+            "saved_by",
+            "saved_at",
+            "looked_at",
         ]
         read_only_fields = fields
 
@@ -301,6 +310,13 @@ class SelfLineSerializer(serializers.Serializer):
     )
     evidence = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, help_text="Kept as it is when not given."
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        help_text="The line's version as read: only a save of this same line since is a 409. When every "
+        "line names its version, the card's version is not needed.",
     )
 
     def validate_deductions(self, value: list[dict[str, int]]) -> list[dict[str, int]]:

@@ -41,11 +41,18 @@ from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
 from .. import selectors
+from ..cards import card_context
 from ..models import Scorecard, ScorecardLine
 from ..services import review as review_services
 from ..services.feedback import feedback_acknowledge, feedback_filename
-from ..services.scorecards import current_quarter, lock_scorecard, scorecard_line_save, scorecard_open, scorecard_submit
-from ..views.common import card_context
+from ..services.scorecards import (
+    LineEdit,
+    current_quarter,
+    lock_scorecard,
+    scorecard_lines_save,
+    scorecard_open,
+    scorecard_submit,
+)
 from .scorecard_serializers import (
     LinesSaveSerializer,
     OpenSerializer,
@@ -156,7 +163,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
 
     def _detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         card = selectors.get_scorecard_for(self.request.user, pk)
-        context = card_context(self.request, card)
+        context = card_context(self.request.user, card)
         card.annotated_lines = context["lines"]  # type: ignore[attr-defined]
         serializer = ScorecardDetailSerializer(
             card,
@@ -212,28 +219,32 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     @_write(
         "Save lines of the self-assessment (the branch's secretary)",
         "One or several lines, all or none: for each, every deduction rule that applies with its count "
-        "(the score is computed), a note and evidence. A card that is not a draft or returned is a 409; "
-        "a count out of 0–999, or a rule of another article, a 400.",
+        "(the score is computed), a note and evidence. Name the card's version (If-Match or `version`: "
+        "any line saved since is a 409) or each line's `version` (only a save of that same line since is "
+        "a 409, its message naming who saved it and when). A card that is not a draft or returned is a "
+        "409; a count out of 0–999, or a rule of another article, a 400.",
         LinesSaveSerializer,
     )
     @action(detail=True, methods=["post"])
     def lines(self, request: Request, pk: str) -> Response:
         card = self._card(pk, "scorecard.fill")
         fields = _valid(LinesSaveSerializer, request)
-        version = written_version(request, fields)
-
-        def save(line: ScorecardLine, item: dict[str, Any], version: int, counts: dict[int, int]) -> ScorecardLine:
-            return scorecard_line_save(
-                line=line,
-                by=request.user,
-                version=version,
-                counts=counts,
-                note=item.get("note", line.note),
-                evidence=item.get("evidence", line.evidence),
+        # Every line naming its own version needs no card version: only a save of that same
+        # line since is a conflict. Given anyway, the card's version is checked as well.
+        named = "version" in fields or request.headers.get("If-Match") is not None
+        every_line = all("version" in item for item in fields["lines"])
+        version = written_version(request, fields) if named or not every_line else None
+        edits = [
+            LineEdit(
+                line_id=item["line"],
+                counts={c["rule"]: c["count"] for c in item["deductions"]},
+                note=item.get("note"),
+                evidence=item.get("evidence"),
+                version=item.get("version"),
             )
-
-        with transaction.atomic():
-            _save_lines(card, fields["lines"], version, save)
+            for item in fields["lines"]
+        ]
+        scorecard_lines_save(scorecard=card, by=request.user, edits=edits, version=version)
         return self._detail(card.pk)
 
     @_write(

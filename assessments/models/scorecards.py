@@ -199,6 +199,17 @@ class ScorecardLine(models.Model):
     review_note = models.TextField(
         _("reviewer's note"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
     )
+    # The branch's side is locked per line: two tabs (or two people) saving different lines
+    # never refuse each other, and a refused save names who saved the line and when. The
+    # card's own version still guards the submit and the review.
+    version = models.PositiveIntegerField(default=1)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    # Kept on the server (not in the browser) so that the progress bar and the check before
+    # submitting agree on every device: set when the secretary first opens or saves the line.
+    looked_at = models.DateTimeField(_("looked at"), null=True, blank=True)
 
     SELF_FIELDS = ("self_score", "note", "evidence")
     REVIEW_FIELDS = ("review_score", "review_note")

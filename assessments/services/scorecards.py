@@ -2,7 +2,8 @@
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -146,27 +147,102 @@ def describe(line: ScorecardLine, counts: dict[int, int]) -> str:
     return f"{line.article.code}: " + ("; ".join(parts) or "—")
 
 
+class StaleLine(Conflict):
+    """Someone saved this line since it was read: the message names who and when, even when it
+    is the same user in another tab; ``line`` is the line as it now stands (a 409 in the API)."""
+
+    def __init__(self, line: ScorecardLine) -> None:
+        self.line = line
+        super().__init__(
+            _("%(who)s saved this line at %(when)s. Nothing was changed: compare the two versions and choose.")
+            % {"who": saved_by_name(line), "when": saved_when(line)}
+        )
+
+
+def saved_by_name(line: ScorecardLine) -> str:
+    return str(line.saved_by) if line.saved_by else _("someone")
+
+
+def saved_when(line: ScorecardLine) -> str:
+    """10:32 today, 05-14 10:32 on another day of the year, 2025-12-30 10:32 before."""
+    if line.saved_at is None:
+        return ""
+    at = timezone.localtime(line.saved_at)
+    today = timezone.localdate()
+    if at.date() == today:
+        return f"{at:%H:%M}"
+    return f"{at:%m-%d %H:%M}" if at.year == today.year else f"{at:%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """What the branch asks of one line: every deduction that applies, the texts (None keeps
+    the line's), and the line's version as read (None: the card's version is checked instead)."""
+
+    line_id: int
+    counts: Mapping[int, object]
+    note: str | None = None
+    evidence: str | None = None
+    version: int | None = None
+
+
 @transaction.atomic
-def scorecard_line_save(
-    *,
-    line: ScorecardLine,
-    by: User,
-    version: int,
-    counts: Mapping[int, object],
-    note: str = "",
-    evidence: str = "",
-) -> ScorecardLine:
-    """The branch's deductions, note and evidence for one line; the score is computed."""
-    card = lock_scorecard(line.scorecard_id, version)
+def scorecard_lines_save(
+    *, scorecard: Scorecard, by: User, edits: Sequence[LineEdit], version: int | None = None
+) -> Scorecard:
+    """Saves several lines of the branch's side, all or none; the scores and total are computed.
+
+    Each write names what it read: the card's ``version`` (any line saved since refuses it) or,
+    for every line, the line's own version (only a save of that same line refuses it). A
+    refusal of item ``n`` is keyed ``lines.n`` (``lines.n.line`` for a line of another card).
+    Bumps the card's version once: a submit based on the card as it was is refused.
+    """
+    if version is None and any(edit.version is None for edit in edits):
+        raise ValidationError(_("The form is missing the scorecard's version: reload the page."))
+    card = lock_scorecard(scorecard.pk, version)
     if not may_edit_self(by, card):
         raise PermissionDenied
     if not card.self_editable:
         raise Conflict(_("This scorecard is %(status)s and cannot be changed.") % {"status": card.get_status_display()})
-    line = ScorecardLine.objects.select_related("article").get(pk=line.pk, scorecard=card)
-    cleaned = clean_counts(line, counts)
+    # The card's row lock (above) serialises every write of its lines.
+    lines = {
+        line.pk: line
+        for line in ScorecardLine.objects.filter(scorecard=card, pk__in=[edit.line_id for edit in edits])
+        .select_related("article", "saved_by")
+        .prefetch_related("article__deductions")
+    }
+    unknown = {
+        f"lines.{n}.line": [_("This is not a line of this scorecard.")]
+        for n, edit in enumerate(edits)
+        if edit.line_id not in lines
+    }
+    if unknown:
+        raise ValidationError(unknown)
+    now = timezone.now()
+    for n, edit in enumerate(edits):
+        line = lines[edit.line_id]
+        if edit.version is not None and edit.version != line.version:
+            raise StaleLine(line)
+        try:
+            _line_apply(card, line, edit, by, now)
+        except ValidationError as exc:
+            raise ValidationError({f"lines.{n}": exc.messages}) from None
+    card.self_total = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"))["t"] or 0
+    bump(card, "self_total")
+    return card
+
+
+def _line_apply(card: Scorecard, line: ScorecardLine, edit: LineEdit, by: User, now: dt.datetime) -> None:
+    cleaned = clean_counts(line, edit.counts)
     old = line.self_score
     line.self_score = apply_deductions(line=line, side=Side.SELF, counts=cleaned)
-    line.note, line.evidence = note.strip(), evidence.strip()
+    if edit.note is not None:
+        line.note = edit.note.strip()
+    if edit.evidence is not None:
+        line.evidence = edit.evidence.strip()
+    line.version += 1
+    line.saved_by, line.saved_at = by, now
+    line.looked_at = line.looked_at or now
     line.full_clean()
     line.save()
     ScoreChange.objects.create(
@@ -179,10 +255,39 @@ def scorecard_line_save(
         detail=describe(line, cleaned),
         changed_by=by,
     )
-    card.self_total = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"))["t"] or 0
-    bump(card, "self_total")
-    line.scorecard = card
-    return line
+
+
+def scorecard_line_save(
+    *,
+    line: ScorecardLine,
+    by: User,
+    counts: Mapping[int, object],
+    version: int | None = None,
+    line_version: int | None = None,
+    note: str | None = "",
+    evidence: str | None = "",
+) -> ScorecardLine:
+    """The branch's deductions, note and evidence for one line (``scorecard_lines_save`` with
+    one item); returns the line as saved, its ``scorecard`` the card with the new total."""
+    edit = LineEdit(line_id=line.pk, counts=counts, note=note, evidence=evidence, version=line_version)
+    try:
+        card = scorecard_lines_save(scorecard=line.scorecard, by=by, edits=[edit], version=version)
+    except ValidationError as exc:
+        if isinstance(exc, Conflict) or not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(exc.messages) from None  # one line: its messages, without the key
+    saved = ScorecardLine.objects.select_related("article", "saved_by").get(pk=line.pk)
+    saved.scorecard = card
+    return saved
+
+
+def scorecard_line_seen(*, line: ScorecardLine, by: User) -> bool:
+    """Records that the branch's secretary opened the line (once; no version changes: nothing
+    the line says has changed). False when there was nothing to record."""
+    card = line.scorecard
+    if not card.self_editable or not may_edit_self(by, card):
+        return False
+    return bool(ScorecardLine.objects.filter(pk=line.pk, looked_at__isnull=True).update(looked_at=timezone.now()))
 
 
 @transaction.atomic

@@ -1,16 +1,34 @@
-"""Evidence files: uploaded by the branch's secretary, served only through the access check."""
+"""Evidence files: uploaded by the branch's secretary, served only through the access check.
+
+From the scorecard page the upload and the removal are htmx requests answered with the
+line's evidence block alone, its message in it: the page is not reloaded and the message is
+shown beside the line, not at the top of a long page. Without htmx, a redirect with a message.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import EvidenceFile, ScorecardLine
+from ..cards import card_context
+from ..models import EvidenceFile, Scorecard, ScorecardLine
 from ..selectors import get_scorecard_for
 from ..services.evidence import evidence_add, evidence_remove
-from .common import run_and_redirect
+
+
+def _answer(request: HttpRequest, card: Scorecard, line: ScorecardLine, error: str, done: str) -> HttpResponse:
+    if request.htmx:
+        context = card_context(request.user, card, line_ids=[line.pk])
+        context.update({"line": context["lines"][0], "evidence_error": error, "evidence_done": "" if error else done})
+        return render(request, "assessments/_evidence.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
 
 
 @login_required
@@ -19,18 +37,15 @@ def upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     line = get_object_or_404(ScorecardLine, pk=line_pk, scorecard=card)
     file = request.FILES.get("file")
+    error = ""
     if file is None:
-        messages.error(request, _("Choose a file."))
-        return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
-    response = run_and_redirect(
-        request,
-        lambda: evidence_add(line=line, by=request.user, upload=file),
-        _("File added."),
-        "assessments:scorecard",
-        pk=card.pk,
-    )
-    response["Location"] += f"#line-{line.pk}"
-    return response
+        error = _("Choose a file.")
+    else:
+        try:
+            evidence_add(line=line, by=request.user, upload=file)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return _answer(request, card, line, error, _("File added."))
 
 
 def _evidence_for(request: HttpRequest, pk: int, ability: str = "scorecard.view") -> EvidenceFile:
@@ -49,11 +64,10 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence_for(request, pk, "scorecard.fill")
-    card_pk = evidence.line.scorecard_id
-    return run_and_redirect(
-        request,
-        lambda: evidence_remove(evidence=evidence, by=request.user),
-        _("File removed."),
-        "assessments:scorecard",
-        pk=card_pk,
-    )
+    card = get_scorecard_for(request.user, evidence.line.scorecard_id, ability="scorecard.fill")
+    error = ""
+    try:
+        evidence_remove(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return _answer(request, card, evidence.line, error, _("File removed."))

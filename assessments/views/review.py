@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from config.request_values import parse_date_or_none, parse_decimal, parse_id
 
+from ..cards import card_context
 from ..models import Finding, Method, ScorecardLine, Severity, grade_label
 from ..selectors import get_scorecard_for
 from ..services import review as services
 from ..services.scoring import grade_for
-from .common import card_context, posted_counts, posted_version, run_and_redirect
+from .common import posted_counts, posted_version, run_and_redirect
 
 # Administrators may read the review; only reviewers write it.
 
@@ -24,7 +25,7 @@ from .common import card_context, posted_counts, posted_version, run_and_redirec
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk, ability="scorecard.read_review")
-    context = card_context(request, card)
+    context = card_context(request.user, card)
     context.update(
         {
             "findings": card.findings.select_related("article").order_by("article__code", "pk"),
@@ -57,7 +58,7 @@ def review_line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
     if not request.htmx:
         return run_and_redirect(request, lambda: _raise(error), _("Saved."), "assessments:review", pk=card.pk)
     card.refresh_from_db()
-    context = card_context(request, card, line_ids=[line.pk])
+    context = card_context(request.user, card, line_ids=[line.pk])
     context.update(
         {
             "line": context["lines"][0],

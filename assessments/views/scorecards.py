@@ -1,23 +1,37 @@
 """对标: the quarter's list, the branch's cards, and the secretary's scorecard page."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
 from branches.models import OrgKind, OrgStatus
+from config.exceptions import Conflict
 
 from .. import selectors
-from ..models import Finding, ScorecardLine, ScorecardStatus, grade_label
+from ..cards import card_context, part_score, parts_of, unfinished
+from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
-from ..services.scorecards import current_quarter, parse_period, scorecard_line_save, scorecard_open, scorecard_submit
+from ..services.scorecards import (
+    StaleLine,
+    current_quarter,
+    parse_period,
+    scorecard_line_save,
+    scorecard_line_seen,
+    scorecard_open,
+    scorecard_submit,
+)
+from ..services.scoring import grade_for
 from ..services.years import year_end_quarters, year_result
-from .common import card_context, posted_counts, posted_version, run_and_redirect
+from .common import posted_counts, posted_version, run_and_redirect
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -108,48 +122,146 @@ def open_card(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:scorecard", pk=card.pk)
 
 
+def page_labels() -> dict[str, str]:
+    """The words the page's script shows (it has no catalogue of its own): read from data-
+    attributes of the sheet."""
+    return {
+        "pending": _("Not saved yet"),
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "retry": _("Not saved: no connection. Trying again in %(s)s s…") % {"s": "{s}"},
+        "failed": _("Not saved:"),
+        "restored": _("Your unsaved text was restored; saving it…"),
+        "leave": _("Some lines are not saved yet. Leave the page anyway?"),
+        "unsaved": _("Lines not saved yet:"),
+    }
+
+
 @login_required
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
-    context = card_context(request, card)
+    context = card_context(request.user, card)
     context["show_review"] = selectors.shows_review(request.user, card)
     context["lines_done"] = selectors.lines_done([card]).get(card.pk, 0)
+    context["parts"] = parts_of(context["groups"])
+    context["seen"] = sum(part["seen"] for part in context["parts"])
+    context["fold_read"] = True
+    if context["can_edit"]:
+        context["page_labels"] = page_labels()
     if card.is_final:
         context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
     return render(request, "assessments/scorecard.html", context)
 
 
+def posted_line_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("line_version", ""))
+    except ValueError:
+        raise ValidationError(_("The form is missing the line's version: reload the page.")) from None
+
+
+def _figure(value: Decimal) -> str:
+    """As the page shows a score read from the database: two decimals (SQLite's sums have none)."""
+    return f"{Decimal(value):.2f}"
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @login_required
 @require_POST
 def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    """One line, saved on its own (htmx); answers with the line and the totals."""
+    """One line, saved on its own by the page's script (JSON answer) or by a plain form post
+    (redirect with a message). A save of the same line since the page read it is refused with
+    the other version, so the page can show both and keep the secretary's text."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
-    error, saved = "", False
+    line.scorecard = card
     try:
-        scorecard_line_save(
+        saved = scorecard_line_save(
             line=line,
             by=request.user,
-            version=posted_version(request),
+            line_version=posted_line_version(request),
             counts=posted_counts(request),
-            note=request.POST.get("note", ""),
-            evidence=request.POST.get("evidence", ""),
+            # A field not posted keeps what the line has.
+            note=request.POST.get("note"),
+            evidence=request.POST.get("evidence"),
         )
-        saved = True
+    except StaleLine as exc:
+        if not _wants_json(request):
+            messages.error(request, " ".join(exc.messages))
+            return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
+        return _conflict(request, card, exc)
     except ValidationError as exc:
-        error = " ".join(exc.messages)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, _("Saved."))
+        if not _wants_json(request):
+            messages.error(request, " ".join(exc.messages))
+            return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
+        return JsonResponse({"error": " ".join(exc.messages)}, status=409 if isinstance(exc, Conflict) else 400)
+    if not _wants_json(request):
+        messages.success(request, _("Saved."))
         return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
-    card.refresh_from_db()
-    context = card_context(request, card, line_ids=[line.pk])
-    context.update({"line": context["lines"][0], "error": error, "saved": saved})
-    context["show_review"] = selectors.shows_review(request.user, card)
-    context["lines_done"] = selectors.lines_done([card]).get(card.pk, 0)
-    return render(request, "assessments/_line_saved.html", context)
+    card = saved.scorecard
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "score": _figure(saved.self_score),
+            "part": line.article.part_id,
+            "part_score": _figure(part_score(card, line.article.part_id)),
+            "self_total": _figure(card.self_total),
+            "self_grade": grade_label(grade_for(card.self_total)),
+            "card_version": card.version,
+        }
+    )
+
+
+def _conflict(request: HttpRequest, card: Scorecard, exc: StaleLine) -> HttpResponse:
+    """409 with the line as it now stands, rendered beside the secretary's own text."""
+    context = card_context(request.user, card, line_ids=[exc.line.pk])
+    theirs = context["lines"][0]
+    card.refresh_from_db(fields=["self_total", "version"])
+    html = render_to_string(
+        "assessments/_conflict.html",
+        {"theirs": theirs, "message": " ".join(exc.messages), "labels": context["labels"]},
+        request=request,
+    )
+    return JsonResponse(
+        {
+            "conflict": html,
+            "error": " ".join(exc.messages),
+            "version": theirs.version,
+            "self_total": _figure(card.self_total),
+            "self_grade": grade_label(grade_for(card.self_total)),
+            "card_version": card.version,
+        },
+        status=409,
+    )
+
+
+@login_required
+@require_POST
+def line_seen(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """The secretary opened the line: recorded once, on the server, for the progress bar."""
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
+    line = get_object_or_404(ScorecardLine, pk=line_pk, scorecard=card)
+    line.scorecard = card
+    scorecard_line_seen(line=line, by=request.user)
+    return HttpResponse(status=204)
+
+
+@login_required
+def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before submitting: what looks unfinished, to go back to or to submit anyway. The page's
+    script shows it in a dialog (``?fragment=1``); without the script it is a page of its own."""
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
+    context = {
+        "card": card,
+        "can_edit": card.self_editable and selectors.may_edit_self(request.user, card),
+        "self_grade": grade_label(grade_for(card.self_total)),
+        **unfinished(card),
+    }
+    template = "assessments/_submit_check.html" if request.GET.get("fragment") else "assessments/submit_check.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -84,7 +84,7 @@ def test_a_card_goes_through_every_state_over_the_api_and_ends_with_a_feedback_p
     response = secretary.post(_url(card, "lines"), body, HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
     saved = response.json()
-    assert saved["version"] == card.version + 2
+    assert saved["version"] == card.version + 1  # one write, all or none: one new version
     assert response["ETag"] == f'"{saved["version"]}"'
     assert Decimal(saved["self_total"]) == Decimal(98)
     line = next(x for x in saved["lines"] if x["id"] == first.pk)
@@ -200,6 +200,51 @@ def test_a_stale_version_is_a_409_and_changes_nothing(world, api_as, card) -> No
     now = Scorecard.objects.get(pk=card.pk)
     assert (now.version, now.status, now.self_total) == (saved.version, ScorecardStatus.DRAFT, saved.self_total)
     assert ScoreChange.objects.count() == changes
+
+
+def test_two_clients_saving_different_lines_with_line_versions_both_succeed(world, api_as, card) -> None:
+    one, two = api_as("secretary_a"), api_as("secretary_a")
+    read = one.get(_url(card)).json()["lines"]
+    first, second = read[0], read[1]
+    assert (first["version"], first["saved_by"], first["looked_at"]) == (1, None, None)
+    body = {"lines": [{"line": first["id"], "deductions": [], "note": "甲", "version": first["version"]}]}
+    assert one.post(_url(card, "lines"), body).status_code == 200
+    # The second client read the card before the first saved; it names only its line's version.
+    body = {"lines": [{"line": second["id"], "deductions": [], "note": "乙", "version": second["version"]}]}
+    response = two.post(_url(card, "lines"), body)
+    assert response.status_code == 200, response.content
+    lines = {x["id"]: x for x in response.json()["lines"]}
+    assert (lines[first["id"]]["note"], lines[second["id"]]["note"]) == ("甲", "乙")
+    assert (lines[second["id"]]["version"], lines[second["id"]]["saved_by"]) == (2, "甲支部书记")
+    assert lines[second["id"]]["looked_at"] is not None
+
+
+def test_a_stale_line_version_is_a_409_naming_who_saved_it_and_all_or_none_is_kept(world, api_as, card) -> None:
+    client = api_as("secretary_a")
+    first, second = _lines(card)[:2]
+    client.post(_url(card, "lines"), {"lines": [{"line": first.pk, "deductions": [], "note": "先", "version": 1}]})
+    changes = ScoreChange.objects.count()
+    body = {
+        "lines": [
+            {"line": second.pk, "deductions": [], "note": "不应保存", "version": 1},
+            {"line": first.pk, "deductions": [], "note": "后", "version": 1},
+        ]
+    }
+    response = client.post(_url(card, "lines"), body)
+    assert response.status_code == 409
+    assert _error(response)["message"].startswith("甲支部书记 saved this line at ")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.note, first.version, second.note, second.version) == ("先", 2, "", 1)
+    assert ScoreChange.objects.count() == changes
+
+
+def test_lines_without_a_line_version_still_need_the_cards(world, api_as, card) -> None:
+    first, second = _lines(card)[:2]
+    body = {"lines": [{"line": first.pk, "deductions": [], "version": 1}, {"line": second.pk, "deductions": []}]}
+    response = api_as("secretary_a").post(_url(card, "lines"), body)
+    assert response.status_code == 400
+    assert "version" in _error(response)["fields"]
 
 
 def test_a_write_must_name_a_version(world, api_as, card) -> None:

@@ -51,3 +51,20 @@ def test_a_submitted_card_takes_no_more_files_and_keeps_its_own(card, world, as_
         evidence.delete()
     response = as_role("secretary_a").post(reverse("assessments:evidence_delete", args=[evidence.pk]), follow=True)
     assert EvidenceFile.objects.count() == 1
+
+
+def test_an_upload_from_the_page_answers_with_the_lines_evidence_block_and_its_message(card, as_role):
+    line = card.lines.first()
+    url = reverse("assessments:evidence_upload", args=[card.pk, line.pk])
+    client = as_role("secretary_a")
+    refused = client.post(url, {"file": SimpleUploadedFile("run.sh", b"#!/bin/sh")}, HTTP_HX_REQUEST="true")
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert body.startswith(f'<div class="sc-evidence" id="evidence-{line.pk}">')
+    assert 'role="alert"' in body and "only these kinds of file" in body
+    added = client.post(url, {"file": SimpleUploadedFile("记录.pdf", b"%PDF-1.4 x")}, HTTP_HX_REQUEST="true")
+    assert "记录.pdf" in added.content.decode() and "File added" in added.content.decode()
+    evidence = EvidenceFile.objects.get()
+    removed = client.post(reverse("assessments:evidence_delete", args=[evidence.pk]), HTTP_HX_REQUEST="true")
+    assert f'id="evidence-{line.pk}"' in removed.content.decode() and "File removed" in removed.content.decode()
+    assert not EvidenceFile.objects.exists()

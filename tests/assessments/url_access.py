@@ -112,13 +112,23 @@ def _version(make):
     return lambda w: {"version": make(w).version}
 
 
+def _line_version(make):
+    return lambda w: {"line_version": make(w).lines.first().version}
+
+
 URLS = {
     "assessments:index": Case(statuses(200, member=403, outsider=403)),
     "assessments:branch": Case(VIEW, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "assessments:open": Case(SELF_POST, kwargs=lambda w: {"pk": draft(w).branch_id}, method="post"),
     "assessments:scorecard": Case(VIEW, kwargs=_card(draft)),
-    "assessments:line_save": Case(SELF_POST, kwargs=_line(draft), method="post", data=_version(draft)),
+    "assessments:line_save": Case(SELF_POST, kwargs=_line(draft), method="post", data=_line_version(draft)),
+    "assessments:line_seen": Case(
+        statuses(403, secretary_a=204, secretary_b=404, outsider=404), kwargs=_line(draft), method="post"
+    ),
     "assessments:submit": Case(SELF_POST, kwargs=_card(draft), method="post", data=_version(draft)),
+    "assessments:submit_check": Case(
+        statuses(403, secretary_a=200, secretary_b=404, outsider=404), kwargs=_card(draft)
+    ),
     "assessments:history": Case(VIEW, kwargs=_card(draft)),
     "assessments:review": Case(REVIEW_READ, kwargs=_card(submitted)),
     "assessments:review_line_save": Case(REVIEW_POST, kwargs=_line(submitted), method="post", data=_version(submitted)),

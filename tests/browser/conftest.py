@@ -61,6 +61,7 @@ def shoot(request: pytest.FixtureRequest) -> Iterator[Callable[[Page, str], None
     def take(page: Page, step: str) -> None:
         page.screenshot(path=str(folder / f"{step}.png"), full_page=True)
 
+    take.folder = folder  # type: ignore[attr-defined]  # for a screenshot of the viewport alone
     yield take
 
 

@@ -66,9 +66,9 @@ def test_the_main_pages_and_a_line_save_leave_no_csp_violation(
             page.wait_for_load_state("networkidle")
             visited += 1
         if role == "secretary_a":
-            # The htmx save of one line swaps its answer in: no inline style may come with it.
+            # The script's save of one line updates the page: no inline style may come with it.
             page.goto(f"{base}/assessments/cards/{card.pk}/")
-            form = page.locator("form.sc-line").first
+            form = page.locator("article.sc-line").first
             form.locator("textarea[name=note]").fill("已按要求完成")
             form.locator("textarea[name=note]").press("Tab")
             expect(page.locator(f"#{form.get_attribute('id')} .sc-saved")).to_be_visible()

@@ -28,10 +28,10 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     page.goto(f"{base}/assessments/branch/{world.branch_a.pk}/")
     shoot(page, "01-branch-page")
     page.click("form.actions button.primary")
-    expect(page.locator("form.sc-line")).to_have_count(52)
+    expect(page.locator("article.sc-line")).to_have_count(52)
     shoot(page, "02-empty-scorecard")
 
-    ids = page.eval_on_selector_all("form.sc-line", "forms => forms.map(f => f.id)")
+    ids = page.eval_on_selector_all("article.sc-line", "lines => lines.map(line => line.id)")
     for n, form_id in enumerate(ids):
         form = page.locator(f"#{form_id}")
         if n % 5 == 0:
@@ -47,6 +47,9 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     shoot(page, "03-filled-scorecard")
 
     page.click("#sc-submit")
+    # Nothing looks unfinished: every line was looked at, every deduction has a note.
+    expect(page.locator("#sc-submit-dialog")).to_contain_text("每一条都已查看")
+    page.click("#sc-submit-confirm")
     expect(page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.SUBMITTED))
     expect(page.locator("textarea[name=note]").first).to_be_disabled()
     shoot(page, "04-submitted-and-locked")
@@ -101,6 +104,6 @@ def test_the_scorecard_fits_a_phone_screen(world: World, default_edition, live_s
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, "secretary_a")
     page.goto(f"{live_server.url}/assessments/cards/{card.pk}/")
-    expect(page.locator("form.sc-line")).to_have_count(52)
+    expect(page.locator("article.sc-line")).to_have_count(52)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the scorecard scrolls sideways on a phone"
     shoot(page, "01-phone-scorecard")
