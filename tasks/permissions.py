@@ -134,6 +134,9 @@ define(
     label=_("Receive the branch's reminder sheets"),
 )
 # Work nobody has been given yet is the secretary's to do or to hand on.
+# The board's step that completes several ticked tasks at once; each task is then asked
+# ``task.complete`` on its own (a line's officer completes only their own line's tasks).
+define("work.complete_many", tuple(WORKERS), on=Organisation, label=_("Complete several tasks at once"))
 define("work.unassigned", (Role.SECRETARY,), on=Organisation, label=_("Answer for the branch's unassigned work"))
 
 # 阶段性工作要求: sent from an active committee or general branch to the branches below it.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", boards.home, name="home"),
     path("overview/", boards.overview, name="overview"),
     path("branch/<int:pk>/", boards.board, name="board"),
+    path("branch/<int:pk>/complete-many/", boards.complete_many, name="complete_many"),
     path("branch/<int:pk>/notifications/", boards.notifications, name="notifications"),
     path("org/<int:pk>/requests/new/", boards.request_create, name="request_create"),
     path("<int:pk>/", work.task_detail, name="detail"),

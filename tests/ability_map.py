@@ -119,6 +119,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     ),
     "task.comment": Guarded(pages=("tasks:comment",), api=(("api:task-comment", "post"),)),
     "task.release": Guarded(pages=("tasks:release",), api=(("api:task-release", "post"),)),
+    "work.complete_many": Guarded(pages=("tasks:complete_many",)),
     "board.view": Guarded(pages=("tasks:board", "tasks:notifications")),
     "sheet.receive": Guarded(note="which branches' latest reminder sheets the workbench shows a user"),
     "work.unassigned": Guarded(note="whose list of work (workbench, my work) holds the branch's unassigned tasks"),

@@ -11,6 +11,7 @@ from .lifecycle import (
     task_release,
     task_reply,
     task_supervise,
+    tasks_complete_many,
 )
 from .reminders import SendResult, reminders_send
 from .requests import request_send
@@ -28,5 +29,6 @@ __all__ = [
     "task_release",
     "task_reply",
     "task_supervise",
+    "tasks_complete_many",
     "tasks_generate",
 ]

@@ -16,8 +16,8 @@ from branches.models import OrgKind
 from branches.selectors import in_subtree
 
 from .. import selectors, services
-from ..forms import RequestForm, add_service_errors
-from ..models import Notification, TaskStatus
+from ..forms import CompleteForm, RequestForm, add_service_errors
+from ..models import Notification, Task, TaskStatus
 from ..periods import local_today, period_of
 from ..statistics import task_statistics
 
@@ -77,6 +77,51 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "more": max(0, counts.listed - len(tasks)),
         },
     )
+
+
+def _chosen(request: HttpRequest, branch: object) -> list[Task]:
+    """The tasks ticked on the board (``?task=1&task=2``): all of this branch, or 404."""
+    source = request.POST if request.method == "POST" else request.GET
+    raw = source.getlist("task")
+    if not all(value.isdigit() for value in raw):
+        raise Http404
+    ids = {int(value) for value in raw}
+    chosen = list(
+        Task.objects.filter(branch=branch, pk__in=ids)
+        .select_related("branch", "article", "assignee")
+        .order_by("due_on", "pk")
+    )
+    if len(chosen) != len(ids):
+        raise Http404
+    return chosen
+
+
+@login_required
+def complete_many(request: HttpRequest, pk: int) -> HttpResponse:
+    """Several ticked tasks of the board done at once, with one note and one set of files."""
+    branch = abilities.unit_for(request.user, pk, "work.complete_many")
+    chosen = _chosen(request, branch)
+    form = CompleteForm(request.POST or None, request.FILES or None)
+    # Named before anything is posted, so that the user sees which ticks to take back.
+    for task in chosen:
+        if not abilities.can(request.user, "task.complete", task):
+            reason = (
+                abilities.refusal("task.complete", task)
+                if abilities.holds(request.user, "task.complete", task)
+                else _("You may not complete this task.")
+            )
+            form.add_error(None, f"{task.code} {task}: {reason}".strip())
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.tasks_complete_many(
+                tasks=chosen, by=request.user, note=form.cleaned_data["note"], files=form.cleaned_data["files"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(count)d task(s) marked as done.") % {"count": len(done)})
+            return redirect("tasks:board", pk=branch.pk)
+    return render(request, "tasks/complete_many.html", {"org": branch, "chosen": chosen, "form": form})
 
 
 def _quarter_from(request: HttpRequest, today: dt.date) -> dt.date:

@@ -76,6 +76,7 @@ URLS = {
     "tasks:home": Case(statuses(200)),
     "tasks:overview": Case(statuses(403, administrator=200, reviewer=200)),
     "tasks:board": Case(BOARD_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "tasks:complete_many": Case(WORK_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "tasks:notifications": Case(BOARD_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
     # Sent from the committee: those without a role on it do not see it at all.
     "tasks:request_create": Case(
