@@ -44,5 +44,6 @@ urlpatterns = [
     path("rectification/<int:pk>/", rectification.item_detail, name="rectification_item"),
     path("rectification/<int:pk>/report/", rectification.item_report, name="rectification_report"),
     path("rectification/<int:pk>/assign/", rectification.item_assign, name="rectification_assign"),
+    path("rectification/evidence/<int:pk>/", rectification.item_evidence, name="rectification_evidence"),
     path("rectification/<int:pk>/verify/", rectification.item_verify, name="rectification_verify"),
 ]

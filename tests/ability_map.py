@@ -171,7 +171,8 @@ ABILITY_MAP: dict[str, Guarded] = {
     "finding.view": Guarded(api=(("api:finding-detail", "get"),)),
     "finding.write": Guarded(pages=("assessments:finding_add",), api=(("api:finding-list", "post"),)),
     "rectification.view": Guarded(
-        pages=("assessments:rectification_item",), api=(("api:rectification-item-detail", "get"),)
+        pages=("assessments:rectification_item", "assessments:rectification_evidence"),
+        api=(("api:rectification-item-detail", "get"),),
     ),
     "rectification.report": Guarded(
         pages=("assessments:rectification_report",), api=(("api:rectification-item-report", "post"),)

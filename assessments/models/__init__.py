@@ -3,7 +3,7 @@
 from .evidence import EvidenceFile
 from .findings import Finding, Severity
 from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
-from .rectification import RectificationItem, RectificationStatus
+from .rectification import RectificationEvidence, RectificationItem, RectificationStatus
 from .scorecards import (
     Grade,
     LineDeduction,
@@ -27,6 +27,7 @@ __all__ = [
     "Method",
     "PlanEntry",
     "PlanKind",
+    "RectificationEvidence",
     "RectificationItem",
     "RectificationStatus",
     "ScoreChange",

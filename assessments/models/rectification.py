@@ -1,6 +1,8 @@
 """整改: each finding of a final review becomes an item the branch works off, item by item."""
 
 import datetime as dt
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -77,3 +79,30 @@ class RectificationItem(models.Model):
 
     def days_overdue(self, today: dt.date | None = None) -> int:
         return max(0, ((today or timezone.localdate()) - self.deadline).days)
+
+
+def _rectification_upload_to(instance: "RectificationEvidence", filename: str) -> str:
+    # A random stored name: the original one is kept in ``name`` and never touches the disk.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"assessments/rectification/{instance.item_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class RectificationEvidence(models.Model):
+    """A file the branch attaches to its report on an item (会议记录, 照片, 整改台账), checked by
+    the one evidence rule (``tasks.evidence.checked_type``) and served only as an attachment."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_rectification_upload_to)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rectification evidence file")
+        verbose_name_plural = _("rectification evidence files")
+        ordering = ["item", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

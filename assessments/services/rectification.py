@@ -1,14 +1,19 @@
 """整改: the branch reports what it did; the reviewer verifies and closes, or sends it back."""
 
+from collections.abc import Sequence
+from pathlib import PurePath
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import User
+from tasks.evidence import MAX_FILES, checked_type
 
-from ..models import RectificationItem, RectificationStatus
+from ..models import RectificationEvidence, RectificationItem, RectificationStatus
 from ..selectors import owner_candidates
 
 
@@ -41,19 +46,37 @@ def rectification_assign(*, item: RectificationItem, by: User, owner_id: int | N
 
 @transaction.atomic
 def rectification_report(
-    *, item: RectificationItem, by: User, action_taken: str, evidence: str = "", owner_id: int | None = None
+    *,
+    item: RectificationItem,
+    by: User,
+    action_taken: str,
+    evidence: str = "",
+    owner_id: int | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> RectificationItem:
-    """The branch says what it did, with evidence, and may name another owner."""
+    """The branch says what it did, with evidence (a text, and files each checked by the one
+    evidence rule first: a refused file refuses the report and nothing is stored), and may
+    name another owner."""
     item = _lock(item)
     abilities.require(by, "rectification.report", item)
     if not action_taken.strip():
         raise ValidationError(_("Say what was done."))
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES})
+    types = [checked_type(upload) for upload in files]
     item.action_taken, item.evidence = action_taken.strip(), evidence.strip()
     if owner_id is not None and owner_id != item.owner_id:
         _set_owner(item, owner_id)
     item.status, item.done_at = RectificationStatus.DONE, timezone.now()
     item.full_clean()
     item.save()
+    for upload, content_type in zip(files, types, strict=True):
+        name = PurePath(upload.name or "").name[:200] or "evidence"
+        stored = RectificationEvidence(
+            item=item, name=name, content_type=content_type, size=upload.size, uploaded_by=by
+        )
+        stored.file.save(name, upload, save=False)
+        stored.save()
     return item
 
 

@@ -3,17 +3,18 @@ reviewer's verification."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
 from config.request_values import parse_id
+from tasks.evidence import ACCEPT, KINDS
 
 from .. import selectors
-from ..models import RectificationStatus
+from ..models import RectificationEvidence, RectificationStatus
 from ..selectors import get_rectification_for
 from ..services.rectification import rectification_assign, rectification_report, rectification_verify
 from .common import run_and_redirect
@@ -79,6 +80,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_verify": abilities.can(request.user, "rectification.verify", item),
             "can_assign": abilities.can(request.user, "rectification.assign", item),
             "candidates": selectors.owner_candidates(item.branch),
+            "files": item.files.all(),
+            "accept": ACCEPT,
+            "kinds": KINDS,
         },
     )
 
@@ -95,6 +99,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
             action_taken=request.POST.get("action_taken", ""),
             evidence=request.POST.get("evidence", ""),
             owner_id=_posted_owner(request),
+            files=request.FILES.getlist("files"),
         ),
         _("Reported as done; the committee will verify it."),
         "assessments:rectification_item",
@@ -126,4 +131,16 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
         _("Owner saved."),
         "assessments:rectification_item",
         pk=item.pk,
+    )
+
+
+@login_required
+def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file of the branch's report: after the item's own access check, and only ever as an
+    attachment with the type the evidence rule gave it (never shown inline)."""
+    evidence = get_object_or_404(RectificationEvidence.objects.only("item_id"), pk=pk)
+    get_rectification_for(request.user, evidence.item_id)
+    evidence = RectificationEvidence.objects.get(pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type
     )

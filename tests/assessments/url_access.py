@@ -62,6 +62,14 @@ def done_item(w) -> dict:
     return ids
 
 
+def rectification_file(w) -> dict:
+    ids = item(w)
+    pdf = SimpleUploadedFile("整改记录.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    found = RectificationItem.objects.get(pk=ids["pk"])
+    rectification_report(item=found, by=w.secretary_a, action_taken="已整改", files=[pdf])
+    return {"pk": found.files.get().pk}
+
+
 def plan(w) -> dict:
     found = AssessmentPlan.objects.first() or assessment_plan_create(
         organisation=w.committee, year=2026, quarter=3, by=w.reviewer, seed=7
@@ -146,6 +154,7 @@ URLS = {
     "assessments:rectification_assign": Case(
         statuses(403, reviewer=302, secretary_a=302, secretary_b=404, outsider=404), kwargs=item, method="post"
     ),
+    "assessments:rectification_evidence": Case(VIEW, kwargs=rectification_file),
     "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
     "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
