@@ -96,11 +96,11 @@ def test_a_line_count_under_an_id_in_other_digits_is_refused(world: World, as_ro
     line = card.lines.first()
     url = reverse("assessments:line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
     for key in ("count-²", "count-①", f"count-{10**20}"):
-        response = as_role("secretary_a").post(url, {"version": card.version, key: "1"})
+        response = as_role("secretary_a").post(url, {"line_version": line.version, key: "1"})
         assert response.status_code == 302
         assert _errors(response) == ["That deduction rule does not belong to this article."]
-    card.refresh_from_db()
-    assert card.version == 1
+    line.refresh_from_db()
+    assert line.version == 1 and line.saved_at is None
 
 
 def test_a_count_in_other_digits_is_refused(world: World, as_role, default_edition) -> None:
@@ -108,7 +108,7 @@ def test_a_count_in_other_digits_is_refused(world: World, as_role, default_editi
     line = card.lines.select_related("article").first()
     rule = line.article.deductions.first()
     url = reverse("assessments:line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
-    response = as_role("secretary_a").post(url, {"version": card.version, f"count-{rule.pk}": "²"})
+    response = as_role("secretary_a").post(url, {"line_version": line.version, f"count-{rule.pk}": "²"})
     assert _errors(response) == ["A count must be a whole number."]
 
 
@@ -234,7 +234,7 @@ def test_tabs_and_line_breaks_still_reach_a_form(world: World, as_role, default_
     card = open_scorecard(world.branch_a)
     line = card.lines.first()
     url = reverse("assessments:line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
-    response = as_role("secretary_a").post(url, {"version": card.version, "note": "第一行\r\n\t第二行"})
+    response = as_role("secretary_a").post(url, {"line_version": line.version, "note": "第一行\r\n\t第二行"})
     assert response.status_code == 302
     assert ScorecardLine.objects.get(pk=line.pk).note == "第一行\r\n\t第二行"
 

@@ -142,7 +142,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk)
     context = card_context(request.user, card)
     context["show_review"] = selectors.shows_review(request.user, card)
-    context["lines_done"] = selectors.lines_done([card]).get(card.pk, 0)
+    context["lines_done"] = selectors.lines_done_of(context["lines"])
     context["parts"] = parts_of(context["groups"])
     context["seen"] = sum(part["seen"] for part in context["parts"])
     context["fold_read"] = True
