@@ -280,22 +280,6 @@ class ReminderSheetDetailSerializer(ReminderSheetSerializer):
         read_only_fields = fields
 
 
-class SheetQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the sheets of its whole subtree.",
-    )
-    kind = serializers.ChoiceField(choices=SheetKind.choices, required=False, allow_blank=True)
-    period = serializers.CharField(required=False, allow_blank=True, max_length=12, help_text="A period key.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 @extend_schema_field(OpenApiTypes.BINARY)
 class BinaryField(serializers.Field):
     """Documents a file answer (PDF, xlsx, evidence) in the schema."""
@@ -341,17 +325,3 @@ class RequirementCreateSerializer(serializers.Serializer):
         max_length=5000,
         help_text="Active branches below the organisation; left out, every one of them.",
     )
-
-
-class RequirementQuerySerializer(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="Sent from this unit or any below it.",
-    )
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["organisation"].queryset = units
