@@ -9,17 +9,18 @@ shows that it exists), a unit means its whole subtree, ids are ASCII digits with
 quarter is written ``YYYYQn``.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
 
 from branches.selectors import in_subtree
 from config.request_values import parse_int, parse_quarter
@@ -39,22 +40,23 @@ class _Documented:
         schema = build_basic_type(self.schema_type)
         if self.extra.get("help_text"):
             schema["description"] = str(self.extra["help_text"])
+        for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
+            if self.extra.get(bound) is not None:
+                schema[key] = self.extra[bound]
         set_override(self, "field", schema)
 
 
-class StrictIntegerField(forms.CharField):
+class StrictIntegerField(forms.Field):
     """A whole number in ASCII digits within bounds: "²", "1.0" and "1e3" are refused."""
 
     def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any) -> None:
         self.min_value, self.max_value = min_value, max_value
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
-        text = super().to_python(value)
-        if text in self.empty_values:
+        if value in self.empty_values:
             return None
-        return parse_int(text, min_value=self.min_value, max_value=self.max_value)
+        return parse_int(value, min_value=self.min_value, max_value=self.max_value)
 
 
 class IntegerFilter(_Documented, filters.Filter):
@@ -64,23 +66,36 @@ class IntegerFilter(_Documented, filters.Filter):
     schema_type = OpenApiTypes.INT
 
 
-class StrictBooleanField(forms.Field):
-    """true/false as DRF's BooleanField reads them; anything else is refused, not ignored
-    (Django's NullBooleanField would read "perhaps" as "no filter")."""
+def _as_drf(field: serializers.Field, value: Any) -> Any:
+    """``value`` read by a DRF field, as the query serializers read it; its refusal as a form error."""
+    try:
+        return field.to_internal_value(value)
+    except serializers.ValidationError as exc:
+        raise ValidationError([str(message) for message in exc.detail]) from None
 
-    TRUE = {"t", "y", "yes", "true", "on", "1"}
-    FALSE = {"f", "n", "no", "false", "off", "0"}
-    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+
+class StrictBooleanField(forms.Field):
+    """true/false exactly as DRF's BooleanField reads them (1, yes, on, t...); anything else is
+    refused, not ignored (Django's NullBooleanField reads "perhaps" as "no filter")."""
 
     def to_python(self, value: Any) -> bool | None:
-        text = str(value).strip().lower() if value is not None else ""
-        if text in ("", "null", "none"):
+        if value in serializers.BooleanField.NULL_VALUES:
             return None
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return _as_drf(serializers.BooleanField(), value)
+
+
+class StrictDateField(forms.Field):
+    """An ISO date (2026-10-31) as DRF's DateField reads it; not the locale's formats."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        return _as_drf(serializers.DateField(), value)
+
+
+class DateFilter(_Documented, filters.Filter):
+    field_class = StrictDateField
+    schema_type = OpenApiTypes.DATE
 
 
 class BooleanFilter(_Documented, filters.Filter):

@@ -10,8 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from branches.models import Organisation, User
-from handbook.models import Frequency
+from branches.models import User
 
 from ..evidence import MAX_FILES
 from ..models import AdHocRequest, EventKind, Evidence, Quality, ReminderSheet, SheetKind, Task, TaskEvent, TaskStatus
@@ -155,30 +154,6 @@ class TaskDetailSerializer(TaskSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, task: Task) -> list[str]:
         return self.context["may"]["actions"]
-
-
-class TaskQuerySerializer(serializers.Serializer):
-    # Left empty (?status=), a filter is not applied, as elsewhere in the API.
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the tasks of its whole subtree.",
-    )
-    status = serializers.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False, allow_blank=True)
-    period = serializers.CharField(required=False, allow_blank=True, max_length=12, help_text="A period key.")
-    code = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="An article's code.")
-    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, allow_blank=True)
-    assignee = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, help_text="A user's id.")
-    requirement = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    supervised = serializers.BooleanField(required=False, allow_null=True, default=None)
-    due_from = serializers.DateField(required=False, help_text="Due on or after this day.")
-    due_to = serializers.DateField(required=False, help_text="Due on or before this day.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
 
 
 class TaskCompleteNoteSerializer(serializers.Serializer):
