@@ -1,0 +1,29 @@
+"""The query parameters of the assessments app's lists, as FilterSets (``config.api.filters``)."""
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+
+from branches import abilities
+from config.api.filters import BooleanFilter, IntegerFilter, QuarterFilter, UnitFilter
+
+from ..models import Scorecard, ScorecardStatus
+
+
+class ScorecardFilter(filters.FilterSet):
+    period = QuarterFilter(method="filter_period", help_text="A quarter, like 2026Q3.")
+    year = IntegerFilter(min_value=2000, max_value=2100)
+    quarter = IntegerFilter(min_value=1, max_value=4)
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "scorecard.view"),
+        help_text="A unit whose scorecards you may read: the cards of its whole subtree.",
+    )
+    status = filters.ChoiceFilter(choices=ScorecardStatus.choices)
+    late = BooleanFilter(field_name="is_late", help_text="Submitted late or not.")
+
+    class Meta:
+        model = Scorecard
+        fields = ["period", "year", "quarter", "branch", "status", "late"]
+
+    def filter_period(self, cards: QuerySet[Scorecard], name: str, value: tuple[int, int]) -> QuerySet[Scorecard]:
+        year, quarter = value
+        return cards.filter(year=year, quarter=quarter)
