@@ -6,7 +6,8 @@ from django_filters import rest_framework as filters
 from branches import abilities
 from config.api.filters import BooleanFilter, IntegerFilter, QuarterFilter, UnitFilter
 
-from ..models import Scorecard, ScorecardStatus
+from ..models import Finding, Scorecard, ScorecardStatus, Severity
+from .scorecard_serializers import MAX_ID
 
 
 class ScorecardFilter(filters.FilterSet):
@@ -27,3 +28,21 @@ class ScorecardFilter(filters.FilterSet):
     def filter_period(self, cards: QuerySet[Scorecard], name: str, value: tuple[int, int]) -> QuerySet[Scorecard]:
         year, quarter = value
         return cards.filter(year=year, quarter=quarter)
+
+
+class FindingFilter(filters.FilterSet):
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "scorecard.view"),
+        via="scorecard__branch__path",
+        help_text="A unit you may see: the findings of its whole subtree.",
+    )
+    scorecard = IntegerFilter(field_name="scorecard_id", min_value=1, max_value=MAX_ID)
+    year = IntegerFilter(field_name="scorecard__year", min_value=2000, max_value=2100)
+    quarter = IntegerFilter(field_name="scorecard__quarter", min_value=1, max_value=4)
+    article = filters.CharFilter(field_name="article__code", max_length=16, help_text="An article code.")
+    # Left empty (?severity=), a filter is not applied, as on the web page.
+    severity = filters.ChoiceFilter(choices=Severity.choices)
+
+    class Meta:
+        model = Finding
+        fields = ["branch", "scorecard", "year", "quarter", "article", "severity"]
