@@ -1,12 +1,13 @@
 """The query parameters of the assessments app's lists, as FilterSets (``config.api.filters``)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from branches import abilities
 from config.api.filters import BooleanFilter, IntegerFilter, QuarterFilter, UnitFilter
 
-from ..models import Finding, Scorecard, ScorecardStatus, Severity
+from ..models import Finding, RectificationItem, RectificationStatus, Scorecard, ScorecardStatus, Severity
 from .scorecard_serializers import MAX_ID
 
 
@@ -46,3 +47,27 @@ class FindingFilter(filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["branch", "scorecard", "year", "quarter", "article", "severity"]
+
+
+class RectificationFilter(filters.FilterSet):
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "scorecard.view"),
+        help_text="A unit you may see: the items of its whole subtree.",
+    )
+    # Left empty (?status=), a filter is not applied, as on the web page.
+    status = filters.ChoiceFilter(choices=RectificationStatus.choices)
+    overdue = BooleanFilter(method="filter_overdue", help_text="Only items past their deadline and not closed.")
+    owner = IntegerFilter(field_name="owner_id", min_value=1, max_value=MAX_ID, help_text="The owner's user id.")
+    mine = BooleanFilter(method="filter_mine", allow_null=False, help_text="Only the items you own.")
+    article = filters.CharFilter(field_name="article_code", max_length=16, help_text="An article code.")
+
+    class Meta:
+        model = RectificationItem
+        fields = ["branch", "status", "overdue", "owner", "mine", "article"]
+
+    def filter_overdue(self, items: QuerySet[RectificationItem], name: str, value: bool) -> QuerySet[RectificationItem]:
+        late = Q(deadline__lt=timezone.localdate()) & ~Q(status=RectificationStatus.CLOSED)
+        return items.filter(late if value else ~late)
+
+    def filter_mine(self, items: QuerySet[RectificationItem], name: str, value: bool) -> QuerySet[RectificationItem]:
+        return items.filter(owner=self.request.user) if value else items

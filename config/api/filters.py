@@ -78,8 +78,12 @@ class StrictBooleanField(forms.Field):
     """true/false exactly as DRF's BooleanField reads them (1, yes, on, t...); anything else is
     refused, not ignored (Django's NullBooleanField reads "perhaps" as "no filter")."""
 
+    def __init__(self, *, allow_null: bool = True, **kwargs: Any) -> None:
+        self.allow_null = allow_null  # "null" means "no filter"; without, only an empty value does
+        super().__init__(**kwargs)
+
     def to_python(self, value: Any) -> bool | None:
-        if value in serializers.BooleanField.NULL_VALUES:
+        if value in (None, "") or (self.allow_null and value in serializers.BooleanField.NULL_VALUES):
             return None
         return _as_drf(serializers.BooleanField(), value)
 
