@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from branches import abilities
 from config.api.filters import BooleanFilter, IntegerFilter, QuarterFilter, UnitFilter
 
-from ..models import Finding, RectificationItem, RectificationStatus, Scorecard, ScorecardStatus, Severity
+from ..models import Finding, Grade, RectificationItem, RectificationStatus, Scorecard, ScorecardStatus, Severity
 from .scorecard_serializers import MAX_ID
 
 
@@ -71,3 +71,18 @@ class RectificationFilter(filters.FilterSet):
 
     def filter_mine(self, items: QuerySet[RectificationItem], name: str, value: bool) -> QuerySet[RectificationItem]:
         return items.filter(owner=self.request.user) if value else items
+
+
+class GradeFilter(filters.FilterSet):
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "scorecard.view"),
+        help_text="A unit you may see: the grades of the branches of its whole subtree.",
+    )
+    year = IntegerFilter(min_value=2000, max_value=2100)
+    quarter = IntegerFilter(min_value=1, max_value=4)
+    # Left empty (?grade=), a filter is not applied.
+    grade = filters.ChoiceFilter(choices=Grade.choices)
+
+    class Meta:
+        model = Scorecard
+        fields = ["branch", "year", "quarter", "grade"]
