@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
+from config.api.filters import UnitFilter
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import imports, selectors, services
@@ -36,7 +39,6 @@ from .serializers import (
     MemberFlowingSerializer,
     MemberImportSerializer,
     MemberImportUploadSerializer,
-    MemberQuerySerializer,
     MemberReturnSerializer,
     MemberSerializer,
     MemberStatusChangeSerializer,
@@ -54,6 +56,40 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request, **k
     return dict(serializer.validated_data)
 
 
+class MemberFilter(django_filters.FilterSet):
+    """The roster's filters; the search and the filtering are ``members.selectors.roster``'s."""
+
+    search = django_filters.CharFilter(
+        max_length=100,
+        help_text=(
+            "Name, phone, or the ID number: its last 4 characters, or the whole number where you see it "
+            "whole (administrators)."
+        ),
+    )
+    # Left empty (?status=), a filter is not applied, as on the web page.
+    category = django_filters.ChoiceFilter(choices=Member._meta.get_field("category").choices)
+    status = django_filters.ChoiceFilter(choices=Member._meta.get_field("status").choices)
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "member.view"),
+        help_text="A unit whose roster you may read: the members of its whole subtree.",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["search", "category", "status", "branch"]
+
+    def filter_queryset(self, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        wanted = self.form.cleaned_data
+        return selectors.roster(
+            queryset,
+            viewer=self.request.user,
+            q=wanted.get("search") or "",
+            category=wanted.get("category") or "",
+            status=wanted.get("status") or "",
+            branch=wanted.get("branch"),
+        )
+
+
 def _status_change(summary: str, request: type[serializers.Serializer], conflict: str) -> Any:
     return extend_schema(
         summary=summary,
@@ -66,7 +102,6 @@ def _status_change(summary: str, request: type[serializers.Serializer], conflict
 @extend_schema_view(
     list=extend_schema(
         summary="The members the user may see (administrators, reviewers, secretaries)",
-        parameters=[MemberQuerySerializer],
     ),
     retrieve=extend_schema(summary="One member, with their history of branches", responses=MemberDetailSerializer),
     create=extend_schema(
@@ -86,7 +121,8 @@ class MemberViewSet(viewsets.GenericViewSet):
 
     serializer_class = MemberSerializer
     # Search and filters are the roster's own (members.selectors.roster), as on the web.
-    filter_backends = [filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = MemberFilter
     ordering_fields = ["name", "birth_date", "joined_on", "full_member_on", "created_at", "updated_at"]
     lookup_value_regex = ID_LOOKUP_REGEX
 
@@ -98,18 +134,7 @@ class MemberViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "member.view")
-        units = abilities.units_for(request.user, "member.view")
-        query = MemberQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        members = selectors.roster(
-            self.get_queryset(),
-            viewer=request.user,
-            q=query.validated_data.get("search", ""),
-            category=query.validated_data.get("category", ""),
-            status=query.validated_data.get("status", ""),
-            branch=query.validated_data.get("branch"),
-        )
-        page = self.paginate_queryset(self.filter_queryset(members))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -135,34 +135,6 @@ class MemberCreateSerializer(MemberWriteSerializer):
         fields = ["branch", *EDITABLE_FIELDS]
 
 
-class MemberQuerySerializer(serializers.Serializer):
-    search = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=100,
-        help_text=(
-            "Name, phone, or the ID number: its last 4 characters, or the whole number where you see it "
-            "whole (administrators)."
-        ),
-    )
-    # Left empty (?status=), a filter is not applied, as on the web page.
-    category = serializers.ChoiceField(
-        choices=Member._meta.get_field("category").choices, required=False, allow_blank=True
-    )
-    status = serializers.ChoiceField(choices=Member._meta.get_field("status").choices, required=False, allow_blank=True)
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit whose roster you may read: the members of its whole subtree.",
-    )
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 def _today() -> Any:
     return timezone.localdate()
 

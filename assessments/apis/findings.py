@@ -8,10 +8,9 @@ the scorecard's ``version``: a card saved by someone else since is a 409, as is 
 is not under review.
 """
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, serializers, status, viewsets
@@ -19,13 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
-from branches.models import Organisation
-from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
 from ..models import Finding, Severity
 from ..services.review import finding_add, finding_delete
+from .filters import FindingFilter
 
 MAX_ID = 10**18 - 1
 PERIOD_FILTERS = (("scorecard", "scorecard_id"), ("year", "scorecard__year"), ("quarter", "scorecard__quarter"))
@@ -67,26 +65,6 @@ class FindingSerializer(serializers.ModelSerializer):
         return item.pk if item is not None else None
 
 
-class FindingQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the findings of its whole subtree.",
-    )
-    scorecard = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    article = serializers.CharField(required=False, allow_blank=True, max_length=16, help_text="An article code.")
-    # Left empty (?severity=), a filter is not applied, as on the web page.
-    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True)
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 class FindingCreateSerializer(serializers.Serializer):
     scorecard = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A scorecard under your review.")
     version = serializers.IntegerField(
@@ -108,7 +86,6 @@ class VersionQuerySerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="The findings the user may see, filtered (reviewers, administrators; a branch once final)",
-        parameters=[FindingQuerySerializer],
     ),
     retrieve=extend_schema(summary="One finding"),
     create=extend_schema(
@@ -136,7 +113,8 @@ class FindingViewSet(viewsets.GenericViewSet):
     """核标发现的问题: what the assessment team found, each against an article."""
 
     serializer_class = FindingSerializer
-    filter_backends = [filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = FindingFilter
     ordering_fields = ["created_at", "rectify_by", "severity", "article__code", "scorecard__year"]
     ordering = ["-scorecard__year", "-scorecard__quarter", "article__code", "pk"]
     lookup_value_regex = ID_LOOKUP_REGEX
@@ -148,25 +126,7 @@ class FindingViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "scorecard.view")
-        units = abilities.units_for(request.user, "scorecard.view")
-        query = FindingQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        findings = self.get_queryset()
-        if wanted.get("branch") is not None:
-            findings = findings.filter(in_subtree(wanted["branch"], via="scorecard__branch__path"))
-        for name, field in (
-            ("scorecard", "scorecard_id"),
-            ("year", "scorecard__year"),
-            ("quarter", "scorecard__quarter"),
-        ):
-            if name in wanted:
-                findings = findings.filter(**{field: wanted[name]})
-        if wanted.get("article"):
-            findings = findings.filter(article__code=wanted["article"])
-        if wanted.get("severity"):
-            findings = findings.filter(severity=wanted["severity"])
-        page = self.paginate_queryset(self.filter_queryset(findings))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -9,6 +9,7 @@ quarters, with the year-end check counted once more. Branches see their own grad
 from typing import Any
 
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,11 +18,11 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
-from branches.selectors import in_subtree
 
 from .. import selectors
 from ..dashboard import default_quarter, year_scores
 from ..models import Grade, Scorecard, ScorecardStatus, grade_label
+from .filters import GradeFilter
 
 
 class QuarterGradeSerializer(serializers.ModelSerializer):
@@ -54,24 +55,6 @@ class QuarterGradeSerializer(serializers.ModelSerializer):
 
     def get_grade_label(self, card: Scorecard) -> str:
         return grade_label(card.grade)
-
-
-class GradeQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the grades of the branches of its whole subtree.",
-    )
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    # Left empty (?grade=), a filter is not applied.
-    grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True)
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
 
 
 YEAR_ORDERINGS = ["code", "-code", "year_score", "-year_score"]
@@ -148,14 +131,14 @@ def _year_row(row: dict[str, Any], year: int) -> dict[str, Any]:
 @extend_schema_view(
     list=extend_schema(
         summary="Quarter grades: each final review's score and grade (administrators, reviewers, secretaries)",
-        parameters=[GradeQuerySerializer],
     ),
 )
 class GradeViewSet(viewsets.GenericViewSet):
     """分类定级: 好 / 较好 / 一般 / 较差 per branch, by quarter and by year."""
 
     serializer_class = QuarterGradeSerializer
-    filter_backends = [filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = GradeFilter
     ordering_fields = ["year", "quarter", "review_total", "self_total", "branch__code", "finalised_at"]
     ordering = ["-year", "-quarter", "branch__code"]
 
@@ -174,16 +157,8 @@ class GradeViewSet(viewsets.GenericViewSet):
         return dict(query.validated_data)
 
     def list(self, request: Request) -> Response:
-        wanted = self._query(GradeQuerySerializer)
-        cards = self.get_queryset()
-        if wanted.get("branch") is not None:
-            cards = cards.filter(in_subtree(wanted["branch"], via="branch__path"))
-        for name in ("year", "quarter"):
-            if name in wanted:
-                cards = cards.filter(**{name: wanted[name]})
-        if wanted.get("grade"):
-            cards = cards.filter(grade=wanted["grade"])
-        page = self.paginate_queryset(self.filter_queryset(cards))
+        abilities.require(request.user, "scorecard.view")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(

@@ -10,8 +10,8 @@ forbids is a 409.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 from rest_framework.decorators import action
@@ -19,13 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
-from branches.models import Organisation
-from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors
-from ..models import RectificationItem, RectificationStatus
+from ..models import RectificationItem
 from ..services.rectification import rectification_assign, rectification_report, rectification_verify
+from .filters import RectificationFilter
 
 MAX_ID = 10**18 - 1
 
@@ -70,28 +69,6 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class RectificationQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the items of its whole subtree.",
-    )
-    # Left empty (?status=), a filter is not applied, as on the web page.
-    status = serializers.ChoiceField(choices=RectificationStatus.choices, required=False, allow_blank=True)
-    overdue = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Only items past their deadline and not closed."
-    )
-    owner = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="The owner's user id.")
-    mine = serializers.BooleanField(required=False, default=False, help_text="Only the items you own.")
-    article = serializers.CharField(required=False, allow_blank=True, max_length=16, help_text="An article code.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 class ReportSerializer(serializers.Serializer):
     action_taken = serializers.CharField(max_length=2000, help_text="What the branch did.")
     evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -134,7 +111,6 @@ def _write(summary: str, request: type[serializers.Serializer], conflict: str, w
 @extend_schema_view(
     list=extend_schema(
         summary="The rectification items the user may see (administrators, reviewers, secretaries)",
-        parameters=[RectificationQuerySerializer],
     ),
     retrieve=extend_schema(summary="One rectification item"),
 )
@@ -142,7 +118,8 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
     """整改事项: each finding of a final review, worked off item by item (逐件销号)."""
 
     serializer_class = RectificationItemSerializer
-    filter_backends = [filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = RectificationFilter
     ordering_fields = ["deadline", "created_at", "article_code", "status", "done_at", "closed_at"]
     ordering = ["deadline", "pk"]
     lookup_value_regex = ID_LOOKUP_REGEX
@@ -157,25 +134,7 @@ class RectificationItemViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "scorecard.view")
-        units = abilities.units_for(request.user, "scorecard.view")
-        query = RectificationQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        items = self.get_queryset()
-        if wanted.get("branch") is not None:
-            items = items.filter(in_subtree(wanted["branch"], via="branch__path"))
-        if wanted.get("status"):
-            items = items.filter(status=wanted["status"])
-        if wanted.get("overdue") is not None:
-            late = Q(deadline__lt=timezone.localdate()) & ~Q(status=RectificationStatus.CLOSED)
-            items = items.filter(late if wanted["overdue"] else ~late)
-        if "owner" in wanted:
-            items = items.filter(owner_id=wanted["owner"])
-        if wanted.get("mine"):
-            items = items.filter(owner=request.user)
-        if wanted.get("article"):
-            items = items.filter(article_code=wanted["article"])
-        page = self.paginate_queryset(self.filter_queryset(items))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

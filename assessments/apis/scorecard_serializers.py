@@ -8,16 +8,13 @@ score by ``assessments.services``.
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from branches.models import Organisation
-
 from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine, grade_label
 from ..selectors import shows_review
-from ..services.scorecards import MAX_COUNT, parse_period
+from ..services.scorecards import MAX_COUNT
 from ..services.scoring import grade_for
 from .fields import ScorecardStatusField
 from .versions import VERSION_HELP
@@ -245,34 +242,6 @@ class ScorecardDetailSerializer(ScorecardSerializer):
 
 
 # --- queries ----------------------------------------------------------------------------------
-
-
-def _period(value: str) -> tuple[int, int]:
-    try:
-        return parse_period(value)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from None
-
-
-class ScorecardQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(required=False, max_length=7, help_text="A quarter, like 2026Q3.")
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        help_text="A unit whose scorecards you may read: the cards of its whole subtree.",
-    )
-    status = ScorecardStatusField(required=False)
-    late = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Submitted late or not.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-    def validate_period(self, value: str) -> tuple[int, int]:
-        return _period(value)
 
 
 # --- writes -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, status, viewsets
@@ -36,7 +37,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
-from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
@@ -53,13 +53,13 @@ from ..services.scorecards import (
     scorecard_open,
     scorecard_submit,
 )
+from .filters import ScorecardFilter
 from .scorecard_serializers import (
     LinesSaveSerializer,
     OpenSerializer,
     ReturnSerializer,
     ReviewSerializer,
     ScorecardDetailSerializer,
-    ScorecardQuerySerializer,
     ScorecardSerializer,
     VersionSerializer,
 )
@@ -131,7 +131,6 @@ def _write(summary: str, description: str, request: Any) -> Any:
             "whole subtree), status and lateness; the branch sees the review's scores and grade (null "
             "until then) once the review is final."
         ),
-        parameters=[ScorecardQuerySerializer],
     ),
     retrieve=extend_schema(
         summary="One scorecard with its lines: deductions, scores, notes, carried-over focus items",
@@ -151,8 +150,8 @@ class ScorecardViewSet(viewsets.GenericViewSet):
     """对标自查评分表: a branch's quarterly self-assessment and the committee's review (核标)."""
 
     serializer_class = ScorecardSerializer
-    # Filters are the list's own (ScorecardQuerySerializer); search and ordering as everywhere.
-    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = ScorecardFilter
     search_fields = ["branch__code", "branch__name"]
     ordering_fields = ["year", "quarter", "branch__code", "status", "deadline", "submitted_at", "self_total"]
     ordering = ["-year", "-quarter", "branch__path", "pk"]
@@ -181,24 +180,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "scorecard.view")
-        units = abilities.units_for(request.user, "scorecard.view")
-        query = ScorecardQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        cards = self.get_queryset()
-        if "period" in wanted:
-            year, quarter = wanted["period"]
-            cards = cards.filter(year=year, quarter=quarter)
-        for name in ("year", "quarter"):
-            if name in wanted:
-                cards = cards.filter(**{name: wanted[name]})
-        if "branch" in wanted:
-            cards = cards.filter(in_subtree(wanted["branch"], via="branch__path"))
-        if "status" in wanted:
-            cards = cards.filter(status=wanted["status"])
-        if wanted.get("late") is not None:
-            cards = cards.filter(is_late=wanted["late"])
-        page = self.paginate_queryset(self.filter_queryset(cards))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -8,6 +8,7 @@ it without the role 403). Each branch's task is then an ordinary task of ``/api/
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, status, viewsets
 from rest_framework.request import Request
@@ -15,15 +16,14 @@ from rest_framework.response import Response
 
 from branches import abilities
 from branches.models import Organisation
-from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from .. import selectors, services
 from ..models import AdHocRequest, Task, TaskStatus
+from .filters import RequirementFilter
 from .serializers import (
     RequirementCreateSerializer,
     RequirementDetailSerializer,
-    RequirementQuerySerializer,
     RequirementSerializer,
 )
 
@@ -39,7 +39,6 @@ _TASKS = Prefetch(
 @extend_schema_view(
     list=extend_schema(
         summary="The work requirements sent from the units the user may send from (administrators, reviewers)",
-        parameters=[RequirementQuerySerializer],
     ),
     retrieve=extend_schema(summary="One work requirement, with its task at each branch"),
     create=extend_schema(
@@ -57,7 +56,8 @@ class RequirementViewSet(viewsets.GenericViewSet):
     """阶段性工作要求: work a committee sends, with a deadline, to branches below it."""
 
     serializer_class = RequirementSerializer
-    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = RequirementFilter
     search_fields = ["title"]
     ordering_fields = ["created_at", "due_on", "title"]
     ordering = ["-created_at", "-pk"]
@@ -72,14 +72,7 @@ class RequirementViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "requirement.view")
-        units = selectors.request_senders_for(request.user)
-        query = RequirementQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        requirements = self.get_queryset()
-        sender: Organisation | None = query.validated_data.get("organisation")
-        if sender is not None:
-            requirements = requirements.filter(in_subtree(sender, via="organisation__path"))
-        page = self.paginate_queryset(self.filter_queryset(requirements))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

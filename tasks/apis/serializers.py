@@ -10,8 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from branches.models import Organisation, User
-from handbook.models import Frequency
+from branches.models import User
 
 from ..evidence import MAX_FILES
 from ..models import AdHocRequest, EventKind, Evidence, Quality, ReminderSheet, SheetKind, Task, TaskEvent, TaskStatus
@@ -157,30 +156,6 @@ class TaskDetailSerializer(TaskSerializer):
         return self.context["may"]["actions"]
 
 
-class TaskQuerySerializer(serializers.Serializer):
-    # Left empty (?status=), a filter is not applied, as elsewhere in the API.
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the tasks of its whole subtree.",
-    )
-    status = serializers.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False, allow_blank=True)
-    period = serializers.CharField(required=False, allow_blank=True, max_length=12, help_text="A period key.")
-    code = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="An article's code.")
-    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, allow_blank=True)
-    assignee = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, help_text="A user's id.")
-    requirement = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    supervised = serializers.BooleanField(required=False, allow_null=True, default=None)
-    due_from = serializers.DateField(required=False, help_text="Due on or after this day.")
-    due_to = serializers.DateField(required=False, help_text="Due on or before this day.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 class TaskCompleteNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
@@ -280,22 +255,6 @@ class ReminderSheetDetailSerializer(ReminderSheetSerializer):
         read_only_fields = fields
 
 
-class SheetQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: the sheets of its whole subtree.",
-    )
-    kind = serializers.ChoiceField(choices=SheetKind.choices, required=False, allow_blank=True)
-    period = serializers.CharField(required=False, allow_blank=True, max_length=12, help_text="A period key.")
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
-
-
 @extend_schema_field(OpenApiTypes.BINARY)
 class BinaryField(serializers.Field):
     """Documents a file answer (PDF, xlsx, evidence) in the schema."""
@@ -341,17 +300,3 @@ class RequirementCreateSerializer(serializers.Serializer):
         max_length=5000,
         help_text="Active branches below the organisation; left out, every one of them.",
     )
-
-
-class RequirementQuerySerializer(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="Sent from this unit or any below it.",
-    )
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["organisation"].queryset = units

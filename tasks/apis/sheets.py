@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.http import content_disposition_header
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
@@ -19,13 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities, audit
-from branches.selectors import in_subtree
 from config.api.schema import ID_LOOKUP_REGEX
 
 from .. import selectors
 from ..exports import sheet_pdf, sheet_xlsx
 from ..models import ReminderSheet
-from .serializers import ReminderSheetDetailSerializer, ReminderSheetSerializer, SheetQuerySerializer
+from .filters import SheetFilter
+from .serializers import ReminderSheetDetailSerializer, ReminderSheetSerializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +56,6 @@ EXPORTS = {"pdf": sheet_pdf, "xlsx": sheet_xlsx}
 @extend_schema_view(
     list=extend_schema(
         summary="The reminder sheets of the branches the user may see, filtered, ordered and paged",
-        parameters=[SheetQuerySerializer],
     ),
     retrieve=extend_schema(
         summary="One reminder sheet with its lines; or the sheet as PDF or xlsx",
@@ -80,7 +80,8 @@ class ReminderSheetViewSet(viewsets.GenericViewSet):
 
     serializer_class = ReminderSheetSerializer
     renderer_classes = [JSONRenderer, PdfRenderer, XlsxRenderer]
-    filter_backends = [filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = SheetFilter
     ordering_fields = ["period_start", "created_at", "sent_at", "kind"]
     ordering = ["-period_start", "kind", "pk"]
     lookup_value_regex = ID_LOOKUP_REGEX
@@ -102,18 +103,7 @@ class ReminderSheetViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "sheet.view")
-        units = abilities.units_for(request.user, "sheet.view")
-        query = SheetQuerySerializer(data=request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        sheets = self.get_queryset()
-        if wanted.get("branch") is not None:
-            sheets = sheets.filter(in_subtree(wanted["branch"], via="branch__path"))
-        if wanted.get("kind"):
-            sheets = sheets.filter(kind=wanted["kind"])
-        if wanted.get("period"):
-            sheets = sheets.filter(period_key=wanted["period"])
-        page = self.paginate_queryset(self.filter_queryset(sheets))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

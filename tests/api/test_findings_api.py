@@ -167,3 +167,17 @@ def test_the_list_is_ordered_and_paginated(api_as, world, boss, default_edition)
 @pytest.mark.parametrize("query", [{"year": "twenty"}, {"quarter": 5}, {"severity": "fatal"}, {"scorecard": -1}])
 def test_bad_filters_are_a_400(api_as, query) -> None:
     assert api_as("reviewer").get(LIST, query).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query", [{"branch": "²"}, {"scorecard": "²"}, {"year": "1999"}, {"quarter": "5"}, {"severity": "fatal"}]
+)
+def test_a_bad_filter_of_the_list_is_a_400_naming_it(api_as, world, query) -> None:
+    response = api_as("reviewer").get(LIST, query)
+    assert response.status_code == 400
+    assert _error(response)["code"] == "validation_error" and list(_error(response)["fields"]) == list(query)
+
+
+def test_a_unit_outside_the_scope_is_not_a_filter_of_the_findings(api_as, world) -> None:
+    response = api_as("secretary_a").get(LIST, {"branch": world.branch_b.pk})
+    assert response.status_code == 400 and list(_error(response)["fields"]) == ["branch"]

@@ -142,6 +142,16 @@ def test_bad_year_queries_are_a_400(api_as, graded, query) -> None:
     assert api_as("reviewer").get(YEARS, query).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", [{"year": "²026"}, {"quarter": "5"}, {"grade": "great"}, {"branch": "²"}, {"branch": str(2**63)}]
+)
+def test_bad_quarter_grade_filters_are_a_400_naming_them(api_as, graded, query) -> None:
+    response = api_as("reviewer").get(LIST, query)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and list(error["fields"]) == list(query)
+
+
 def test_a_plain_member_reads_no_grades(api_as, graded) -> None:
     assert api_as("member").get(LIST).status_code == 403
     assert api_as("member").get(YEARS).status_code == 403

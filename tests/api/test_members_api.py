@@ -139,6 +139,20 @@ def test_a_bad_filter_is_a_400_on_that_parameter(api_as, world: World, roster) -
     assert world.branch_b.name not in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["²", "x", str(2**63), "1.5"])
+def test_a_branch_that_is_not_an_id_is_a_400_in_the_apis_error_format(api_as, roster, value) -> None:
+    response = api_as("reviewer").get(LIST, {"branch": value, "search": "张"})
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "validation_error" and list(error["fields"]) == ["branch"]
+    assert error["fields"]["branch"] and all(isinstance(m, str) for m in error["fields"]["branch"])
+
+
+def test_empty_filters_filter_nothing(api_as, roster) -> None:
+    response = api_as("reviewer").get(LIST, {"branch": "", "status": "", "category": "", "search": ""})
+    assert sorted(_names(response)) == sorted(["张三", "李四", "王五"])
+
+
 def test_the_detail_gives_the_history_and_what_the_user_may_change(api_as, world: World, roster) -> None:
     member = roster["zhang"]
     MemberTransfer.objects.create(member=member, kind="joined", on=dt.date(2020, 1, 1), to_branch=world.branch_a)

@@ -103,6 +103,22 @@ def test_another_branch_as_a_filter_is_a_400_that_names_nothing(api_as, items, w
     assert world.branch_b.name not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"overdue": "perhaps"}, {"mine": "null"}, {"owner": "²"}, {"owner": "0"}, {"status": "lost"}, {"branch": "x"}],
+)
+def test_a_bad_filter_is_a_400_naming_it(api_as, items, query) -> None:
+    response = api_as("reviewer").get(LIST, query)
+    assert response.status_code == 400
+    assert _error(response)["code"] == "validation_error" and list(_error(response)["fields"]) == list(query)
+
+
+def test_empty_filters_filter_nothing(api_as, items) -> None:
+    every = api_as("reviewer").get(LIST).json()["count"]
+    empty = {name: "" for name in ("branch", "status", "overdue", "owner", "mine", "article")}
+    assert api_as("reviewer").get(LIST, empty).json()["count"] == every > 0
+
+
 @pytest.mark.parametrize("query", [{"overdue": "maybe"}, {"status": "lost"}, {"owner": "me"}, {"page": 99}])
 def test_bad_filters_are_refused_cleanly(api_as, items, query) -> None:
     assert api_as("reviewer").get(LIST, query).status_code in (400, 404)

@@ -514,6 +514,10 @@ def test_a_secretary_lists_only_their_branchs_cards(world, api_as, cards) -> Non
     [
         {"period": "2026Q5"},
         {"period": "soon"},
+        {"period": "²026Q1"},
+        {"year": "²026"},
+        {"quarter": "1.5"},
+        {"branch": "²"},
         {"quarter": 5},
         {"status": "lost"},
         {"late": "perhaps"},

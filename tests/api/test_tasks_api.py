@@ -156,6 +156,30 @@ def test_a_bad_filter_is_a_400_on_that_parameter_and_another_branch_is_not_a_fil
     assert world.branch_b.name not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"supervised": "perhaps"},
+        {"assignee": "²"},
+        {"assignee": str(2**63)},
+        {"requirement": "0"},
+        {"due_to": "10/31/2026"},
+        {"due_from": "²026-01-01"},
+        {"frequency": "hourly"},
+    ],
+)
+def test_a_bad_value_of_any_filter_is_a_400_naming_it(api_as, spread, query) -> None:
+    response = api_as("reviewer").get(LIST, query)
+    assert response.status_code == 400
+    assert _error(response)["code"] == "validation_error" and list(_error(response)["fields"]) == list(query)
+
+
+def test_empty_filters_filter_nothing(api_as, spread) -> None:
+    every = api_as("reviewer").get(LIST).json()["count"]
+    empty = {name: "" for name in ("branch", "status", "period", "code", "frequency", "assignee", "supervised")}
+    assert api_as("reviewer").get(LIST, empty).json()["count"] == every == 5
+
+
 def test_the_list_costs_the_same_number_of_queries_for_3_or_30_tasks(
     api_as, world: World, articles, django_assert_max_num_queries
 ) -> None:
