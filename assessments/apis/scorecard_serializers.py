@@ -84,7 +84,9 @@ class LineSerializer(serializers.ModelSerializer):
     done_tasks = DoneTaskSerializer(many=True, read_only=True)
     files = EvidenceFileSerializer(source="file_list", many=True, read_only=True)
     version = serializers.IntegerField(read_only=True, help_text="The line's version, for a save of this line.")
-    saved_by = serializers.StringRelatedField(read_only=True, help_text="Who last saved the branch's side.")
+    saved_by = serializers.StringRelatedField(
+        read_only=True, allow_null=True, help_text="Who last saved the branch's side (null before any save)."
+    )
     looked_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When the branch's secretary first opened or saved the line."
     )

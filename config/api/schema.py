@@ -40,7 +40,7 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
-    400: "The input is not valid (validation_error, with field errors).",
+    400: "The input is not valid (validation_error, with field errors), or the query string holds control characters.",
     401: "No credentials, or a wrong, expired or revoked token (not_authenticated).",
     403: "Inside the user's scope, but without the role this needs (permission_denied).",
     404: "Nothing there, or outside the user's scope (not_found).",
@@ -62,8 +62,9 @@ class ApiAutoSchema(AutoSchema):
             codes += [401, 403]
         if "{" in self.path or (self._is_list_view() and self._get_paginator() is not None):
             codes.append(404)  # an object out of scope, or a page past the end
-        if self.method in {"POST", "PUT", "PATCH"} or self._is_list_view():
-            codes.append(400)
+        # Any request may be refused as a 400: a body or fields that do not validate, or a
+        # query string with control characters (config.middleware refuses those everywhere).
+        codes.append(400)
         return codes
 
     def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
