@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from branches import abilities
 from branches.models import OrgKind
 from branches.selectors import in_subtree
+from config.request_values import parse_id
 
 from .. import selectors, services
 from ..forms import CompleteForm, RequestForm, add_service_errors
@@ -82,10 +83,9 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 def _chosen(request: HttpRequest, branch: object) -> list[Task]:
     """The tasks ticked on the board (``?task=1&task=2``): all of this branch, or 404."""
     source = request.POST if request.method == "POST" else request.GET
-    raw = source.getlist("task")
-    if not all(value.isdigit() for value in raw):
+    ids = {parse_id(value) for value in source.getlist("task")}
+    if None in ids:
         raise Http404
-    ids = {int(value) for value in raw}
     chosen = list(
         Task.objects.filter(branch=branch, pk__in=ids)
         .select_related("branch", "article", "assignee")

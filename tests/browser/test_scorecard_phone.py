@@ -2,6 +2,7 @@
 typed is lost (leaving the page, two tabs on different lines or on the same one), a refused
 upload is told beside its line, and the page is laid out for fingers."""
 
+import logging
 import re
 
 import pytest
@@ -12,6 +13,8 @@ from tests.browser.conftest import sign_in
 from tests.conftest import World
 from tests.factories import open_scorecard
 
+logger = logging.getLogger(__name__)
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
@@ -21,6 +24,13 @@ DESKTOP = {"width": 1366, "height": 900}
 @pytest.fixture
 def card(world: World, default_edition):
     return open_scorecard(world.branch_a)
+
+
+def _report(shoot, line: str) -> None:
+    """The journey's figures: logged, and kept beside its screenshots in figures.txt."""
+    logger.warning(line)
+    with (shoot.folder / "figures.txt").open("a", encoding="utf-8") as figures:
+        figures.write(line + "\n")
 
 
 def _open(page: Page, base: str, card) -> None:
@@ -83,7 +93,7 @@ def test_a_secretary_fills_all_52_lines_on_a_phone(world: World, card, live_serv
     page.locator("#sc-self-total").click()  # out of the last box
     clicks += 1
     expect(page.locator("article.sc-line .sc-saved")).to_have_count(52)
-    print(f"\n52 lines filled at 390×844: {clicks} taps, {keys} keystrokes (13 deductions, 52 notes)")
+    _report(shoot, f"52 lines filled at 390×844: {clicks} taps, {keys} keystrokes (13 deductions, 52 notes)")
     saved = ScorecardLine.objects.filter(scorecard=card)
     assert saved.exclude(note="").count() == 52
     assert saved.filter(looked_at__isnull=False).count() == 52
@@ -98,7 +108,7 @@ def test_a_secretary_fills_all_52_lines_on_a_phone(world: World, card, live_serv
     for part in page.locator("details.sc-part[open] > summary").all():
         part.click()
     height = page.evaluate("document.documentElement.scrollHeight")
-    print(f"folded card: {height} px = {height / PHONE['height']:.1f} screens")
+    _report(shoot, f"folded card: {height} px = {height / PHONE['height']:.1f} screens")
     assert height <= 6 * PHONE["height"], height
     shoot(page, "03-phone-folded")
     page.click("details.sc-part >> nth=0 >> summary")
