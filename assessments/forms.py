@@ -30,8 +30,8 @@ class CheckRecordForm(forms.Form):
     team = _UsersChoice(
         queryset=User.objects.none(), label=_("Check team"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ended_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ended_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     methods = forms.MultipleChoiceField(
         label=_("Methods used"), choices=Method.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

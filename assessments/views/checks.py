@@ -211,7 +211,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
     """困难和问题 the branches raised that the committee has not answered yet."""
     abilities.require(request.user, "difficulty.answer")
     rows = list(open_difficulties(request.user)[:200])
-    return render(request, "assessments/difficulties.html", {"rows": rows, "answer_form": AnswerForm()})
+    return render(request, "assessments/difficulties.html", {"rows": rows})
 
 
 @login_required

@@ -150,6 +150,14 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         context["page_labels"] = page_labels()
     if card.is_final:
         context["findings"] = card.findings.select_related("article", "rectification").order_by("article__code")
+    if card.status != ScorecardStatus.DRAFT:
+        # 困难和问题 raised during the committee's check, and the committee's answers.
+        context["difficulties"] = list(
+            selectors.difficulties_visible_to(request.user)
+            .filter(record__scorecard=card)
+            .select_related("answered_by")
+            .order_by("pk")
+        )
     return render(request, "assessments/scorecard.html", context)
 
 
