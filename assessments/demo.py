@@ -1,6 +1,9 @@
 """Demo assessments for `manage.py seed_demo`: four past quarters submitted, reviewed and
 final (deductions, findings, rectification items, grades; one card returned and resubmitted)
-and the current quarter in progress, so a new user's dashboard tells a story.
+and the current quarter in progress, so a new user's dashboard tells a story. The committee's
+checks are on record: the past fourth quarter's year-end check of every branch (its own plan,
+a record with its own score each), and the last quarter's check of the key unit 长江大桥 by a
+team of three (written test, notes, a good practice sent to the handbook, a difficulty answered).
 
 Everything goes through the services; only timestamps are moved back afterwards (a demo made
 today would otherwise show every past quarter as submitted late, today).
@@ -8,19 +11,30 @@ today would otherwise show every past quarter as submitted late, today).
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from branches.demo import DemoWorld, secretary_of
-from branches.models import Organisation, OrgStatus, User
+from branches.demo import DEMO_PASSWORD, DemoWorld, secretary_of
+from branches.models import Organisation, OrgStatus, Role, User
+from branches.services import role_grant, user_create
 from handbook.selectors import edition_in_force
 from handbook.services import load_default_edition
 
 from .dashboard import previous_periods
-from .models import RectificationItem, Scorecard, ScorecardLine
+from .models import CheckRecord, Method, PlanKind, RectificationItem, Scorecard, ScorecardLine
 from .selectors import owner_candidates
+from .services.checks import (
+    WrittenRow,
+    check_record_save,
+    difficulty_add,
+    difficulty_answer,
+    good_practice_add,
+    good_practice_send,
+    written_scores_save,
+)
 from .services.plans import assessment_plan_create
 from .services.rectification import rectification_assign, rectification_report, rectification_verify
 from .services.review import (
@@ -73,11 +87,140 @@ def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[S
     return chosen
 
 
+METHODS = [Method.WRITTEN_TEST, Method.DOCUMENTS, Method.SITE_VISIT, Method.REPORT, Method.INTERVIEW]
+# Before the review is final the team records its check; returns the methods it used.
+RecordCheck = Callable[[Scorecard, list[str]], list[str]]
+
+
+# The key unit whose last quarter's check is recorded in full, by a team of three.
+TEAM_CHECKED = "DEMO-P02"
+TEAM_MATES = [("reviewer2", "考核组 周敏"), ("reviewer3", "考核组 吴刚")]
+
+
+def _team_mates(world: DemoWorld) -> list[User]:
+    """Two more members of the committee's assessment team (reviewers, the demo password)."""
+    mates = []
+    for username, full_name in TEAM_MATES:
+        user = User.objects.filter(username=username).first() or user_create(
+            username=username, full_name=full_name, password=DEMO_PASSWORD
+        )
+        role_grant(user=user, role=Role.REVIEWER, organisation=world.committee)
+        mates.append(user)
+    return mates
+
+
+def _check_days(card: Scorecard) -> tuple[dt.date, dt.date]:
+    start = quarter_end(card.year, card.quarter) + dt.timedelta(days=12)
+    return start, start + dt.timedelta(days=1)
+
+
+def _year_end_check(team: list[User]) -> RecordCheck:
+    """The year-end check of one branch: the whole team, a score of its own for the year's work."""
+
+    def record(card: Scorecard, methods: list[str]) -> list[str]:
+        start, end = _check_days(card)
+        reviewed = Scorecard.objects.values_list("review_total", flat=True).get(pk=card.pk) or Decimal(80)
+        # The year's work as the team found it: a little better than the last quarter where
+        # the branch kept improving, never above 100.
+        score = min(Decimal(100), Decimal(reviewed) + (2 if card.branch.is_key else 1))
+        used = [Method.DOCUMENTS, Method.SITE_VISIT, Method.REPORT]
+        check_record_save(
+            scorecard=card,
+            kind=PlanKind.YEAR_END,
+            by=team[0],
+            leader_id=team[0].pk,
+            team_ids=[u.pk for u in team],
+            started_on=start,
+            ended_on=end,
+            methods=used,
+            notes={
+                "documents_notes": "查阅全年三会一课记录、党费收缴台账和发展党员档案",
+                "site_visit_notes": "查看党员活动室和项目部宣传阵地",
+                "report_notes": "听取支部书记全年抓党建工作述职",
+                "next_focus": "来年重点检查整改事项销号情况",
+            },
+            year_end_score=score,
+        )
+        return [str(m) for m in used]
+
+    return record
+
+
+def _team_check(team: list[User]) -> RecordCheck:
+    """The key unit's check of the quarter, recorded in full by a team of three."""
+
+    def record(card: Scorecard, methods: list[str]) -> list[str]:
+        start, end = _check_days(card)
+        used = [Method.WRITTEN_TEST, Method.DOCUMENTS, Method.SITE_VISIT, Method.INTERVIEW]
+        saved = check_record_save(
+            scorecard=card,
+            kind=PlanKind.QUARTERLY,
+            by=team[0],
+            leader_id=team[0].pk,
+            team_ids=[u.pk for u in team],
+            started_on=start,
+            ended_on=end,
+            methods=used,
+            notes={
+                "documents_notes": "查阅支委会、党员大会、党小组会和党课记录，发展党员材料齐全",
+                "site_visit_notes": "查看桥梁工区党员先锋岗和党员责任区公示牌",
+                "interview_notes": "与6名党员和2名入党积极分子座谈，对“两学一做”常态化认识清楚",
+                "next_focus": "重点检查主题党日活动记录和党员积分管理落实情况",
+            },
+        )
+        written_scores_save(
+            record=saved,
+            by=team[0],
+            rows=[
+                WrittenRow(person_name="刘洋", score=Decimal("92.0")),
+                WrittenRow(person_name="孙海涛", score=Decimal("86.5")),
+                WrittenRow(person_name="马丽娟", score=Decimal("89.0")),
+            ],
+        )
+        good_practice_add(
+            record=saved,
+            by=team[0],
+            title="“党建+安全”工地夜校",
+            description="每周二晚由党员技术骨干为农民工讲授安全操作规程，签到和考试记录归入党建台账。",
+        )
+        difficulty_add(record=saved, by=team[0], text="项目地处偏远，党员分散在三个工点，集中开展组织生活困难。")
+        difficulty_add(record=saved, by=team[0], text="流动党员组织关系转接手续办理周期长。")
+        return [str(m) for m in used]
+
+    return record
+
+
+def _after_the_check(world: DemoWorld, reviewer: User) -> None:
+    """优标 after the key unit's check: its good practice goes to the handbook as a proposal and
+    the committee answers the first difficulty (the second stays open)."""
+    record = CheckRecord.objects.filter(scorecard__branch__code=TEAM_CHECKED, kind=PlanKind.QUARTERLY).first()
+    if record is None:
+        return
+    for practice in record.good_practices.filter(sent_at__isnull=True):
+        good_practice_send(practice=practice, by=reviewer)
+    first = record.difficulties.order_by("pk").first()
+    if first is not None and first.is_open:
+        difficulty_answer(
+            difficulty=first,
+            by=reviewer,
+            answer="同意按工点设立临时党小组，组织生活可采用“线上+线下”结合方式，党委组织部下月印发指导意见。",
+        )
+
+
 def _version(card: Scorecard) -> int:
     return Scorecard.objects.values_list("version", flat=True).get(pk=card.pk)
 
 
-def _past_card(branch: Organisation, year: int, quarter: int, *, reviewer: User, returned: bool, rng: random.Random):
+def _past_card(
+    branch: Organisation,
+    year: int,
+    quarter: int,
+    *,
+    reviewer: User,
+    returned: bool,
+    rng: random.Random,
+    record: RecordCheck | None = None,
+):
     secretary = secretary_of(branch)
     own, extra = PROFILE.get(branch.code, (15, 3))
     card = scorecard_open(branch=branch, year=year, quarter=quarter, by=secretary)
@@ -107,12 +250,17 @@ def _past_card(branch: Organisation, year: int, quarter: int, *, reviewer: User,
         for rule_id, count in counts.items():
             own_counts[rule_id] = own_counts.get(rule_id, 0) + count
         review_line_save(line=line, by=reviewer, version=_version(card), counts=own_counts, review_note="现场核查")
+    methods = [str(m) for m in rng.sample(METHODS, 3)]
+    test_score = Decimal(rng.randint(70, 98))
+    if record is not None:
+        methods = record(card, methods)
+    # A written-test score only where the team held the written test (笔试).
     card = review_details_save(
         scorecard=card,
         by=reviewer,
         version=_version(card),
-        methods=rng.sample(["written_test", "documents", "site_visit", "report", "interview"], 3),
-        written_test_score=Decimal(rng.randint(70, 98)),
+        methods=methods,
+        written_test_score=test_score if Method.WRITTEN_TEST in methods else None,
     )
     for line, _counts in (review_saves + saves)[: rng.randint(1, 3)]:
         finding_add(
@@ -179,13 +327,25 @@ def seed(world: DemoWorld) -> None:
     branches = [b for b in world.branches if b.status == OrgStatus.ACTIVE]
     if Scorecard.objects.filter(branch__in=branches).exists():
         return
+    team = [reviewer, *_team_mates(world)]
     for n, (py, pq) in enumerate(past):
         assessment_plan_create(organisation=world.committee, year=py, quarter=pq, by=reviewer, seed=2026 + n)
+        if pq == 4:
+            # 年终检查: its own plan over every branch, and a record with its own score each.
+            assessment_plan_create(
+                organisation=world.committee, year=py, quarter=pq, kind=PlanKind.YEAR_END, by=reviewer
+            )
         for branch in branches:
             returned = branch.code == "DEMO-P03" and n == 2
-            _past_card(branch, py, pq, reviewer=reviewer, returned=returned, rng=rng)
+            record = None
+            if pq == 4:
+                record = _year_end_check(team)
+            elif n == len(past) - 1 and branch.code == TEAM_CHECKED:
+                record = _team_check(team)
+            _past_card(branch, py, pq, reviewer=reviewer, returned=returned, rng=rng, record=record)
     _work_off_items(past, reviewer)
     _name_owners(world, reviewer)
+    _after_the_check(world, reviewer)
     assessment_plan_create(organisation=world.committee, year=cy, quarter=cq, by=reviewer, seed=2030)
     # The current quarter: one branch filling in its card, one submitted, the rest not started.
     in_progress = [b for b in branches if b.code in ("DEMO-P01", "DEMO-P02")]

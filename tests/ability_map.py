@@ -184,6 +184,41 @@ ABILITY_MAP: dict[str, Guarded] = {
         pages=("assessments:rectification_assign",), api=(("api:rectification-item-assign", "post"),)
     ),
     "rectification.own": Guarded(note="who may own a rectification item (the owner candidates)"),
+    "check.view": Guarded(
+        pages=("assessments:check_record",),
+        api=(("api:check-record-detail", "get"),),
+        parity=(("assessments:check_record", ("api:check-record-detail", "get")),),
+    ),
+    "check.record": Guarded(
+        pages=(
+            "assessments:year_end_check",
+            "assessments:check_written",
+            "assessments:check_practice_add",
+            "assessments:check_difficulty_add",
+        ),
+        api=(
+            ("api:check-record-list", "post"),
+            ("api:check-record-detail", "patch"),
+            ("api:check-record-good-practices", "post"),
+            ("api:check-record-difficulties", "post"),
+        ),
+        parity=(
+            ("assessments:year_end_check", ("api:check-record-list", "post")),
+            ("assessments:check_practice_add", ("api:check-record-good-practices", "post")),
+            ("assessments:check_difficulty_add", ("api:check-record-difficulties", "post")),
+        ),
+    ),
+    "check.send_practice": Guarded(
+        pages=("assessments:check_practice_send",),
+        api=(("api:check-record-send-practice", "post"),),
+        parity=(("assessments:check_practice_send", ("api:check-record-send-practice", "post")),),
+    ),
+    "difficulty.view": Guarded(api=(("api:difficulty-detail", "get"),)),
+    "difficulty.answer": Guarded(
+        pages=("assessments:difficulty_answer",),
+        api=(("api:difficulty-answer", "post"),),
+        parity=(("assessments:difficulty_answer", ("api:difficulty-answer", "post")),),
+    ),
     "upgrade.view": Guarded(pages=("assessments:upgrade",)),
     "upgrade.edit": Guarded(pages=("assessments:upgrade_target",)),
 }

@@ -1,5 +1,6 @@
 """The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
 
+from .checks import CheckRecord, Difficulty, GoodPractice, WrittenTestScore
 from .evidence import EvidenceFile
 from .findings import Finding, Severity
 from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
@@ -19,9 +20,12 @@ from .scorecards import (
 
 __all__ = [
     "AssessmentPlan",
+    "CheckRecord",
+    "Difficulty",
     "EntryReason",
     "EvidenceFile",
     "Finding",
+    "GoodPractice",
     "Grade",
     "LineDeduction",
     "Method",
@@ -39,5 +43,6 @@ __all__ = [
     "Side",
     "UpgradePlan",
     "UpgradeTarget",
+    "WrittenTestScore",
     "grade_label",
 ]

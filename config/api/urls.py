@@ -7,6 +7,7 @@ An app adds its resources with one ``router.register`` line each; the router nam
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
+from assessments.apis import checks as checks_apis
 from assessments.apis import dashboard as dashboard_apis
 from assessments.apis import findings as findings_apis
 from assessments.apis import grades as grades_apis
@@ -31,6 +32,8 @@ router.register("member-imports", members_apis.MemberImportViewSet, basename="me
 router.register("handbook/editions", handbook_apis.EditionViewSet, basename="handbook-edition")
 router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="handbook-article")
 router.register("findings", findings_apis.FindingViewSet, basename="finding")
+router.register("check-records", checks_apis.CheckRecordViewSet, basename="check-record")
+router.register("difficulties", checks_apis.DifficultyViewSet, basename="difficulty")
 router.register("rectification-items", rectification_apis.RectificationItemViewSet, basename="rectification-item")
 router.register("grades", grades_apis.GradeViewSet, basename="grade")
 router.register("scorecards", scorecard_apis.ScorecardViewSet, basename="scorecard")

@@ -566,3 +566,87 @@ ENDPOINTS.update(
         ("api:requirement-detail", "get"): ApiCase(statuses(404, administrator=200, reviewer=200), kwargs=_requirement),
     }
 )
+
+
+# --- 核标 check records and difficulties ------------------------------------------------------
+
+
+def _record_of(world: Any, branch: Any) -> Any:
+    """A check record of the branch's submitted card, with a good practice and a difficulty."""
+    from assessments.models import CheckRecord
+    from assessments.services.checks import difficulty_add, good_practice_add
+    from tests.factories import record_check
+
+    card = _submitted_of(world, branch) if not Scorecard.objects.filter(branch=branch).exists() else None
+    card = card or Scorecard.objects.get(branch=branch)
+    record = CheckRecord.objects.filter(scorecard=card).first()
+    if record is None:
+        record = record_check(card, by=world.reviewer)
+        good_practice_add(record=record, by=world.reviewer, title="工地夜校")
+        difficulty_add(record=record, by=world.reviewer, text="党员分散在三个工点")
+    return record
+
+
+def _record_in_a(world: Any) -> dict[str, int]:
+    return {"pk": _record_of(world, world.branch_a).pk}
+
+
+def _records_in_a(world: Any) -> dict[str, int]:
+    """Lists: a record in A, so that the lists hold rows."""
+    _record_of(world, world.branch_a)
+    return {}
+
+
+def _difficulty_in_a(world: Any) -> dict[str, int]:
+    return {"pk": _record_of(world, world.branch_a).difficulties.get().pk}
+
+
+def _record_body(world: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "leader": world.reviewer.pk,
+        "team": [world.reviewer.pk],
+        "started_on": "2026-10-10",
+        "ended_on": "2026-10-11",
+        "methods": ["documents", "interview"],
+        **extra,
+    }
+
+
+def _new_record(world: Any) -> dict[str, Any]:
+    return _record_body(world, scorecard=_submitted_of(world, world.branch_a).pk)
+
+
+_REVIEWER_OF_A = statuses(403, secretary_b=404, outsider=404)
+_COMMITTEE_OF_A = statuses(403, secretary_b=404, outsider=404)
+
+ENDPOINTS |= {
+    ("api:check-record-list", "get"): ApiCase(statuses(200, member=403, outsider=403), kwargs=_records_in_a),
+    ("api:check-record-list", "post"): ApiCase(_REVIEWER_OF_A | {"reviewer": 201}, data=_new_record),
+    # Under review: the branch does not see the record yet (403 inside its scope).
+    ("api:check-record-detail", "get"): ApiCase(
+        statuses(403, administrator=200, reviewer=200, secretary_b=404, outsider=404), kwargs=_record_in_a
+    ),
+    ("api:check-record-detail", "patch"): ApiCase(
+        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: _record_body(w)
+    ),
+    ("api:check-record-good-practices", "post"): ApiCase(
+        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: {"title": "党员先锋岗"}
+    ),
+    ("api:check-record-send-practice", "post"): ApiCase(
+        _REVIEWER_OF_A | {"reviewer": 200},
+        kwargs=_record_in_a,
+        data=lambda w: {"practice": _record_of(w, w.branch_a).good_practices.get().pk},
+    ),
+    ("api:check-record-difficulties", "post"): ApiCase(
+        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: {"text": "工点分散"}
+    ),
+    ("api:difficulty-list", "get"): ApiCase(statuses(200, member=403, outsider=403), kwargs=_records_in_a),
+    ("api:difficulty-detail", "get"): ApiCase(
+        statuses(200, member=403, secretary_b=404, outsider=404), kwargs=_difficulty_in_a
+    ),
+    ("api:difficulty-answer", "post"): ApiCase(
+        _COMMITTEE_OF_A | {"administrator": 200, "reviewer": 200},
+        kwargs=_difficulty_in_a,
+        data=lambda w: {"answer": "同意设立临时党小组"},
+    ),
+}

@@ -20,6 +20,26 @@ def test_the_demo_tells_a_story_and_runs_twice(db):
     year, quarter = current_quarter()
     current = set(Scorecard.objects.filter(year=year, quarter=quarter).values_list("status", flat=True))
     assert current == {"draft", "submitted"}
+    _the_checks_are_on_record()
     count = Scorecard.objects.count()
     assessments_demo.seed(world)
     assert Scorecard.objects.count() == count
+
+
+def _the_checks_are_on_record() -> None:
+    from assessments.models import CheckRecord, Method, PlanKind
+
+    # No written-test score without the written test (笔试).
+    for methods, score in Scorecard.objects.exclude(written_test_score=None).values_list(
+        "methods", "written_test_score"
+    ):
+        assert Method.WRITTEN_TEST in methods, (methods, score)
+    year_end = CheckRecord.objects.filter(kind=PlanKind.YEAR_END)
+    assert year_end.exists() and not year_end.filter(year_end_score=None).exists()
+    assert not year_end.filter(plan_entry=None).exists()
+    team = CheckRecord.objects.get(kind=PlanKind.QUARTERLY, scorecard__branch__code="DEMO-P02")
+    assert team.team.count() == 3 and team.in_plan
+    assert team.written_scores.count() == 3
+    practice = team.good_practices.get()
+    assert practice.proposal is not None and practice.proposal.field == "new_article"
+    assert [d.is_open for d in team.difficulties.order_by("pk")] == [False, True]

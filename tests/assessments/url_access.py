@@ -104,6 +104,50 @@ def evidence(w) -> dict:
     return {"pk": found.pk}
 
 
+def checked(w) -> dict:
+    """A check record of A's submitted card (the quarter's), with a good practice and a difficulty."""
+    from assessments.models import CheckRecord
+    from assessments.services.checks import difficulty_add, good_practice_add
+    from tests.factories import record_check
+
+    card = submitted(w)
+    record = CheckRecord.objects.filter(scorecard=card).first()
+    if record is None:
+        record = record_check(card, by=w.reviewer)
+        good_practice_add(record=record, by=w.reviewer, title="党员先锋岗")
+        difficulty_add(record=record, by=w.reviewer, text="党员分散")
+    return {"pk": record.pk}
+
+
+def checked_card(w) -> dict:
+    return {"pk": record_of(w).scorecard_id}
+
+
+def record_of(w):
+    from assessments.models import CheckRecord
+
+    return CheckRecord.objects.get(pk=checked(w)["pk"])
+
+
+def practice(w) -> dict:
+    record = record_of(w)
+    return {"pk": record.pk, "practice_pk": record.good_practices.get().pk}
+
+
+def difficulty(w) -> dict:
+    return {"pk": record_of(w).difficulties.get().pk}
+
+
+def record_data(w) -> dict:
+    return {
+        "leader": w.reviewer.pk,
+        "team": [w.reviewer.pk],
+        "started_on": "2026-10-10",
+        "ended_on": "2026-10-11",
+        "methods": ["documents"],
+    }
+
+
 def _card(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -171,6 +215,29 @@ URLS = {
         kwargs=upgrade_target,
         method="post",
         data=lambda w: {"action": "补短板", "progress": "进行中"},
+    ),
+    # 核标 check records: the committee reads them as the check goes, a reviewer writes them.
+    "assessments:check_record": Case(REVIEW_READ, kwargs=checked_card),
+    "assessments:year_end_check": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=record_data),
+    "assessments:check_written": Case(
+        REVIEW_POST,
+        kwargs=checked,
+        method="post",
+        data=lambda w: {"written-TOTAL_FORMS": "0", "written-INITIAL_FORMS": "0"},
+    ),
+    "assessments:check_practice_add": Case(
+        REVIEW_POST, kwargs=checked, method="post", data=lambda w: {"title": "工地夜校"}
+    ),
+    "assessments:check_practice_send": Case(REVIEW_POST, kwargs=practice, method="post"),
+    "assessments:check_difficulty_add": Case(
+        REVIEW_POST, kwargs=checked, method="post", data=lambda w: {"text": "工点分散"}
+    ),
+    "assessments:difficulties": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:difficulty_answer": Case(
+        statuses(403, administrator=302, reviewer=302, secretary_b=404, outsider=404),
+        kwargs=difficulty,
+        method="post",
+        data=lambda w: {"answer": "同意"},
     ),
     # Without a file in the POST the secretary is sent back with a message.
     "assessments:evidence_upload": Case(SELF_POST, kwargs=_line(draft), method="post"),
