@@ -27,6 +27,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "assessments.jobs.sweep_feedback_sheets",
         "schedule": crontab(minute="*/5"),
     },
+    # notifications app: deliveries due for a retry, or whose job never reached a worker.
+    "sweep-deliveries": {
+        "task": "notifications.jobs.sweep_deliveries",
+        "schedule": crontab(minute="*"),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",
