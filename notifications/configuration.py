@@ -57,12 +57,16 @@ def robot_delete(*, robot: Robot, by: User) -> None:
 
 
 def robot_test(*, robot: Robot, by: User) -> Delivery:
-    """The test button: one test message to this robot alone, sent at once (or queued)."""
+    """The test button: one test message to this robot alone, sent at once so that the
+    administrator reads the outcome (its queued job then finds it sent and does nothing)."""
     from .events import Event
-    from .services import notify
+    from .services import delivery_send, notify
 
     abilities.require(by, "notifications.configure", robot.organisation)
     message = notify(
         [], Event.TEST, {"by": str(by), "robot": robot.name}, organisation=robot.organisation, link="/", robots=[robot]
     )
-    return message.deliveries.get()  # type: ignore[union-attr]
+    delivery = message.deliveries.get()  # type: ignore[union-attr]
+    delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery

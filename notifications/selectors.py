@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from branches import abilities
 from branches.models import Organisation, User
-from branches.selectors import in_subtree
+from branches.selectors import grants_of, in_subtree
 
 from .events import Channel
 from .models import Delivery, DeliveryStatus, Robot
@@ -23,8 +23,11 @@ def unread_count(user: User) -> int:
 
 
 def units_configured_by(user: User) -> QuerySet[Organisation]:
-    """The top units where the user sets up robots (their subtree's pages link below)."""
-    return abilities.units_for(user, "notifications.configure").order_by("path")[:20]
+    """The units where the user holds the role that sets up robots (each one's page reaches
+    the units below it)."""
+    holders = abilities.holders_of("notifications.configure")
+    ids = [grant.organisation_id for grant in grants_of(user) if grant.role in holders]
+    return Organisation.objects.filter(pk__in=ids).order_by("path")[:20]
 
 
 def robots_of(organisation: Organisation) -> QuerySet[Robot]:

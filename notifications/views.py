@@ -134,7 +134,6 @@ def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def robot_test(request: HttpRequest, pk: int) -> HttpResponse:
     robot = _robot_for(request, pk)
     delivery = configuration.robot_test(robot=robot, by=request.user)
-    delivery.refresh_from_db()
     if delivery.status == DeliveryStatus.SENT:
         messages.success(request, _("The test message was sent to %(name)s.") % {"name": robot.name})
     elif delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.RETRYING):
