@@ -6,7 +6,7 @@ from .models import DeliveryStatus, RobotKind
 
 class RobotForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RobotKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("For example: the branch's work group."))
+    name = forms.CharField(label=_("Name of the group"), max_length=60, help_text=_("For example: the branch's work group."))
     url = forms.URLField(
         label=_("Webhook address"),
         max_length=500,
@@ -27,7 +27,7 @@ class RobotForm(forms.Form):
         required=False,
         help_text=_("Messages about the units below this one also go to this group."),
     )
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
 class LogFilterForm(forms.Form):
