@@ -6,7 +6,9 @@ from .models import DeliveryStatus, RobotKind
 
 class RobotForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RobotKind.choices)
-    name = forms.CharField(label=_("Name of the group"), max_length=60, help_text=_("For example: the branch's work group."))
+    name = forms.CharField(
+        label=_("Name of the group"), max_length=60, help_text=_("For example: the branch's work group.")
+    )
     url = forms.URLField(
         label=_("Webhook address"),
         max_length=500,

@@ -52,9 +52,9 @@ def test_the_header_counts_unread_and_an_administrator_sets_up_a_robot(
     page: Page,
     shoot,
     world: World,
-    hook,
+    hook,  # noqa: F811
     size: str,
-    settings,  # noqa: F811
+    settings,
 ) -> None:
     settings.NOTIFY_MAX_ATTEMPTS = 1
     width, height = SIZES[size]
