@@ -27,6 +27,16 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "assessments.jobs.sweep_feedback_sheets",
         "schedule": crontab(minute="*/5"),
     },
+    # notifications app: deliveries due for a retry, or whose job never reached a worker.
+    "sweep-deliveries": {
+        "task": "notifications.jobs.sweep_deliveries",
+        "schedule": crontab(minute="*"),
+    },
+    # assessments app: scorecard deadlines approaching, rectification items due or overdue.
+    "deadline-reminders": {
+        "task": "assessments.jobs.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",

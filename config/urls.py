@@ -29,5 +29,6 @@ urlpatterns = [
     path("api/", include("config.api.urls")),
     path("tasks/", include("tasks.urls")),
     path("assessments/", include("assessments.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,15 +8,19 @@ from config.jobs import IDEMPOTENT
 @shared_task(ignore_result=True, **IDEMPOTENT)
 def validate_import(import_id: int) -> None:
     from .imports import import_validate
+    from .notices import import_outcome
 
     import_validate(import_id=import_id)
+    import_outcome(import_id=import_id)
 
 
 @shared_task(ignore_result=True, **IDEMPOTENT)
 def commit_import(import_id: int) -> None:
     from .imports import import_commit
+    from .notices import import_outcome
 
     import_commit(import_id=import_id)
+    import_outcome(import_id=import_id)
 
 
 @shared_task(**IDEMPOTENT)

@@ -221,4 +221,14 @@ ABILITY_MAP: dict[str, Guarded] = {
     ),
     "upgrade.view": Guarded(pages=("assessments:upgrade",)),
     "upgrade.edit": Guarded(pages=("assessments:upgrade_target",)),
+    # notifications
+    "notifications.configure": Guarded(
+        pages=(
+            "notifications:robots",
+            "notifications:robot_edit",
+            "notifications:robot_test",
+            "notifications:robot_delete",
+        )
+    ),
+    "notifications.log": Guarded(pages=("notifications:log",)),
 }

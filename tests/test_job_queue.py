@@ -112,7 +112,11 @@ def test_a_review_finalised_while_the_broker_is_down_gets_its_feedback_sheet_fro
 
 def test_the_sweepers_are_periodic_jobs_for_beat_and_for_the_cron_fallback() -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"members.jobs.sweep_imports", "assessments.jobs.sweep_feedback_sheets"} <= tasks
+    assert {
+        "members.jobs.sweep_imports",
+        "assessments.jobs.sweep_feedback_sheets",
+        "notifications.jobs.sweep_deliveries",
+    } <= tasks
 
 
 @pytest.mark.django_db
@@ -120,14 +124,20 @@ def test_the_cron_fallback_runs_the_sweepers(settings) -> None:
     settings.CELERY_BEAT_SCHEDULE = {
         name: entry for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("sweep-")
     }
-    assert sorted(housekeeping.run_due_jobs(timezone.now())) == ["sweep-feedback-sheets", "sweep-member-imports"]
+    assert sorted(housekeeping.run_due_jobs(timezone.now())) == [
+        "sweep-deliveries",
+        "sweep-feedback-sheets",
+        "sweep-member-imports",
+    ]
 
 
 def test_the_jobs_that_may_run_twice_are_redelivered_when_their_worker_process_dies() -> None:
     from assessments.jobs import make_feedback_sheet, sweep_feedback_sheets
     from members.jobs import commit_import, sweep_imports
+    from notifications.jobs import deliver, sweep_deliveries
     from tasks.jobs import generate_tasks, send_reminder_sheets
 
-    for job in (validate_import, commit_import, sweep_imports, make_feedback_sheet, sweep_feedback_sheets):
+    jobs = (validate_import, commit_import, sweep_imports, make_feedback_sheet, sweep_feedback_sheets)
+    for job in (*jobs, deliver, sweep_deliveries):
         assert (job.acks_late, job.reject_on_worker_lost) == (True, True), job.name
     assert generate_tasks.reject_on_worker_lost and send_reminder_sheets.reject_on_worker_lost

@@ -28,6 +28,7 @@ from ..models import (
 from ..selectors import may_review
 from .checks import written_test_refusal
 from .feedback import feedback_sheet_request
+from .notices import review_returned
 from .plans import upgrade_plan_for
 from .scorecards import apply_deductions, bump, clean_counts, describe, lock_scorecard
 from .scoring import grade_for
@@ -150,6 +151,7 @@ def scorecard_return(*, scorecard: Scorecard, by: User, version: int, reason: st
     LineDeduction.objects.filter(line__scorecard=card, side=Side.REVIEW).delete()
     ScorecardLine.objects.filter(scorecard=card).update(review_score=None)
     ScoreChange.objects.create(scorecard=card, action="returned", detail=card.return_reason, changed_by=by)
+    review_returned(card)
     return card
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "handbook",
     "tasks",
     "assessments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +307,19 @@ if (
 from config.beat import BEAT_SCHEDULE  # noqa: E402 - after the Celery settings it belongs to
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+
+# --- notifications --------------------------------------------------------------------------
+# The address the links in e-mails and group-chat messages start with.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The only hosts a group robot's webhook may point at (a robot address cannot reach the
+# server's own network). ``make run`` adds 127.0.0.1 for the demo's local robot.
+NOTIFY_WEBHOOK_HOSTS = env_list("NOTIFY_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+# A failed delivery is tried again after each of these waits, then marked failed.
+NOTIFY_BACKOFF_SECONDS = [60, 300, 900, 3600]
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+# A class with ``send(phone, text)`` (dotted path); none by default: no text messages.
+NOTIFY_SMS_PROVIDER = env_str("NOTIFY_SMS_PROVIDER")
+# Days before a scorecard's deadline when the branch is reminded.
+NOTIFY_SCORECARD_DAYS_BEFORE = env_int("NOTIFY_SCORECARD_DAYS_BEFORE", 3)
+# Days before a rectification item's deadline when its owner is reminded.
+NOTIFY_RECTIFICATION_DAYS_BEFORE = env_int("NOTIFY_RECTIFICATION_DAYS_BEFORE", 3)

@@ -14,3 +14,5 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="partybranch-static-"))
+# The tests' own webhook server listens on 127.0.0.1.
+NOTIFY_WEBHOOK_HOSTS = [*NOTIFY_WEBHOOK_HOSTS, "127.0.0.1"]  # noqa: F405

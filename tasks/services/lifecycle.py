@@ -12,12 +12,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import abilities
 from branches.models import User
 from config.exceptions import Conflict
+from notifications.events import Event
+from notifications.recipients import task_people
+from notifications.services import notify
 
 from ..evidence import MAX_FILES, checked_type
 from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
@@ -29,6 +33,17 @@ CHECK_COMMENT_LENGTH = 2000
 def _locked(task: Task) -> Task:
     # Only the task row is locked: the article and request are nullable outer joins.
     return Task.objects.select_for_update(of=("self",)).select_related("branch", "article").get(pk=task.pk)
+
+
+def _tell_supervision(task: Task, by: User, comment: str) -> None:
+    """督办: whoever does the task hears what the reviewer expects (and the branch's group)."""
+    notify(
+        task_people(task),
+        Event.SUPERVISION,
+        {"task": task.title, "due_on": f"{task.due_on:%Y-%m-%d}", "by": str(by), "comment": comment[:300]},
+        organisation=task.branch,
+        link=reverse("tasks:detail", args=[task.pk]),
+    )
 
 
 def _record(task: Task, kind: str, by: User | None, text: str = "", **changes: object) -> TaskEvent:
@@ -192,6 +207,7 @@ def task_supervise(*, task: Task, by: User, comment: str) -> Task:
     task.save(update_fields=["supervised", "supervised_at"])
     _record(task, EventKind.SUPERVISED, by, text=comment.strip())
     Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
+    _tell_supervision(task, by, comment.strip())
     return task
 
 
@@ -203,6 +219,7 @@ def task_comment(*, task: Task, by: User, text: str) -> TaskEvent:
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})
     Notification.objects.create(branch=task.branch, kind=NotificationKind.SUPERVISION, task=task)
+    _tell_supervision(task, by, text.strip())
     return _record(task, EventKind.COMMENT, by, text=text.strip())
 
 
@@ -213,7 +230,19 @@ def task_reply(*, task: Task, by: User, text: str) -> TaskEvent:
     abilities.require(by, "task.reply", task)
     if not text.strip():
         raise ValidationError({"text": _("Write an answer.")})
-    return _record(task, EventKind.REPLY, by, text=text.strip())
+    event = _record(task, EventKind.REPLY, by, text=text.strip())
+    # The reviewers who supervised or commented hear the answer.
+    supervisors = User.objects.filter(
+        pk__in=task.events.filter(kind__in=(EventKind.SUPERVISED, EventKind.COMMENT)).values("by_id"), is_active=True
+    )
+    notify(
+        supervisors,
+        Event.SUPERVISION_REPLY,
+        {"task": task.title, "by": str(by), "reply": event.text[:300]},
+        organisation=task.branch,
+        link=reverse("tasks:detail", args=[task.pk]),
+    )
+    return event
 
 
 @transaction.atomic

@@ -7,28 +7,32 @@ Made in two steps, each safe to run twice or twice at once:
    is put in its branch's notifications at once (one per sheet, by a unique constraint too):
    the branch reads it on the site whether or not the e-mail has gone;
 2. *send*: one conditional UPDATE stamps the unsent, unclaimed sheets with this run's claim
-   token; only the rows this run stamped are e-mailed, so a sheet is sent once.
+   token; only the rows this run stamped are told through the notifications module
+   (``notify``, keyed by the sheet, so a sheet is told once), which queues the e-mails and
+   group-robot messages as deliveries of their own.
    A claim more than an hour old on a sheet still unsent (its run died) may be taken over.
 """
 
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from branches.models import Role, RoleAssignment
+from branches.models import User
 from handbook.models import Article, Frequency
+from notifications.events import Event
+from notifications.recipients import secretaries_of
+from notifications.services import notify
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
 from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
-from ..sheet_text import sheet_body, sheet_subject
 from .generation import branches_for_tasks, tasks_generate
 
 CHUNK = 500
@@ -136,22 +140,26 @@ def _notify(sheets: QuerySet[ReminderSheet]) -> None:
     )
 
 
-def _secretary_addresses(branch_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The e-mail addresses of the secretaries holding their role on each branch itself."""
-    addresses: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        RoleAssignment.objects.filter(organisation_id__in=list(branch_ids), role=Role.SECRETARY, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("organisation_id", "user__email")
-        .order_by("organisation_id", "user__email")
+def _tell(sheet: ReminderSheet, secretaries: list[User]) -> None:
+    """The sheet through the notifications module: its secretaries (in the platform, by
+    e-mail, as each chose) and the branch's group robots; once per sheet (its key)."""
+    due = sheet.due_lines
+    notify(
+        secretaries,
+        Event.SHEET,
+        {
+            "kind": _("%(kind)s work reminder sheet") % {"kind": sheet.get_kind_display()},
+            "period": sheet.period_key,
+            "period_end": f"{sheet.period_end:%Y-%m-%d}",
+            "due_count": len(due),
+            "overdue_count": len(sheet.overdue_lines),
+            "items": [{"title": line["title"], "due_on": line["due_on"]} for line in due[:5]],
+            "more": max(0, len(due) - 5),
+        },
+        organisation=sheet.branch,
+        link=reverse("tasks:sheet", args=[sheet.pk]),
+        key=f"sheet:{sheet.pk}",
     )
-    for branch_id, email in rows:
-        addresses[branch_id].append(email)
-    return addresses
-
-
-def _message(sheet: ReminderSheet, to: list[str]) -> EmailMessage:
-    return EmailMessage(subject=sheet_subject(sheet), body=sheet_body(sheet), to=to)
 
 
 def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
@@ -168,17 +176,16 @@ def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
     ids = list(claimed.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         sheets = list(claimed.filter(pk__in=ids[start : start + CHUNK]))
-        addresses = _secretary_addresses(sheet.branch_id for sheet in sheets)
-        # E-mails go out in the interface's default language, whatever the caller's.
-        with translation.override(settings.LANGUAGE_CODE):
-            messages = [_message(s, addresses[s.branch_id]) for s in sheets if addresses.get(s.branch_id)]
-        if messages:
-            get_connection().send_messages(messages)
+        secretaries = secretaries_of(sheet.branch_id for sheet in sheets)
         now = timezone.now()
         with transaction.atomic():
+            # Texts are made in the interface's default language, whatever the caller's.
+            with translation.override(settings.LANGUAGE_CODE):
+                for sheet in sheets:
+                    _tell(sheet, secretaries.get(sheet.branch_id, []))
             for sheet in sheets:
                 sheet.sent_at = now
-                sheet.recipients = addresses.get(sheet.branch_id, [])
+                sheet.recipients = [user.email for user in secretaries.get(sheet.branch_id, []) if user.email]
             ReminderSheet.objects.bulk_update(sheets, ["sent_at", "recipients"])
             # Sheets made before notifications came with the making have theirs now.
             _notify(ReminderSheet.objects.filter(pk__in=[s.pk for s in sheets]))

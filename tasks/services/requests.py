@@ -5,11 +5,15 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation, User
 from branches.selectors import in_subtree
 from config.exceptions import Conflict
+from notifications.events import Event
+from notifications.recipients import secretaries_of
+from notifications.services import notify
 
 from ..models import AdHocRequest, EventKind, Notification, NotificationKind, Task, TaskEvent
 from ..periods import local_today
@@ -65,4 +69,18 @@ def request_send(
     Notification.objects.bulk_create(
         Notification(branch_id=task.branch_id, kind=NotificationKind.REQUEST, task=task) for task in tasks
     )
+    people = secretaries_of(task.branch_id for task in tasks)
+    for task in tasks:
+        notify(
+            people.get(task.branch_id, []),
+            Event.REQUIREMENT,
+            {
+                "title": request.title,
+                "what": request.what[:300],
+                "due_on": f"{request.due_on:%Y-%m-%d}",
+                "sender": organisation.name,
+            },
+            organisation=task.branch,
+            link=reverse("tasks:detail", args=[task.pk]),
+        )
     return request

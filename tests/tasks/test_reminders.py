@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from branches.services import organisation_dissolve
 from handbook.models import Edition
+from notifications.models import Delivery
 from tasks.jobs import send_reminder_sheets
 from tasks.models import Notification, ReminderSheet, SheetKind, Task
 from tasks.services import reminders_send, task_complete
@@ -36,8 +37,11 @@ def ready(world: World, default_edition: Edition) -> World:
     return world
 
 
-def test_monthly_sheets_list_the_months_work_and_the_overdue_and_are_e_mailed(ready: World) -> None:
-    result = reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
+def test_monthly_sheets_list_the_months_work_and_the_overdue_and_are_e_mailed(
+    ready: World, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails are jobs queued after the commit
+        result = reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
     assert (result.created, result.sent) == (2, 2)
     sheet = ReminderSheet.objects.get(branch=ready.branch_a, kind="monthly")
     assert (sheet.period_key, sheet.period_start, sheet.period_end) == ("2026-11", D(2026, 11, 1), D(2026, 11, 30))
@@ -49,14 +53,19 @@ def test_monthly_sheets_list_the_months_work_and_the_overdue_and_are_e_mailed(re
     assert not {line["period"] for line in sheet.lines} & {"2026-11-01"}  # no daily work on a monthly sheet
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "b@example.com"]
     message = next(m for m in mail.outbox if m.to == ["a@example.com"])
-    assert "2026-11" in message.subject
+    assert "2026-11" in message.subject and ready.branch_a.name in message.subject
     assert sheet.due_lines[0]["title"] in message.body
+    assert reverse("tasks:sheet", args=[sheet.pk]) in message.body  # the link back
+    assert Delivery.objects.filter(
+        recipient=ready.secretary_a, channel="in_app", message__key=f"sheet:{sheet.pk}"
+    ).exists()
     assert Notification.objects.filter(branch=ready.branch_a, kind="sheet", sheet=sheet).count() == 1
 
 
-def test_running_the_job_again_sends_nothing_twice(ready: World) -> None:
-    reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
-    again = reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 2))
+def test_running_the_job_again_sends_nothing_twice(ready: World, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
+        again = reminders_send(kind=SheetKind.MONTHLY, on=D(2026, 11, 2))
     assert (again.created, again.sent) == (0, 0)
     assert len(mail.outbox) == 2
     assert ReminderSheet.objects.count() == 2 and Notification.objects.count() == 2
@@ -223,7 +232,9 @@ def test_the_cron_fallback_sends_the_monthly_sheet_on_the_first_and_not_the_quar
     assert {n for n in housekeeping.run_due_jobs(now + dt.timedelta(minutes=10)) if not n.startswith("sweep-")} == set()
 
 
-def test_a_sheet_claimed_by_a_run_that_died_is_sent_by_a_later_run(ready: World) -> None:
+def test_a_sheet_claimed_by_a_run_that_died_is_sent_by_a_later_run(
+    ready: World, django_capture_on_commit_callbacks
+) -> None:
     from tasks.services.reminders import reminders_claim_and_send, reminders_make
 
     reminders_make(kind=SheetKind.MONTHLY, on=D(2026, 11, 1))
@@ -231,7 +242,8 @@ def test_a_sheet_claimed_by_a_run_that_died_is_sent_by_a_later_run(ready: World)
     ReminderSheet.objects.filter(branch=ready.branch_b).update(
         claim="died", claimed_at=timezone.now() - dt.timedelta(hours=2)
     )
-    assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_claim_and_send(kind=SheetKind.MONTHLY, period_key="2026-11") == 1
     assert [m.to for m in mail.outbox] == [["b@example.com"]]
     assert ReminderSheet.objects.get(branch=ready.branch_a).sent_at is None
 

@@ -1,0 +1,18 @@
+"""Who may set up an organisation's notification channels and read its delivery log."""
+
+from django.utils.translation import gettext_lazy as _
+
+from branches.abilities import define, organisation_of
+from branches.models import Organisation, Role
+
+from .models import Robot
+
+organisation_of(Robot, lambda robot: robot.organisation)
+
+define(
+    "notifications.configure",
+    (Role.ADMINISTRATOR,),
+    on=Organisation,
+    label=_("Set up the group robots"),
+)
+define("notifications.log", (Role.ADMINISTRATOR,), on=Organisation, label=_("Read the delivery log"))
