@@ -25,7 +25,7 @@ from .models import (
     grade_label,
 )
 from .services.scorecards import quarter_end, quarter_start
-from .services.years import year_end_quarters, year_result
+from .services.years import year_end_scores, year_result
 
 TREND_QUARTERS = 8
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
@@ -251,7 +251,7 @@ def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
         in_subtree(root, via="branch__path"), year=year, status=ScorecardStatus.FINAL
     ).values_list("branch_id", "quarter", "review_total", "grade", "is_late"):
         cards.setdefault(branch_id, {})[quarter] = (score, grade, late)
-    checks = year_end_quarters(path=root.path, years=[year])
+    checks = year_end_scores(path=root.path, years=[year])
     rows = []
     for branch in branches:
         quarters = cards.get(branch["pk"], {})
@@ -265,7 +265,7 @@ def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
                 "quarters": [quarters.get(q) for q in (1, 2, 3, 4)],
                 "year_score": score,
                 "year_grade": grade,
-                "year_end_score": quarters[year_end][0] if year_end in quarters else None,
+                "year_end_score": year_end,
                 "late": sum(1 for _, _, late in quarters.values() if late),
             }
         )

@@ -9,13 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from branches.abilities import define, organisation_of
 from branches.models import BRANCH_OFFICERS, Role
 
-from .models import AssessmentPlan, Finding, RectificationItem, RectificationStatus, Scorecard, UpgradePlan
+from .models import (
+    AssessmentPlan,
+    CheckRecord,
+    Difficulty,
+    Finding,
+    GoodPractice,
+    RectificationItem,
+    RectificationStatus,
+    Scorecard,
+    UpgradePlan,
+)
 
 organisation_of(Scorecard, lambda card: card.branch)
 organisation_of(RectificationItem, lambda item: item.branch)
 organisation_of(Finding, lambda finding: finding.scorecard.branch)
 organisation_of(UpgradePlan, lambda plan: plan.branch)
 organisation_of(AssessmentPlan, lambda plan: plan.organisation)
+organisation_of(CheckRecord, lambda record: record.scorecard.branch)
+organisation_of(GoodPractice, lambda practice: practice.record.scorecard.branch)
+organisation_of(Difficulty, lambda difficulty: difficulty.record.scorecard.branch)
 
 VIEWERS = (Role.ADMINISTRATOR, Role.REVIEWER, Role.SECRETARY)
 SELF = (Role.SECRETARY,)
@@ -87,4 +100,49 @@ define(
     when=lambda plan: plan.is_open,
     refused=_("This upgrade plan is closed: the branch has been graded again."),
     label=_("Edit the upgrade plan"),
+)
+
+# 检查记录: the committee reads the record of a check as it goes, the branch once the review
+# is final (it is on the feedback sheet); reviewers write it until the review is final.
+define(
+    "check.view",
+    {
+        Role.ADMINISTRATOR: None,
+        Role.REVIEWER: None,
+        Role.SECRETARY: lambda user, record: isinstance(record, CheckRecord) and record.scorecard.is_final,
+    },
+    on=CheckRecord,
+    label=_("See the check record"),
+)
+define(
+    "check.record",
+    REVIEWERS,
+    on=CheckRecord,
+    when=lambda record: not record.scorecard.is_final,
+    refused=_("The review is final: its check record can no longer be changed."),
+    label=_("Record the check"),
+)
+# 优标: a good practice found in a check goes to the handbook as a proposal, once.
+define(
+    "check.send_practice",
+    REVIEWERS,
+    on=GoodPractice,
+    when=lambda practice: not practice.is_sent,
+    refused=_("This good practice has already been sent to the handbook."),
+    label=_("Send a good practice to the handbook"),
+)
+# 困难和问题: the committee answers what the branch raised; the branch reads the answer.
+define(
+    "difficulty.view",
+    VIEWERS,
+    on=Difficulty,
+    label=_("See the branch's difficulties"),
+)
+define(
+    "difficulty.answer",
+    COMMITTEE,
+    on=Difficulty,
+    when=lambda difficulty: difficulty.is_open,
+    refused=_("This difficulty has already been answered."),
+    label=_("Answer a difficulty"),
 )

@@ -17,10 +17,13 @@ from handbook.models import Deduction
 
 from .models import (
     AssessmentPlan,
+    CheckRecord,
+    Difficulty,
     EvidenceFile,
     Finding,
     LineDeduction,
     PlanEntry,
+    PlanKind,
     RectificationItem,
     RectificationStatus,
     Scorecard,
@@ -28,6 +31,7 @@ from .models import (
     ScorecardStatus,
     Side,
 )
+from .models.checks import CHECK_DONE, CheckState
 from .models.scorecards import SELF_EDITABLE
 
 # A plan's branch counts as checked once its card is reviewed (or final).
@@ -276,7 +280,8 @@ def late_branches(user: User, *, year: int, quarter: int, today: dt.date) -> Que
 
 def plans_in_progress(user: User, *, year: int, quarter: int) -> QuerySet[AssessmentPlan]:
     """The quarter's assessment plans of the user's units, each with ``planned`` (branches to
-    check) and ``done`` (of those, reviewed or final) — what the plan page counts."""
+    check) and ``done`` (of those, reviewed or final; for the year-end check, scored) — what the
+    plan page counts."""
     units = abilities.units_for(user, "plan.create").values("pk")
     checked = Scorecard.objects.filter(
         branch=OuterRef("branch_id"),
@@ -284,7 +289,17 @@ def plans_in_progress(user: User, *, year: int, quarter: int) -> QuerySet[Assess
         quarter=OuterRef("plan__quarter"),
         status__in=REVIEW_DONE,
     )
-    done_entries = PlanEntry.objects.filter(plan=OuterRef("pk")).filter(Exists(checked))
+    # The year-end check is done once its record has its own score (check_state).
+    scored = CheckRecord.objects.filter(
+        scorecard__branch=OuterRef("branch_id"),
+        scorecard__year=OuterRef("plan__year"),
+        scorecard__quarter=OuterRef("plan__quarter"),
+        kind=PlanKind.YEAR_END,
+        year_end_score__isnull=False,
+    )
+    done_entries = PlanEntry.objects.filter(plan=OuterRef("pk")).filter(
+        (Q(plan__kind=PlanKind.QUARTERLY) & Exists(checked)) | (Q(plan__kind=PlanKind.YEAR_END) & Exists(scored))
+    )
     return (
         AssessmentPlan.objects.filter(organisation__in=units, year=year, quarter=quarter)
         .select_related("organisation")
@@ -293,4 +308,135 @@ def plans_in_progress(user: User, *, year: int, quarter: int) -> QuerySet[Assess
             done=Coalesce(Subquery(done_entries.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]), 0),
         )
         .order_by("organisation__path", "kind")
+    )
+
+
+# --- 核标 check records, plans driving checks, difficulties -----------------------------------
+
+
+def check_team_candidates(branch: Organisation) -> QuerySet[User]:
+    """Who may sit on the team checking ``branch``: active users who may review it (a reviewer
+    role on the branch or on a unit above it)."""
+    above = [int(pk) for pk in branch.path.strip("/").split("/") if pk]
+    holders = RoleAssignment.objects.filter(
+        organisation_id__in=above, role__in=abilities.holders_of("scorecard.review")
+    ).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")
+
+
+def plan_entry_for(scorecard: Scorecard, kind: str) -> PlanEntry | None:
+    """The entry of a plan of ``kind`` for the card's quarter that names the card's branch: the
+    check it carries out. None: the branch is checked outside any plan (计划外)."""
+    return (
+        PlanEntry.objects.filter(
+            branch_id=scorecard.branch_id, plan__kind=kind, plan__year=scorecard.year, plan__quarter=scorecard.quarter
+        )
+        .select_related("plan")
+        .order_by("pk")
+        .first()
+    )
+
+
+def check_state(plan: AssessmentPlan, card: Scorecard | None, record: CheckRecord | None) -> str:
+    """Where a plan entry's check stands (CheckState). A quarter's check is done once the card is
+    reviewed; the year-end check once its record has its own score."""
+    if plan.kind == PlanKind.YEAR_END:
+        if record is None:
+            return CheckState.NOT_STARTED
+        if record.year_end_score is None:
+            return CheckState.IN_PROGRESS
+        return CheckState.FINAL if card is not None and card.is_final else CheckState.REVIEWED
+    if card is not None and card.status == ScorecardStatus.FINAL:
+        return CheckState.FINAL
+    if card is not None and card.status == ScorecardStatus.REVIEWED:
+        return CheckState.REVIEWED
+    return CheckState.IN_PROGRESS if record is not None else CheckState.NOT_STARTED
+
+
+def plan_rows(plan: AssessmentPlan) -> list[dict]:
+    """The plan's entries, each with its card, its check record and its CheckState: three queries."""
+    entries = list(plan.entries.select_related("branch"))
+    cards = {
+        c.branch_id: c
+        for c in Scorecard.objects.filter(
+            branch__in=[e.branch_id for e in entries], year=plan.year, quarter=plan.quarter
+        )
+    }
+    records = {
+        r.scorecard_id: r
+        for r in CheckRecord.objects.filter(scorecard__in=[c.pk for c in cards.values()], kind=plan.kind)
+    }
+    rows = []
+    for entry in entries:
+        card = cards.get(entry.branch_id)
+        record = records.get(card.pk) if card is not None else None
+        state = check_state(plan, card, record)
+        rows.append(
+            {
+                "entry": entry,
+                "card": card,
+                "record": record,
+                "state": state,
+                "state_label": CheckState(state).label,
+                "done": state in CHECK_DONE,
+            }
+        )
+    return rows
+
+
+def difficulties_visible_to(user: User) -> QuerySet[Difficulty]:
+    q = abilities.visible(user, "difficulty.view", field="record__scorecard__branch__path")
+    if q is None:
+        return Difficulty.objects.none()
+    return Difficulty.objects.filter(q)
+
+
+def open_difficulties(user: User) -> QuerySet[Difficulty]:
+    """困难和问题 still waiting for the committee's answer, in the units where the user answers."""
+    q = abilities.visible(user, "difficulty.answer", field="record__scorecard__branch__path")
+    if q is None:
+        return Difficulty.objects.none()
+    return (
+        Difficulty.objects.filter(q, answered_at__isnull=True)
+        .select_related("record__scorecard__branch")
+        .order_by("created_at", "pk")
+    )
+
+
+def check_records_visible_to(user: User) -> QuerySet[CheckRecord]:
+    """Check records of the cards the user may see: the committee as the check goes, the branch
+    once the review is final."""
+    if user.is_authenticated and user.is_superuser:
+        return CheckRecord.objects.all()
+    parts = []
+    q_review = abilities.visible(user, "scorecard.read_review", field="scorecard__branch__path")
+    if q_review is not None:
+        parts.append(q_review)
+    q_self = abilities.visible(user, "scorecard.fill", field="scorecard__branch__path")
+    if q_self is not None:
+        parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
+    if not parts:
+        return CheckRecord.objects.none()
+    return CheckRecord.objects.filter(reduce(or_, parts))
+
+
+def get_check_record_for(user: User, pk: int, *, ability: str = "check.view") -> CheckRecord:
+    """404 outside the user's scope; 403 inside it without ``ability``."""
+    records = CheckRecord.objects.select_related("scorecard", "scorecard__branch", "leader", "plan_entry__plan")
+    return abilities.get_for(user, ability, records, pk, via="scorecard__branch__path")
+
+
+def checked_outside(plan: AssessmentPlan) -> QuerySet[Scorecard]:
+    """Cards of the plan's quarter in its unit that were reviewed (or have a check record of the
+    plan's kind) although the plan does not name their branch: checks outside the plan (计划外)."""
+    planned = plan.entries.values("branch_id")
+    recorded = CheckRecord.objects.filter(scorecard=OuterRef("pk"), kind=plan.kind)
+    return (
+        Scorecard.objects.filter(
+            in_subtree(plan.organisation, via="branch__path"), year=plan.year, quarter=plan.quarter
+        )
+        .exclude(branch_id__in=planned)
+        .filter(Q(status__in=REVIEW_DONE) | Exists(recorded))
+        .select_related("branch")
+        .order_by("branch__code")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, evidence, feedback, plans, rectification, review, scorecards
+from .views import checks, dashboard, evidence, feedback, plans, rectification, review, scorecards
 
 app_name = "assessments"
 
@@ -27,6 +27,15 @@ urlpatterns = [
     path("cards/<int:pk>/return/", review.return_card, name="return"),
     path("cards/<int:pk>/reviewed/", review.mark_reviewed, name="mark_reviewed"),
     path("cards/<int:pk>/finalise/", review.finalise, name="finalise"),
+    # 核标 检查记录: the record of the quarter's check and of the year-end check
+    path("cards/<int:pk>/check/", checks.check_record, name="check_record"),
+    path("cards/<int:pk>/year-end-check/", checks.check_record, {"kind": "year_end"}, name="year_end_check"),
+    path("checks/<int:pk>/written/", checks.written_scores, name="check_written"),
+    path("checks/<int:pk>/practices/", checks.practice_add, name="check_practice_add"),
+    path("checks/<int:pk>/practices/<int:practice_pk>/send/", checks.practice_send, name="check_practice_send"),
+    path("checks/<int:pk>/difficulties/", checks.difficulty_add, name="check_difficulty_add"),
+    path("difficulties/", checks.difficulties, name="difficulties"),
+    path("difficulties/<int:pk>/answer/", checks.difficulty_answer, name="difficulty_answer"),
     # 优标
     path("cards/<int:pk>/feedback.pdf", feedback.feedback_pdf, name="feedback_pdf"),
     path("cards/<int:pk>/acknowledge/", feedback.acknowledge, name="acknowledge"),

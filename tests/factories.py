@@ -220,3 +220,22 @@ def rectification_item(branch: Organisation, *, by: User, year: int = 2026, quar
     card = scorecard_mark_reviewed(scorecard=card, by=by, version=card.version)
     card = scorecard_finalise(scorecard=card, by=by, version=card.version)
     return RectificationItem.objects.get(finding__scorecard=card)
+
+
+def record_check(card, *, by: User, kind: str = "quarterly", score=None, team=(), methods=("documents",), **notes):
+    """The card's check record (检查记录) of ``kind``, written by ``by`` (a reviewer over the
+    branch, who leads the team), through the service; ``score`` is a year-end check's own."""
+    from assessments.services.checks import check_record_save
+
+    return check_record_save(
+        scorecard=card,
+        kind=kind,
+        by=by,
+        leader_id=by.pk,
+        team_ids=[by.pk, *(u.pk for u in team)],
+        started_on=dt.date(card.year, card.quarter * 3, 10),
+        ended_on=dt.date(card.year, card.quarter * 3, 11),
+        methods=list(methods),
+        notes=notes,
+        year_end_score=score,
+    )

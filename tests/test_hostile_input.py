@@ -125,9 +125,12 @@ def test_a_review_count_under_an_id_in_other_digits_is_refused(world: World, as_
 def test_a_written_test_score_that_is_not_a_score_is_refused(world: World, as_role, default_edition, raw) -> None:
     card = _submitted(world)
     url = reverse("assessments:review_details", kwargs={"pk": card.pk})
-    response = as_role("reviewer").post(url, {"version": card.version, "written_test_score": raw})
-    assert response.status_code == 302
-    assert _errors(response)
+    response = as_role("reviewer").post(
+        url, {"version": card.version, "methods": ["written_test"], "written_test_score": raw}
+    )
+    # Refused beside the field, on the review page again, nothing saved.
+    assert response.status_code == 400
+    assert 'id="written-test-error"' in response.content.decode()
     card.refresh_from_db()
     assert card.written_test_score is None
 

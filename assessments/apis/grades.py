@@ -100,7 +100,10 @@ class YearGradeSerializer(serializers.Serializer):
         max_digits=6,
         decimal_places=2,
         allow_null=True,
-        help_text="The year-end check's score (the final review of its quarter), counted once more.",
+        help_text=(
+            "The year-end check's own score (its check record's, once the review it is recorded on is "
+            "final), counted as one more term of the mean."
+        ),
     )
     year_score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     year_grade = serializers.CharField(help_text="Empty when the branch has no final quarter in the year.")

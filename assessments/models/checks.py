@@ -23,6 +23,19 @@ from .scorecards import Method, Scorecard, _methods_valid
 NOTE_MAX = 2000
 
 
+class CheckState(models.TextChoices):
+    """Where a plan entry's check stands (not stored: read from the card and its record)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("Record in progress")
+    REVIEWED = "reviewed", _("Reviewed")
+    FINAL = "final", _("Final")
+
+
+# A planned check counts as done once reviewed (or final).
+CHECK_DONE = frozenset({CheckState.REVIEWED, CheckState.FINAL})
+
+
 def _note(label: str) -> models.TextField:
     return models.TextField(label, blank=True, max_length=NOTE_MAX, validators=[MaxLengthValidator(NOTE_MAX)])
 

@@ -26,6 +26,7 @@ from ..models import (
     Side,
 )
 from ..selectors import may_review
+from .checks import written_test_refusal
 from .feedback import feedback_sheet_request
 from .plans import upgrade_plan_for
 from .scorecards import apply_deductions, bump, clean_counts, describe, lock_scorecard
@@ -78,14 +79,18 @@ def review_line_save(
 def review_details_save(
     *, scorecard: Scorecard, by: User, version: int, methods: Iterable[str], written_test_score: Decimal | None
 ) -> Scorecard:
-    """The methods the team used (笔试, 查资料, 看现场, 听汇报, 访谈/座谈) and the written-test score."""
+    """The methods the team used (笔试, 查资料, 看现场, 听汇报, 访谈/座谈) and the written-test score,
+    which only a check with the written test has."""
     card = lock_scorecard(scorecard.pk, version)
     _reviewable(card, by)
     chosen = list(dict.fromkeys(methods))
     if any(m not in Method.values for m in chosen):
-        raise ValidationError(_("Unknown assessment method."))
+        raise ValidationError({"methods": _("Unknown assessment method.")})
     if written_test_score is not None and not Decimal(0) <= written_test_score <= Decimal(100):
-        raise ValidationError(_("The written test score must be between 0 and 100."))
+        raise ValidationError({"written_test_score": _("The written test score must be between 0 and 100.")})
+    # A score of a test nobody sat: refused rather than printed on the feedback sheet.
+    if written_test_score is not None and Method.WRITTEN_TEST not in chosen:
+        raise ValidationError({"written_test_score": written_test_refusal()})
     card.methods, card.written_test_score = chosen, written_test_score
     bump(card, "methods", "written_test_score")
     return card

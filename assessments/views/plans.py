@@ -10,8 +10,8 @@ from branches import abilities
 from config.request_values import MAX_ID, parse_decimal, parse_id, parse_int
 
 from ..dashboard import default_quarter
-from ..models import AssessmentPlan, PlanKind, Scorecard, UpgradePlan, UpgradeTarget
-from ..selectors import REVIEW_DONE
+from ..models import AssessmentPlan, PlanKind, UpgradePlan, UpgradeTarget
+from ..selectors import checked_outside, plan_rows
 from ..services.plans import assessment_plan_create, plan_reproduces, upgrade_target_update
 from ..services.scorecards import parse_period
 from .common import run_and_redirect
@@ -63,22 +63,25 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as the list of checks to do: each entry with where its check stands, the
+    progress (done / planned), and the branches checked outside it (计划外)."""
     plan = get_object_or_404(AssessmentPlan.objects.select_related("organisation"), pk=pk)
     abilities.unit_for(request.user, plan.organisation_id, "dashboard.view")
-    entries = list(plan.entries.select_related("branch"))
-    cards = {
-        c.branch_id: c
-        for c in Scorecard.objects.filter(
-            branch__in=[e.branch_id for e in entries], year=plan.year, quarter=plan.quarter
-        )
-    }
-    rows = [(entry, cards.get(entry.branch_id)) for entry in entries]
-    # What the workbench's plan progress counts (selectors.plans_in_progress): reviewed or final.
-    done = sum(1 for _, card in rows if card is not None and card.status in REVIEW_DONE)
+    rows = plan_rows(plan)
+    done = sum(1 for row in rows if row["done"])
     return render(
         request,
         "assessments/plan.html",
-        {"plan": plan, "rows": rows, "done": done, "reproduces": plan_reproduces(plan)},
+        {
+            "plan": plan,
+            "rows": rows,
+            "done": done,
+            "reproduces": plan_reproduces(plan),
+            "outside": checked_outside(plan),
+            "record_url": "assessments:year_end_check"
+            if plan.kind == PlanKind.YEAR_END
+            else "assessments:check_record",
+        },
     )
 
 

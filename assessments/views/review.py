@@ -3,17 +3,20 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.request_values import parse_date_or_none, parse_decimal, parse_id
 
 from ..cards import card_context
-from ..models import Finding, Method, ScorecardLine, Severity, grade_label
+from ..models import CheckRecord, Finding, Method, PlanEntry, PlanKind, Scorecard, ScorecardLine, Severity, grade_label
 from ..selectors import get_scorecard_for
 from ..services import review as services
 from ..services.scoring import grade_for
@@ -22,10 +25,44 @@ from .common import posted_counts, posted_version, run_and_redirect
 # Administrators may read the review; only reviewers write it.
 
 
-@login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk, ability="scorecard.read_review")
+def _check_links(card: Scorecard) -> tuple[PlanEntry | None, list[dict]]:
+    """The quarterly plan entry the review carries out (None: 计划外) and the links to the card's
+    check records: the quarter's, and the year-end check's where a year-end plan names the card's
+    branch in its quarter, a year-end record exists, or the card is a fourth quarter's."""
+    entries = {
+        e.plan.kind: e
+        for e in PlanEntry.objects.filter(branch_id=card.branch_id, plan__year=card.year, plan__quarter=card.quarter)
+        .select_related("plan")
+        .order_by("-pk")
+    }
+    records = {r.kind: r for r in CheckRecord.objects.filter(scorecard=card).annotate(team_size=Count("team"))}
+    links = []
+    for kind, name in (
+        (PlanKind.QUARTERLY, "assessments:check_record"),
+        (PlanKind.YEAR_END, "assessments:year_end_check"),
+    ):
+        record = records.get(kind)
+        if kind == PlanKind.YEAR_END and record is None and kind not in entries and card.quarter != 4:
+            continue
+        links.append(
+            {
+                "kind": kind,
+                "label": PlanKind(kind).label,
+                "url": reverse(name, kwargs={"pk": card.pk}),
+                "record": record,
+                "team_size": record.team_size if record is not None else 0,
+            }
+        )
+    return entries.get(PlanKind.QUARTERLY), links
+
+
+def _review_page(
+    request: HttpRequest, card: Scorecard, *, details: dict | None = None, status: int = 200
+) -> HttpResponse:
     context = card_context(request.user, card)
+    plan_entry, check_links = _check_links(card)
+    details = details or {}
+    score = details.get("score", card.written_test_score)
     context.update(
         {
             "findings": card.findings.select_related("article").order_by("article__code", "pk"),
@@ -33,9 +70,20 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "severities": Severity.choices,
             "review_grade": grade_label(grade_for(card.review_total)) if card.review_total is not None else "",
             "show_review": True,
+            "plan_entry": plan_entry,
+            "check_links": check_links,
+            "details_methods": details.get("methods", card.methods),
+            "details_score": "" if score is None else score,
+            "details_errors": details.get("errors", {}),
         }
     )
-    return render(request, "assessments/review.html", context)
+    return render(request, "assessments/review.html", context, status=status)
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_scorecard_for(request.user, pk, ability="scorecard.read_review")
+    return _review_page(request, card)
 
 
 @login_required
@@ -109,20 +157,36 @@ def _article_id(raw: str) -> int:
 @login_required
 @require_POST
 def details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The methods and the written-test score; a refusal is shown beside its field, nothing saved."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.review")
-    return run_and_redirect(
-        request,
-        lambda: services.review_details_save(
-            scorecard=card,
-            by=request.user,
-            version=posted_version(request),
-            methods=request.POST.getlist("methods"),
-            written_test_score=_score(request.POST.get("written_test_score", "")),
-        ),
-        _("Saved."),
-        "assessments:review",
-        pk=card.pk,
-    )
+    methods = request.POST.getlist("methods")
+    raw_score = request.POST.get("written_test_score", "")
+    errors: dict[str, list[str]] = {}
+    try:
+        score = _score(raw_score)
+    except ValidationError as exc:
+        errors["written_test_score"] = exc.messages
+    if not errors:
+        try:
+            services.review_details_save(
+                scorecard=card,
+                by=request.user,
+                version=posted_version(request),
+                methods=methods,
+                written_test_score=score,
+            )
+        except ValidationError as exc:
+            found = exc.message_dict if hasattr(exc, "error_dict") else {"other": exc.messages}
+            for field, messages_ in found.items():
+                key = field if field in ("methods", "written_test_score") else "other"
+                errors.setdefault(key, []).extend(messages_)
+    if errors:
+        card.refresh_from_db()
+        return _review_page(
+            request, card, details={"methods": methods, "score": raw_score, "errors": errors}, status=400
+        )
+    messages.success(request, _("Saved."))
+    return redirect("assessments:review", pk=card.pk)
 
 
 @login_required

@@ -30,7 +30,7 @@ from ..services.scorecards import (
     scorecard_submit,
 )
 from ..services.scoring import grade_for
-from ..services.years import year_end_quarters, year_result
+from ..services.years import year_end_scores, year_result
 from .common import posted_counts, posted_version, run_and_redirect
 
 
@@ -78,9 +78,9 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
     years: dict[int, dict[int, object]] = {}
     for card in finals:
         years.setdefault(card.year, {})[card.quarter] = card.review_total
-    checks = {y: q for (pk, y), q in year_end_quarters(path=branch.path, years=years).items() if pk == branch.pk}
+    checks = {y: s for (pk, y), s in year_end_scores(path=branch.path, years=years).items() if pk == branch.pk}
     year_grades = [
-        (y, *year_result(scores, checks.get(y)), len(scores), scores.get(checks.get(y)))
+        (y, *year_result(scores, checks.get(y)), len(scores), checks.get(y))
         for y, scores in sorted(years.items(), reverse=True)
     ]
     chart = {

@@ -104,15 +104,26 @@ def test_without_a_year_end_check_the_year_is_the_mean_of_the_final_quarters(api
     assert [q["quarter"] for q in a["quarters"]] == [1, 2, 3, 4]
 
 
-def test_the_year_end_check_counts_its_quarter_once_more(api_as, graded) -> None:
+def test_the_year_end_checks_own_score_counts_once_more(api_as, graded) -> None:
+    import datetime as dt
+
+    from assessments.models import CheckRecord
+
     assessment_plan_create(
         organisation=graded.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=graded.reviewer
     )
+    # The year-end check's record on A's Q4 card (final), with its own score.
+    q4 = Scorecard.objects.get(branch=graded.branch_a, year=2026, quarter=4)
+    day = dt.date(2026, 12, 10)
+    CheckRecord.objects.create(
+        scorecard=q4, kind=PlanKind.YEAR_END, started_on=day, ended_on=day, year_end_score=Decimal(80)
+    )
     years = _year(api_as)
     a = years["A"]
-    assert (a["year_score"], a["year_grade"]) == ("84.00", "fairly_good")
+    # (100 + 100 + 100 + 60 + 80) / 5
+    assert (a["year_score"], a["year_grade"]) == ("88.00", "fairly_good")
     assert a["year_grade_label"] in ("较好", "Fairly good")
-    assert a["year_end_score"] == "60.00"
+    assert a["year_end_score"] == "80.00"
     # B has no final review in Q4: the check adds nothing to its year.
     assert (years["B"]["year_score"], years["B"]["year_end_score"]) == ("70.00", None)
 

@@ -137,7 +137,7 @@ def test_the_full_state_machine_draft_submitted_returned_submitted_reviewed_fina
         scorecard=card,
         by=world.reviewer,
         version=card.version,
-        methods=["documents", "site_visit"],
+        methods=["documents", "site_visit", "written_test"],
         written_test_score=Decimal(88),
     )
     finding_add(

@@ -1,4 +1,5 @@
-"""A year's grade (分类定级): the final quarters, with the year-end check counted once more."""
+"""A year's grade (分类定级): the final quarters, with the year-end check's own score (its check
+record's) counted as one more term — not the fourth quarter's review counted twice."""
 
 import io
 from decimal import Decimal
@@ -10,7 +11,9 @@ from openpyxl import load_workbook
 from assessments.dashboard import year_scores
 from assessments.models import PlanKind, Scorecard
 from assessments.services.plans import assessment_plan_create
-from tests.factories import UserFactory, final_scorecard, make_edition, make_org, open_scorecard
+from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
+from assessments.services.scorecards import scorecard_submit
+from tests.factories import UserFactory, final_scorecard, make_edition, make_org, open_scorecard, record_check
 
 
 @pytest.fixture
@@ -22,6 +25,17 @@ def boss(world):
 def _final(branch, quarter: int, score: int, boss) -> Scorecard:
     card = final_scorecard(branch, year=2026, quarter=quarter, by=boss)
     # The stored final total is what a year reads; set it straight to keep the sums readable.
+    Scorecard.objects.filter(pk=card.pk).update(review_total=Decimal(score))
+    return card
+
+
+def _final_with_year_end(world, branch, score: int, year_end: int, boss, *, year: int = 2026) -> Scorecard:
+    """Q4 of ``year``: the year-end check recorded with its own score, then the review made final."""
+    card = open_scorecard(branch, year=year, quarter=4)
+    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    record_check(card, by=world.reviewer, kind=PlanKind.YEAR_END, score=Decimal(year_end))
+    card = scorecard_mark_reviewed(scorecard=card, by=boss, version=Scorecard.objects.get(pk=card.pk).version)
+    card = scorecard_finalise(scorecard=card, by=boss, version=card.version)
     Scorecard.objects.filter(pk=card.pk).update(review_total=Decimal(score))
     return card
 
@@ -43,13 +57,24 @@ def test_without_a_year_end_check_the_year_is_the_mean_of_its_quarters(year_of_a
     assert (row["year_score"], row["year_grade"], row["year_end_score"]) == (Decimal("90.00"), "good", None)
 
 
-def test_the_year_end_check_counts_its_quarters_review_once_more(year_of_a):
+def test_the_year_end_checks_own_score_counts_once_more(world, boss):
+    for quarter in (1, 2, 3):
+        _final(world.branch_a, quarter, 100, boss)
+    assessment_plan_create(
+        organisation=world.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=world.reviewer
+    )
+    _final_with_year_end(world, world.branch_a, 60, 80, boss)
+    row = _row(world)
+    # (100 + 100 + 100 + 60 + 80) / 5: the check's own 80, not the Q4 review's 60 a second time.
+    assert (row["year_score"], row["year_grade"], row["year_end_score"]) == (Decimal("88.00"), "fairly_good", 80)
+
+
+def test_a_year_end_plan_without_a_record_adds_nothing(year_of_a):
     assessment_plan_create(
         organisation=year_of_a.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=year_of_a.reviewer
     )
     row = _row(year_of_a)
-    # (100 + 100 + 100 + 60 + 60) / 5
-    assert (row["year_score"], row["year_grade"], row["year_end_score"]) == (Decimal("84.00"), "fairly_good", 60)
+    assert (row["year_score"], row["year_end_score"]) == (Decimal("90.00"), None)
 
 
 def test_a_quarterly_plan_is_not_a_year_end_check(year_of_a):
@@ -57,38 +82,37 @@ def test_a_quarterly_plan_is_not_a_year_end_check(year_of_a):
     assert _row(year_of_a)["year_score"] == Decimal("90.00")
 
 
-def test_a_year_end_check_of_another_year_does_not_count(year_of_a):
-    assessment_plan_create(
-        organisation=year_of_a.committee, year=2025, quarter=4, kind=PlanKind.YEAR_END, by=year_of_a.reviewer
-    )
-    assert _row(year_of_a)["year_score"] == Decimal("90.00")
+def test_a_year_end_check_of_another_year_does_not_count(world, boss):
+    for quarter in (1, 2, 3, 4):
+        _final(world.branch_a, quarter, 90, boss)
+    _final_with_year_end(world, world.branch_a, 50, 50, boss, year=2025)
+    assert _row(world)["year_score"] == Decimal("90.00")
 
 
-def test_a_branch_the_check_did_not_cover_gets_the_plain_mean(year_of_a, boss):
-    assessment_plan_create(
-        organisation=year_of_a.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=year_of_a.reviewer
-    )
-    late_comer = make_org(year_of_a.general, name="新项目部党支部", code="N")
+def test_a_branch_the_check_did_not_cover_gets_the_plain_mean(world, boss):
+    _final_with_year_end(world, world.branch_a, 90, 50, boss)
+    late_comer = make_org(world.general, name="新项目部党支部", code="N")
     _final(late_comer, 3, 90, boss)
     _final(late_comer, 4, 70, boss)
-    assert _row(year_of_a, "N")["year_score"] == Decimal("80.00")
+    assert _row(world, "N")["year_score"] == Decimal("80.00")
+    assert _row(world)["year_score"] == Decimal("70.00")
 
 
 def test_a_year_end_check_whose_review_is_not_final_adds_nothing(world, boss):
     for quarter in (1, 2, 3):
         _final(world.branch_a, quarter, 84, boss)
-    open_scorecard(world.branch_a, year=2026, quarter=4)
-    assessment_plan_create(
-        organisation=world.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=world.reviewer
-    )
+    card = open_scorecard(world.branch_a, year=2026, quarter=4)
+    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    record_check(card, by=world.reviewer, kind=PlanKind.YEAR_END, score=Decimal(40))
     row = _row(world)
     assert (row["year_score"], row["year_end_score"]) == (Decimal("84.00"), None)
 
 
-def test_the_branch_page_and_the_export_use_the_year_end_check(year_of_a, as_role):
-    assessment_plan_create(
-        organisation=year_of_a.committee, year=2026, quarter=4, kind=PlanKind.YEAR_END, by=year_of_a.reviewer
-    )
+def test_the_branch_page_and_the_export_use_the_year_end_check(world, boss, as_role):
+    year_of_a = world
+    for quarter in (1, 2, 3):
+        _final(world.branch_a, quarter, 100, boss)
+    _final_with_year_end(world, world.branch_a, 60, 60, boss)
     body = as_role("secretary_a").get(reverse("assessments:branch", args=[year_of_a.branch_a.pk])).content.decode()
     table = body[body.index("Grades by year") :]
     assert "<td>2026</td><td>84.00</td><td>Fairly good</td><td>4</td><td>60" in table

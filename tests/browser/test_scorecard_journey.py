@@ -66,6 +66,7 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     expect(page.locator(f"#{first_id} .sc-line-gap")).to_be_visible()
     page.check("input[value=documents]")
     page.check("input[value=site_visit]")
+    page.check("input[value=written_test]")
     page.fill("input[name=written_test_score]", "86")
     page.click(".sc-details button")
     page.fill("#id_finding_problem", "支委会记录要素不全")
