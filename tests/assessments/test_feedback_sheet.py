@@ -99,7 +99,7 @@ def test_the_sheet_holds_issuer_number_team_comment_carried_item_good_practice_a
     assert f"〔{year}〕1号" in flat
     assert "考核员（组长）" in flat and "王敏" in flat and "李强" in flat
     assert "".join(COMMENT.split("，")[0]) in flat
-    assert CARRIED in flat and "2026Q2" in flat
+    assert CARRIED in flat and "2026年第2季度" in flat
     assert PRACTICE in flat
     assert NEXT_FOCUS in flat
     assert "张书记88.0" in flat  # the written test, scored per person
