@@ -204,3 +204,33 @@ def test_the_issuing_committee_setting_names_the_issuer(world, default_edition, 
     settings.ISSUING_COMMITTEE = "中建某局党委"
     number = feedback_number_assign(final_scorecard(world.branch_a, year=2026, quarter=3, by=boss))
     assert (number.issuer, number.issuer_name) == (world.committee, "中建某局党委")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sheets_numbered_by_several_jobs_at_once_get_distinct_consecutive_numbers() -> None:
+    import threading
+
+    from django.db import connection
+
+    from handbook.services import load_default_edition
+
+    load_default_edition()
+    top = make_org(code="NC", name="编号测试党委")
+    boss = UserFactory(username="numbers", is_superuser=True)
+    cards = [final_scorecard(make_org(top, code=f"NB{n}"), year=2026, quarter=3, by=boss) for n in range(4)]
+    barrier = threading.Barrier(len(cards))
+    serials: list[int] = []
+
+    def number(card: Scorecard) -> None:
+        try:
+            barrier.wait()
+            serials.append(feedback_number_assign(card).serial)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=number, args=(card,)) for card in cards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(serials) == [1, 2, 3, 4]
