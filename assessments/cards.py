@@ -60,13 +60,15 @@ def points(value: Decimal) -> str:
 
 
 def label_rules(lines: list[Any]) -> None:
-    """Sets ``rule.penalty`` ("−1" or "−0.50, at most −2") on every rule of the lines."""
-    at_most = _("at most")
+    """Sets ``rule.penalty`` ("−1", "−0.50, at most −2" or "−1.50, once") on every rule of the lines."""
+    capped, once = _("%(points)s, at most %(cap)s"), _("%(points)s, once")
     for line in lines:
         for rule, _self, _review in line.rules:
             penalty = f"−{points(rule.points)}"
-            if rule.cap is not None:
-                penalty = f"{penalty}, {at_most} −{points(rule.cap)}"
+            if rule.is_once:
+                penalty = once % {"points": penalty}
+            elif rule.cap is not None:
+                penalty = capped % {"points": penalty, "cap": f"−{points(rule.cap)}"}
             rule.penalty = penalty
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from .audit import Action
-from .models import ApiToken, AuditEvent, Organisation, OrgStatus, Role, RoleAssignment, User
+from .models import ApiToken, AuditEvent, Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -152,6 +153,20 @@ def subtree_of(organisation: Organisation, *, include_dissolved: bool = True) ->
     if not include_dissolved:
         qs = qs.filter(status=OrgStatus.ACTIVE)
     return qs
+
+
+def committee_of(organisation: Organisation) -> Organisation:
+    """The nearest 党委 above the organisation (itself if it is one): the committee that
+    checks it and signs what it is sent. A tree's root is always a committee."""
+    if organisation.kind == OrgKind.COMMITTEE:
+        return organisation
+    ancestors = Organisation.objects.filter(pk__in=organisation.ancestor_ids, kind=OrgKind.COMMITTEE)
+    return max(ancestors, key=lambda o: o.depth, default=organisation)
+
+
+def issuer_name(committee: Organisation) -> str:
+    """The name printed as issuer on the sheets a committee sends: ``ISSUING_COMMITTEE`` if set."""
+    return settings.ISSUING_COMMITTEE or committee.name
 
 
 def tree_rows(organisations: QuerySet[Organisation]) -> list[Organisation]:

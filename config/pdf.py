@@ -38,6 +38,9 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(template_name, context)
+def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_to_string(template_name, context))

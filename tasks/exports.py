@@ -2,11 +2,15 @@
 ``render(sheet) -> (filename, content_type, bytes)``."""
 
 from io import BytesIO
+from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from branches.selectors import committee_of, issuer_name
 from config.pdf import render_pdf
 from config.xlsx import escape_formula
 
@@ -17,8 +21,32 @@ def _filename(sheet: ReminderSheet, extension: str) -> str:
     return f"{sheet.branch.code}-{sheet.kind}-{sheet.period_key}.{extension}"
 
 
+def _owner(line: dict) -> str:
+    """责任人: the person the task is assigned to, else who the article says does it."""
+    return line.get("assignee") or line.get("who") or ""
+
+
+def sheet_context(sheet: ReminderSheet) -> dict[str, Any]:
+    """The sheet's lines with their 责任人 and, when overdue, the days late as its period
+    opened; its issuer (the committee above the branch) and the date it was made."""
+    issued_on = timezone.localdate(sheet.created_at) if sheet.created_at else timezone.localdate()
+    rows = []
+    for line in sheet.lines:
+        row = dict(line, owner=_owner(line))
+        due = parse_date(str(line.get("due_on", "")))
+        row["days_late"] = max(0, (sheet.period_start - due).days) if due and line.get("overdue") else ""
+        rows.append(row)
+    return {
+        "sheet": sheet,
+        "issuer": issuer_name(committee_of(sheet.branch)),
+        "issued_on": issued_on,
+        "due": [row for row in rows if not row.get("overdue")],
+        "overdue": [row for row in rows if row.get("overdue")],
+    }
+
+
 def sheet_pdf(sheet: ReminderSheet) -> tuple[str, str, bytes]:
-    content = render_pdf("tasks/pdf/sheet.html", {"sheet": sheet})
+    content = render_pdf("tasks/pdf/sheet.html", sheet_context(sheet))
     return _filename(sheet, "pdf"), "application/pdf", content
 
 

@@ -2,6 +2,7 @@
 
 from .checks import CheckRecord, Difficulty, GoodPractice, WrittenTestScore
 from .evidence import EvidenceFile
+from .feedback import FeedbackNumber
 from .findings import Finding, Severity
 from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
 from .rectification import RectificationEvidence, RectificationItem, RectificationStatus
@@ -24,6 +25,7 @@ __all__ = [
     "Difficulty",
     "EntryReason",
     "EvidenceFile",
+    "FeedbackNumber",
     "Finding",
     "GoodPractice",
     "Grade",

@@ -104,11 +104,13 @@ def scorecard_open(
 
 
 def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int, int]:
-    """Rule id → count, checked: the rule belongs to the line's article, 0 ≤ count ≤ 999."""
-    rules = {rule.pk for rule in line.article.deductions.all()}
+    """Rule id → count, checked: the rule belongs to the line's article, 0 ≤ count ≤ 999, and a
+    rule that applies once (``Deduction.is_once``) is counted at most once."""
+    rules = {rule.pk: rule for rule in line.article.deductions.all()}
     cleaned: dict[int, int] = {}
     for rule_id, raw in counts.items():
-        if rule_id not in rules:
+        rule = rules.get(rule_id)
+        if rule is None:
             raise ValidationError(_("That deduction rule does not belong to this article."))
         text = str(raw).strip() or "0"
         if not is_ascii_digits(text, max_digits=6):
@@ -116,6 +118,10 @@ def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int,
         count = int(text)
         if count < 0 or count > MAX_COUNT:
             raise ValidationError(_("A count must be between 0 and %(max)d.") % {"max": MAX_COUNT})
+        if rule.is_once and count > 1:
+            raise ValidationError(
+                _("“%(rule)s” applies once: its count can only be 0 or 1.") % {"rule": rule.description}
+            )
         cleaned[rule_id] = count
     return cleaned
 

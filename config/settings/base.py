@@ -304,6 +304,20 @@ if (
         '"good", "fairly_good" and "average", e.g. {"good": 90, "fairly_good": 80, "average": 60}'
     )
 
+# The issuer printed on feedback and reminder sheets is the nearest 党委 above the branch; a
+# name here is printed instead (feedback sheet numbers still count per committee).
+ISSUING_COMMITTEE = env_str("ISSUING_COMMITTEE", "")
+# The sheet's number (文号): {prefix}, {year} and {serial}, e.g. "党建反馈〔2026〕12号".
+ASSESSMENT_FEEDBACK_NUMBER_PREFIX = env_str("ASSESSMENT_FEEDBACK_NUMBER_PREFIX", "")
+ASSESSMENT_FEEDBACK_NUMBER_FORMAT = env_str("ASSESSMENT_FEEDBACK_NUMBER_FORMAT", "{prefix}〔{year}〕{serial}号")
+try:
+    ASSESSMENT_FEEDBACK_NUMBER_FORMAT.format(prefix="", year=2026, serial=1)
+except (KeyError, IndexError, ValueError) as exc:
+    raise ValueError(
+        f"ASSESSMENT_FEEDBACK_NUMBER_FORMAT={ASSESSMENT_FEEDBACK_NUMBER_FORMAT!r}: use only {{prefix}}, {{year}} "
+        "and {serial}, e.g. {prefix}〔{year}〕{serial}号"
+    ) from exc
+
 from config.beat import BEAT_SCHEDULE  # noqa: E402 - after the Celery settings it belongs to
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE

@@ -217,6 +217,12 @@ class Deduction(models.Model):
     def __str__(self) -> str:
         return f"{self.description} −{self.points}"
 
+    @property
+    def is_once(self) -> bool:
+        """A rule that applies once (a duty not done at all: "未开展民主评议党员，扣3分"): its cap
+        is its points, so a second occurrence could never take anything more off."""
+        return self.cap is not None and self.cap == self.points
+
     def clean(self) -> None:
         if self.cap is not None and self.article_id and self.cap > self.article.max_score:
             raise ValidationError({"cap": _("The cap cannot be above the article's max score.")})

@@ -12,19 +12,16 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from django.template.loader import render_to_string
 
 from assessments.models import Scorecard, ScorecardStatus
-from assessments.services.feedback import TEMPLATE, feedback_context, feedback_filename
+from assessments.services.feedback import feedback_filename, feedback_html
 from assessments.services.scorecards import parse_period
-from config.pdf import BASE_URL, StaticOnlyFetcher
+from config.pdf import html_to_pdf
 
 
 def _write_pdf(job: tuple[str, str]) -> str:
-    from weasyprint import HTML
-
     path, html = job
-    Path(path).write_bytes(HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf())
+    Path(path).write_bytes(html_to_pdf(html))
     return path
 
 
@@ -48,9 +45,7 @@ class Command(BaseCommand):
             .select_related("branch", "reviewed_by", "edition")
             .order_by("branch__code")
         )
-        jobs = [
-            (str(out / feedback_filename(card)), render_to_string(TEMPLATE, feedback_context(card))) for card in cards
-        ]
+        jobs = [(str(out / feedback_filename(card)), feedback_html(card)) for card in cards]
         # Forked children must not share the parent's database connections.
         connections.close_all()
         processes = max(1, int(options["processes"]))  # type: ignore[call-overload]
