@@ -80,7 +80,7 @@ def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[S
         if not rules:
             continue
         rule = rng.choice(rules)
-        count = rng.randint(1, 3)
+        count = 1 if rule.is_once else rng.randint(1, 3)
         cut = min(rule.points * count, rule.cap if rule.cap is not None else rule.points * count, line.max_score)
         chosen.append((line, {rule.pk: count}))
         lost += cut
@@ -249,6 +249,9 @@ def _past_card(
         own_counts = dict(next((c for l2, c in saves if l2.pk == line.pk), {}))
         for rule_id, count in counts.items():
             own_counts[rule_id] = own_counts.get(rule_id, 0) + count
+        for rule in line.article.deductions.all():
+            if rule.is_once and own_counts.get(rule.pk, 0) > 1:
+                own_counts[rule.pk] = 1
         review_line_save(line=line, by=reviewer, version=_version(card), counts=own_counts, review_note="现场核查")
     methods = [str(m) for m in rng.sample(METHODS, 3)]
     test_score = Decimal(rng.randint(70, 98))
