@@ -61,9 +61,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_page(
-    request: HttpRequest, item: RectificationItem, *, status: int = 200, **forms: Any
-) -> HttpResponse:
+def _item_page(request: HttpRequest, item: RectificationItem, *, status: int = 200, **forms: Any) -> HttpResponse:
     """The item with its three forms; a form bound to what was just posted keeps the typed
     text and shows each refusal beside its field."""
     candidates = selectors.owner_candidates(item.branch)

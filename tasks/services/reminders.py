@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
-from branches.models import Role, RoleAssignment
+from branches import abilities
+from branches.models import RoleAssignment
 from handbook.models import Article, Frequency
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
@@ -140,7 +141,9 @@ def _secretary_addresses(branch_ids: Iterable[int]) -> dict[int, list[str]]:
     """The e-mail addresses of the secretaries holding their role on each branch itself."""
     addresses: dict[int, list[str]] = defaultdict(list)
     rows = (
-        RoleAssignment.objects.filter(organisation_id__in=list(branch_ids), role=Role.SECRETARY, user__is_active=True)
+        RoleAssignment.objects.filter(
+            abilities.held_outright("sheet.email"), organisation_id__in=list(branch_ids), user__is_active=True
+        )
         .exclude(user__email="")
         .values_list("organisation_id", "user__email")
         .order_by("organisation_id", "user__email")
