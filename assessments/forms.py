@@ -157,7 +157,8 @@ class ReportForm(ItemForm):
         label=_("Evidence"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     files = MultipleFileField(
-        label=_("Evidence files"),
+        # Not "Evidence files": in Chinese that reads as the text field's 佐证材料 above it.
+        label=_("Attach evidence files"),
         required=False,
         help_text=format_lazy(_("{kinds}; several at once."), kinds=KINDS),
     )
