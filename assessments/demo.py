@@ -104,7 +104,7 @@ def _team_mates(world: DemoWorld) -> list[User]:
         user = User.objects.filter(username=username).first() or user_create(
             username=username, full_name=full_name, password=DEMO_PASSWORD
         )
-        role_grant(user=user, role=Role.REVIEWER, organisation=world.committee)
+        role_grant(by=None, user=user, role=Role.REVIEWER, organisation=world.committee)
         mates.append(user)
     return mates
 

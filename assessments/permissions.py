@@ -7,7 +7,7 @@ The abilities on a scorecard are also asked of its branch (``unit_for(user, pk,
 from django.utils.translation import gettext_lazy as _
 
 from branches.abilities import define, organisation_of
-from branches.models import BRANCH_OFFICERS, Role
+from branches.models import BRANCH_OFFICERS, Organisation, Role
 
 from .models import (
     AssessmentPlan,
@@ -92,6 +92,8 @@ define(
     label=_("Own a rectification item"),
 )
 
+# A new item is the branch secretary's until someone else is named.
+define("rectification.first_owner", (Role.SECRETARY,), on=Organisation, label=_("Own new rectification items"))
 define("upgrade.view", VIEWERS, on=UpgradePlan, label=_("See the upgrade plan"))
 define(
     "upgrade.edit",

@@ -48,8 +48,10 @@ def build(branches: int, quarters: int) -> dict:
     edition = load_default_edition()
     articles = list(edition.articles.all())
     with transaction.atomic():
-        committee = organisation_create(parent=None, code="BENCH", name="基准党委", kind=OrgKind.COMMITTEE)
-        small = organisation_create(parent=committee, code="BENCH-G", name="小党总支", kind=OrgKind.GENERAL_BRANCH)
+        committee = organisation_create(by=None, parent=None, code="BENCH", name="基准党委", kind=OrgKind.COMMITTEE)
+        small = organisation_create(
+            by=None, parent=committee, code="BENCH-G", name="小党总支", kind=OrgKind.GENERAL_BRANCH
+        )
         orgs = Organisation.objects.bulk_create(
             Organisation(
                 code=f"BENCH-{i:05d}",
@@ -66,9 +68,9 @@ def build(branches: int, quarters: int) -> dict:
             org.path = f"{small.path if org.parent_id == small.pk else committee.path}{org.pk}/"
         Organisation.objects.bulk_update(orgs, ["path"], batch_size=1000)
         reviewer = user_create(username="bench-reviewer", full_name="考核员", password=PASSWORD)
-        role_grant(user=reviewer, role=Role.REVIEWER, organisation=committee)
+        role_grant(by=None, user=reviewer, role=Role.REVIEWER, organisation=committee)
         secretary = user_create(username="bench-secretary", full_name="书记", password=PASSWORD)
-        role_grant(user=secretary, role=Role.SECRETARY, organisation=orgs[0])
+        role_grant(by=None, user=secretary, role=Role.SECRETARY, organisation=orgs[0])
     made_secretary = secretary
 
     periods = previous_periods(2026, 3, quarters)

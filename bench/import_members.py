@@ -52,7 +52,7 @@ def build_tree(branches: int) -> list[str]:
     from branches.models import Organisation, OrgKind
     from branches.services import organisation_create
 
-    top = organisation_create(parent=None, code="BENCH", name="基准测试党委", kind=OrgKind.COMMITTEE)
+    top = organisation_create(by=None, parent=None, code="BENCH", name="基准测试党委", kind=OrgKind.COMMITTEE)
     created = Organisation.objects.bulk_create(
         [
             Organisation(

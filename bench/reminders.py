@@ -39,7 +39,7 @@ def grow_tree(total: int) -> None:
     from branches.services import organisation_create
 
     top = Organisation.objects.filter(code="BENCH").first() or organisation_create(
-        parent=None, code="BENCH", name="基准测试党委", kind=OrgKind.COMMITTEE
+        by=None, parent=None, code="BENCH", name="基准测试党委", kind=OrgKind.COMMITTEE
     )
     have = Organisation.objects.filter(parent=top).count()
     created = Organisation.objects.bulk_create(

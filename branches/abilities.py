@@ -53,6 +53,9 @@ class Ability:
     # The object's state in which the ability can be used, and what to say when it cannot.
     when: Callable[[Any], bool] | None = None
     refused: Callable[[Any], str] | str = ""
+    # A rule on the acting user and the object together (not one's own administrator role),
+    # refused as a state is: a Conflict with ``refused``.
+    when_by: Condition | None = None
     # Held whatever the role, e.g. the task's assignee completing their own task.
     owner: Condition | None = None
     label: str = ""
@@ -77,6 +80,7 @@ def define(
     refused: Callable[[Any], str] | str = "",
     owner: Condition | None = None,
     label: str = "",
+    when_by: Condition | None = None,
 ) -> Ability:
     """Add a row to the table. ``holders`` is a mapping of role → condition, or a plain
     iterable of roles that hold the ability outright."""
@@ -86,7 +90,15 @@ def define(
         raise ValueError(f"ability {name!r} is about an object: say which kind with on=")
     table = dict(holders) if isinstance(holders, Mapping) else dict.fromkeys(holders)
     ability = Ability(
-        name=name, holders=table, on=on, scope=scope, when=when, refused=refused, owner=owner, label=label
+        name=name,
+        holders=table,
+        on=on,
+        scope=scope,
+        when=when,
+        refused=refused,
+        owner=owner,
+        label=label,
+        when_by=when_by,
     )
     ABILITIES[name] = ability
     return ability
@@ -144,8 +156,10 @@ def _holds(user: User, row: Ability, obj: Any) -> bool:
     return False
 
 
-def _state_allows(row: Ability, obj: Any) -> bool:
-    return row.when is None or obj is None or row.when(obj)
+def _state_allows(row: Ability, obj: Any, user: User) -> bool:
+    if obj is None:
+        return True
+    return (row.when is None or row.when(obj)) and (row.when_by is None or row.when_by(user, obj))
 
 
 def holds(user: User, name: str, obj: Any = None) -> bool:
@@ -156,7 +170,7 @@ def holds(user: User, name: str, obj: Any = None) -> bool:
 def can(user: User, name: str, obj: Any = None) -> bool:
     """Whether the user may use ``name`` on ``obj`` now (role and state)."""
     row = ability(name)
-    return _holds(user, row, obj) and _state_allows(row, obj)
+    return _holds(user, row, obj) and _state_allows(row, obj, user)
 
 
 def in_scope(user: User, obj: Any) -> bool:
@@ -181,7 +195,7 @@ def require(user: User, name: str, obj: Any = None) -> None:
         if row.scope == OBJECT and obj is not None and not in_scope(user, obj):
             raise Http404
         raise PermissionDenied
-    if not _state_allows(row, obj):
+    if not _state_allows(row, obj, user):
         raise Conflict(refusal(name, obj))
 
 
@@ -210,6 +224,22 @@ def visible(user: User, name: str, *, field: str = "path") -> Q | None:
     one of the ability's roles; None means nothing; superusers see all. Conditions on single
     objects are not applied here: this is the scope of a list, not the answer for one row."""
     return subtree_filter(user, roles=holders_of(name), field=field)
+
+
+def held_outright(name: str, *, field: str = "role") -> Q:
+    """A Q over role assignments (``field`` their role) whose role holds ``name`` outright:
+    who an ability names when there is no acting user to ask about, e.g. to whom the
+    reminder sheets are e-mailed, or which branches have nobody answering for them."""
+    return Q(**{f"{field}__in": sorted(role for role, condition in ability(name).holders.items() if condition is None)})
+
+
+def role_for(name: str) -> str:
+    """The one role that holds ``name`` outright, to grant it (the demo seed's secretary);
+    LookupError when the table names several or none."""
+    roles = [role for role, condition in ability(name).holders.items() if condition is None]
+    if len(roles) != 1:
+        raise LookupError(f"{name!r} is held outright by {len(roles)} roles, not one")
+    return str(roles[0])
 
 
 def units_for(user: User, name: str) -> QuerySet[Organisation]:

@@ -105,7 +105,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationUpdateSerializer, request, partial=True)
-        return self._out(services.organisation_update(organisation=organisation, **fields))
+        return self._out(services.organisation_update(by=request.user, organisation=organisation, **fields))
 
     @extend_schema(
         operation_id="organisations_subtree",
@@ -152,7 +152,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     def children(self, request: Request, pk: str) -> Response:
         parent = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationCreateSerializer, request)
-        child = services.organisation_create(parent=parent, **fields)
+        child = services.organisation_create(by=request.user, parent=parent, **fields)
         response = self._out(child, status.HTTP_201_CREATED)
         response["Location"] = reverse("api:organisation-detail", kwargs={"pk": child.pk})
         return response
@@ -168,7 +168,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
         organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         targets = selectors.move_targets_for(request.user, organisation)
         fields = _valid(OrganisationMoveSerializer, request, targets=targets)
-        return self._out(services.organisation_move(organisation=organisation, **fields))
+        return self._out(services.organisation_move(by=request.user, organisation=organisation, **fields))
 
     @extend_schema(
         operation_id="organisations_dissolve",
@@ -185,7 +185,7 @@ class OrganisationViewSet(viewsets.GenericViewSet):
     def dissolve(self, request: Request, pk: str) -> Response:
         organisation = abilities.unit_for(request.user, int(pk), "organisation.administer")
         fields = _valid(OrganisationDissolveSerializer, request)
-        return self._out(services.organisation_dissolve(organisation=organisation, **fields))
+        return self._out(services.organisation_dissolve(by=request.user, organisation=organisation, **fields))
 
 
 class MeView(APIView):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from . import abilities
 from .models import Organisation, OrgKind, Role, RoleAssignment, User
 from .selectors import in_subtree
 from .services import organisation_create, organisation_dissolve, role_grant, user_create
@@ -37,7 +38,7 @@ _TREE = [
 ]
 
 _USERS = [
-    # username, full name, role, organisation code
+    # username, full name, role, organisation code (seed data: the roles the demo grants)
     ("admin", "组织部 王敏", Role.ADMINISTRATOR, ROOT_CODE),
     ("reviewer", "考核组 李强", Role.REVIEWER, ROOT_CODE),
     ("secretary", "一标支部书记 张伟", Role.SECRETARY, "DEMO-P01"),
@@ -54,6 +55,7 @@ def seed() -> DemoWorld:
     committee = Organisation.objects.filter(code=ROOT_CODE).first()
     if committee is None:
         committee = organisation_create(
+            by=None,
             parent=None,
             code=ROOT_CODE,
             name="中铁示范工程有限公司党委",
@@ -64,6 +66,7 @@ def seed() -> DemoWorld:
         by_code = {ROOT_CODE: committee}
         for code, name, kind, parent_code, unit, key in _TREE:
             by_code[code] = organisation_create(
+                by=None,
                 parent=by_code[parent_code],
                 code=code,
                 name=name,
@@ -73,7 +76,9 @@ def seed() -> DemoWorld:
                 established_on=dt.date(2023, 3, 1),
             )
         # "Where the project goes, the branch goes": a finished project's branch is dissolved.
-        organisation_dissolve(organisation=by_code["DEMO-P09"], on=dt.date(2025, 12, 31), reason="项目完工,党支部撤销")
+        organisation_dissolve(
+            by=None, organisation=by_code["DEMO-P09"], on=dt.date(2025, 12, 31), reason="项目完工,党支部撤销"
+        )
     users: dict[str, User] = {}
     logins = []
     for username, full_name, role, org_code in _USERS:
@@ -81,7 +86,7 @@ def seed() -> DemoWorld:
         if user is None:
             user = user_create(username=username, full_name=full_name, password=DEMO_PASSWORD)
         organisation = Organisation.objects.get(code=org_code)
-        role_grant(user=user, role=role, organisation=organisation)
+        role_grant(by=None, user=user, role=role, organisation=organisation)
         users[username] = user
         logins.append((username, Role(role).label, organisation.name))
     branches = list(Organisation.objects.filter(in_subtree(committee), kind=OrgKind.BRANCH).order_by("code"))
@@ -89,14 +94,16 @@ def seed() -> DemoWorld:
 
 
 def secretary_of(branch: Organisation) -> User:
-    """The branch's secretary, made (``sec-<code>``, the demo password) when it has none: the
-    later apps' demo data is entered by the branch's own secretary."""
-    held = RoleAssignment.objects.filter(organisation=branch, role=Role.SECRETARY).select_related("user").first()
+    """The one answering for the branch (its secretary), made (``sec-<code>``, the demo
+    password) when it has none: the later apps' demo data is entered by the branch's own
+    secretary."""
+    answering = abilities.held_outright("organisation.answer_for")
+    held = RoleAssignment.objects.filter(answering, organisation=branch).select_related("user").first()
     if held is not None:
         return held.user
     username = f"sec-{branch.code.lower()}"
     user = User.objects.filter(username=username).first() or user_create(
         username=username, full_name=f"{branch.work_unit or branch.name}书记", password=DEMO_PASSWORD
     )
-    role_grant(user=user, role=Role.SECRETARY, organisation=branch)
+    role_grant(by=None, user=user, role=abilities.role_for("organisation.answer_for"), organisation=branch)
     return user

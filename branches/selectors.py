@@ -244,7 +244,10 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """
     if user.is_authenticated and user.is_superuser:
         return AuditEvent.objects.all()
-    administered = [g.path for g in grants_of(user) if g.role == Role.ADMINISTRATOR]
+    from .abilities import holders_of  # the engine builds on these selectors
+
+    readers = holders_of("audit.view")
+    administered = [g.path for g in grants_of(user) if g.role in readers]
     about_organisations = _subtree_q(administered, field="organisation_path")
     if about_organisations is None:
         return AuditEvent.objects.none()

@@ -5,7 +5,7 @@ import secrets
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -14,14 +14,31 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict
 
-from . import audit, selectors
+from . import abilities, audit, selectors
 from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
 from .selectors import forget_grants
+
+# ``by``: the user asking, whose abilities are checked here (the callers are not trusted to
+# have checked); ``None`` only for the system itself (the demo seed, a management command run
+# by whoever runs the server, test set-up).
+
+
+def _administers(by: User | None, organisation: Organisation | None) -> None:
+    """``organisation.administer`` on ``organisation``; a new root of the tree (no parent)
+    is the platform's own business: the system or a superuser."""
+    if by is None:
+        return
+    if organisation is None:
+        if not (by.is_authenticated and by.is_superuser):
+            raise PermissionDenied
+        return
+    abilities.require(by, "organisation.administer", organisation)
 
 
 @transaction.atomic
 def organisation_create(
     *,
+    by: User | None,
     parent: Organisation | None,
     code: str,
     name: str,
@@ -30,6 +47,7 @@ def organisation_create(
     is_key: bool = False,
     established_on: dt.date | None = None,
 ) -> Organisation:
+    _administers(by, parent)
     if parent is not None and not parent.is_active:
         raise Conflict(_("Nothing can be added under a dissolved organisation."), code="parent_dissolved")
     organisation = Organisation(
@@ -48,13 +66,14 @@ def organisation_create(
     # The path needs the new primary key, which exists only after the first save.
     organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
     organisation.save(update_fields=["path"])
-    _record_change(organisation, "created", parent=parent.code if parent else "")
+    _record_change(organisation, "created", by, parent=parent.code if parent else "")
     return organisation
 
 
-def _record_change(organisation: Organisation, change: str, **detail: object) -> None:
+def _record_change(organisation: Organisation, change: str, by: User | None, **detail: object) -> None:
     audit.record(
         audit.Action.ORGANISATION_CHANGED,
+        actor=by,
         organisation=organisation,
         target=organisation.code,
         detail={"change": change, **detail},
@@ -62,8 +81,9 @@ def _record_change(organisation: Organisation, change: str, **detail: object) ->
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields: object) -> Organisation:
+def organisation_update(*, by: User | None, organisation: Organisation, **fields: object) -> Organisation:
     """Edits the descriptive fields; moving and dissolving have their own services."""
+    _administers(by, organisation)
     allowed = {"code", "name", "work_unit", "is_key", "established_on"}
     unknown = set(fields) - allowed
     if unknown:
@@ -76,9 +96,12 @@ def organisation_update(*, organisation: Organisation, **fields: object) -> Orga
 
 
 @transaction.atomic
-def organisation_move(*, organisation: Organisation, new_parent: Organisation) -> Organisation:
-    """Moves a whole subtree below ``new_parent`` with two UPDATE statements."""
+def organisation_move(*, by: User | None, organisation: Organisation, new_parent: Organisation) -> Organisation:
+    """Moves a whole subtree below ``new_parent`` with two UPDATE statements: the user must
+    administer the unit and its new place."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _administers(by, organisation)
+    _administers(by, new_parent)
     if new_parent.path.startswith(organisation.path):
         raise ValidationError(
             {"new_parent": _("An organisation cannot be moved below itself or one of its own units.")}
@@ -100,17 +123,18 @@ def organisation_move(*, organisation: Organisation, new_parent: Organisation) -
     Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
     organisation.refresh_from_db()
     # Under its new path: the administrators of the unit's new place see the move.
-    _record_change(organisation, "moved", **{"from": old_parent, "to": new_parent.code})
+    _record_change(organisation, "moved", by, **{"from": old_parent, "to": new_parent.code})
     return organisation
 
 
 @transaction.atomic
-def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: str) -> Organisation:
+def organisation_dissolve(*, by: User | None, organisation: Organisation, on: dt.date, reason: str) -> Organisation:
     """撤销: a dissolved organisation keeps its history, but only once it is empty."""
     # Imported here: members builds on branches, not the other way round.
     from members.selectors import members_on_roll_count
 
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _administers(by, organisation)
     if not organisation.is_active:
         raise Conflict(_("This organisation is already dissolved."), code="already_dissolved")
     active_children = organisation.children.filter(status=OrgStatus.ACTIVE).count()
@@ -133,23 +157,24 @@ def organisation_dissolve(*, organisation: Organisation, on: dt.date, reason: st
     organisation.dissolution_reason = reason.strip()
     organisation.full_clean()
     organisation.save()
-    _record_change(organisation, "dissolved", on=on.isoformat(), reason=organisation.dissolution_reason)
+    _record_change(organisation, "dissolved", by, on=on.isoformat(), reason=organisation.dissolution_reason)
     return organisation
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: str, organisation: Organisation, granted_by: User | None = None) -> RoleAssignment:
+def role_grant(*, user: User, role: str, organisation: Organisation, by: User | None) -> RoleAssignment:
+    _administers(by, organisation)
     if role not in Role.values:
         raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
     if not organisation.is_active:
         raise Conflict(_("Roles cannot be granted on a dissolved organisation."), code="organisation_dissolved")
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, organisation=organisation, defaults={"granted_by": granted_by}
+        user=user, role=role, organisation=organisation, defaults={"granted_by": by}
     )
     if created:
         audit.record(
             audit.Action.ROLE_GRANTED,
-            actor=granted_by,
+            actor=by,
             organisation=organisation,
             target=user.get_username(),
             detail={"role": role},
@@ -159,14 +184,16 @@ def role_grant(*, user: User, role: str, organisation: Organisation, granted_by:
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, by: User | None = None) -> None:
-    """Takes a role away. An administrator cannot take their own administrator role: the
-    unit would be left with nobody to give it back (a superuser or another administrator can)."""
+def role_revoke(*, assignment: RoleAssignment, by: User | None) -> None:
+    """Takes a role away. ``role.revoke`` says who may, and that an administrator cannot take
+    their own administrator role (the unit would be left with nobody to give it back; a
+    superuser or another administrator can)."""
     user = assignment.user
-    if by is not None and assignment.user_id == by.pk and assignment.role == Role.ADMINISTRATOR:
-        raise Conflict(_("You cannot revoke your own administrator role."))
+    if by is not None:
+        abilities.require(by, "role.revoke", assignment)
     audit.record(
         audit.Action.ROLE_REVOKED,
+        actor=by,
         organisation=assignment.organisation,
         target=user.get_username(),
         detail={"role": assignment.role},

@@ -24,7 +24,7 @@ from tasks import selectors as tasks
 from tasks.models import ReminderSheet
 
 from . import abilities
-from .models import Organisation, OrgKind, OrgStatus, Role, RoleAssignment, User
+from .models import Organisation, OrgKind, OrgStatus, RoleAssignment, User
 
 ROWS = 5  # rows shown under an item; its count is of all of them
 QUEUE_ROWS = 30  # the reviewer's queue is worked down in order: more of it is shown
@@ -348,7 +348,8 @@ def _administration(user: User, today: dt.date) -> Section | None:
             empty=_("No import is running and none failed lately."),
         )
     )
-    secretaries = RoleAssignment.objects.filter(organisation=OuterRef("pk"), role=Role.SECRETARY)
+    answering = abilities.held_outright("organisation.answer_for")
+    secretaries = RoleAssignment.objects.filter(answering, organisation=OuterRef("pk"))
     orphans = (
         abilities.units_for(user, "organisation.administer")
         .filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)

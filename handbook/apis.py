@@ -5,20 +5,23 @@ edition in force and the retired ones, drafts are the administrators'; without a
 403, a draft 404 to others), writes through ``handbook.services``.
 """
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.filters import ID_MAX, IntegerFilter, validated_query
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import selectors, services
-from .models import Article, Deduction, Edition
+from .models import Article, Deduction, Edition, Frequency, Line
 from .serializers import (
-    ArticleQuerySerializer,
     ArticleSerializer,
     ArticleUpdateSerializer,
     EditionDetailSerializer,
@@ -98,10 +101,30 @@ class EditionViewSet(viewsets.GenericViewSet):
         return Response(_detail(services.edition_publish(edition=edition)))
 
 
+class ArticleFilter(django_filters.FilterSet):
+    """The articles' query parameters. The filtering itself is the handbook's own
+    (``selectors.articles_of``, as on the web page): the FilterSet reads and checks them."""
+
+    edition = IntegerFilter(
+        min_value=1, max_value=ID_MAX, method="_own", help_text="An edition you may read; the one in force if left out."
+    )
+    part = IntegerFilter(min_value=1, max_value=32767, method="_own", help_text="The part's number.")
+    # Left empty (?line=), a filter is not applied, as on the web page.
+    line = django_filters.ChoiceFilter(choices=Line.choices, method="_own")
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, method="_own")
+    search = django_filters.CharFilter(
+        max_length=100,
+        method="_own",
+        help_text="Words that must each appear in some text of the article or of its deduction rules.",
+    )
+
+    def _own(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The articles of an edition (the one in force unless named), filtered and searched",
-        parameters=[ArticleQuerySerializer],
     ),
     retrieve=extend_schema(summary="One article, with its deduction rules"),
     partial_update=extend_schema(
@@ -119,8 +142,10 @@ class ArticleViewSet(viewsets.GenericViewSet):
     """The articles (条款) of the handbook, each with its deduction rules (扣分规则)."""
 
     serializer_class = ArticleSerializer
-    # Filters and search are the handbook's own (handbook.selectors.articles_of), as on the web.
-    filter_backends = [filters.OrderingFilter]
+    # Filters and search are the handbook's own (handbook.selectors.articles_of), as on the web;
+    # ArticleFilter reads and checks their values (and documents them).
+    filter_backends = [django_filters.DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = ArticleFilter
     ordering_fields = ["code", "title", "max_score"]
     lookup_value_regex = ID_LOOKUP_REGEX
 
@@ -129,10 +154,8 @@ class ArticleViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         selectors.require_reader(request.user)
-        query = ArticleQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        if "edition" in wanted:
+        wanted = validated_query(ArticleFilter, request, Article.objects.none())
+        if wanted.get("edition") is not None:
             edition: Edition | None = selectors.get_edition_for(request.user, wanted["edition"])
         else:
             edition = selectors.edition_in_force()
@@ -141,9 +164,9 @@ class ArticleViewSet(viewsets.GenericViewSet):
             articles = selectors.articles_of(
                 edition,
                 part=wanted.get("part"),
-                line=wanted.get("line", ""),
-                frequency=wanted.get("frequency", ""),
-                query=wanted.get("search", ""),
+                line=wanted.get("line") or "",
+                frequency=wanted.get("frequency") or "",
+                query=wanted.get("search") or "",
             ).prefetch_related(_DEDUCTIONS)
         page = self.paginate_queryset(self.filter_queryset(articles))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .exchange import ParsedDeduction
-from .models import Article, Deduction, Edition, Frequency, Line, Part
+from .models import Article, Deduction, Edition, Part
 
 
 class EditionSerializer(serializers.ModelSerializer):
@@ -96,25 +96,6 @@ class ArticleSerializer(serializers.ModelSerializer):
             "deductions",
         ]
         read_only_fields = fields
-
-
-class ArticleQuerySerializer(serializers.Serializer):
-    edition = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=10**18 - 1,
-        help_text="An edition you may read; the one in force if left out.",
-    )
-    part = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text="The part's number.")
-    # Left empty (?line=), a filter is not applied, as on the web page.
-    line = serializers.ChoiceField(choices=Line.choices, required=False, allow_blank=True)
-    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, allow_blank=True)
-    search = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=100,
-        help_text="Words that must each appear in some text of the article or of its deduction rules.",
-    )
 
 
 class DeductionWriteSerializer(serializers.Serializer):

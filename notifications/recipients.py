@@ -8,14 +8,17 @@ secretaries when nobody is assigned.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from branches.models import Role, RoleAssignment, User
+from branches import abilities
+from branches.models import RoleAssignment, User
 
 
 def secretaries_of(branch_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The active secretaries holding their role on each branch itself (one query)."""
+    """The active holders of ``sheet.email`` (the secretaries) on each branch itself (one query)."""
     found: dict[int, list[User]] = defaultdict(list)
     rows = (
-        RoleAssignment.objects.filter(organisation_id__in=list(branch_ids), role=Role.SECRETARY, user__is_active=True)
+        RoleAssignment.objects.filter(
+            abilities.held_outright("sheet.email"), organisation_id__in=list(branch_ids), user__is_active=True
+        )
         .select_related("user")
         .order_by("organisation_id", "user__username")
     )

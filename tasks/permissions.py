@@ -133,6 +133,9 @@ define(
     on=ReminderSheet,
     label=_("Receive the branch's reminder sheets"),
 )
+# The sheet and the branch's other messages go to the branch's secretary (holding the role on the
+# branch itself), in the platform and by e-mail as they chose.
+define("sheet.email", (Role.SECRETARY,), on=Organisation, label=_("Receive the reminder sheets by e-mail"))
 # Work nobody has been given yet is the secretary's to do or to hand on.
 # The board's step that completes several ticked tasks at once; each task is then asked
 # ``task.complete`` on its own (a line's officer completes only their own line's tasks).

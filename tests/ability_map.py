@@ -46,6 +46,9 @@ ABILITY_MAP: dict[str, Guarded] = {
         ),
     ),
     "role.revoke": Guarded(pages=("branches:role_revoke",)),
+    "organisation.answer_for": Guarded(
+        note="no page of its own: the workbench's branches without a secretary, the demo seed's secretaries"
+    ),
     "audit.view": Guarded(pages=("audit_log",), unit=None),
     "users.unplaced": Guarded(note="the workbench's list of users who hold no role, for a whole tree's administrators"),
     # handbook
@@ -122,6 +125,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     "work.complete_many": Guarded(pages=("tasks:complete_many",)),
     "board.view": Guarded(pages=("tasks:board", "tasks:notifications")),
     "sheet.receive": Guarded(note="which branches' latest reminder sheets the workbench shows a user"),
+    "sheet.email": Guarded(note="to whom the reminder job e-mails a branch's sheet (tests/tasks/test_reminders.py)"),
     "work.unassigned": Guarded(note="whose list of work (workbench, my work) holds the branch's unassigned tasks"),
     "tasks.overview": Guarded(pages=("tasks:overview",), unit=None),
     "sheet.view": Guarded(
@@ -218,6 +222,9 @@ ABILITY_MAP: dict[str, Guarded] = {
         pages=("assessments:difficulty_answer",),
         api=(("api:difficulty-answer", "post"),),
         parity=(("assessments:difficulty_answer", ("api:difficulty-answer", "post")),),
+    ),
+    "rectification.first_owner": Guarded(
+        note="who owns a new rectification item when the review is final (no page: the finalise step names them)"
     ),
     "upgrade.view": Guarded(pages=("assessments:upgrade",)),
     "upgrade.edit": Guarded(pages=("assessments:upgrade_target",)),

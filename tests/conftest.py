@@ -141,11 +141,11 @@ def world(db: object) -> World:
             ("outsider", "无角色用户"),
         ]
     }
-    role_grant(user=users["administrator"], role=Role.ADMINISTRATOR, organisation=committee)
-    role_grant(user=users["reviewer"], role=Role.REVIEWER, organisation=committee)
-    role_grant(user=users["secretary_a"], role=Role.SECRETARY, organisation=branch_a)
-    role_grant(user=users["secretary_b"], role=Role.SECRETARY, organisation=branch_b)
-    role_grant(user=users["member"], role=Role.MEMBER, organisation=branch_a)
+    role_grant(by=None, user=users["administrator"], role=Role.ADMINISTRATOR, organisation=committee)
+    role_grant(by=None, user=users["reviewer"], role=Role.REVIEWER, organisation=committee)
+    role_grant(by=None, user=users["secretary_a"], role=Role.SECRETARY, organisation=branch_a)
+    role_grant(by=None, user=users["secretary_b"], role=Role.SECRETARY, organisation=branch_b)
+    role_grant(by=None, user=users["member"], role=Role.MEMBER, organisation=branch_a)
     return World(committee, general, branch_a, group_a1, branch_b, **users)
 
 

@@ -50,6 +50,7 @@ def make_org(
             }[parent.kind]
         )
     return organisation_create(
+        by=None,
         parent=parent,
         code=code or f"ORG{n:05d}",
         name=name or f"组织{n}",

@@ -29,6 +29,12 @@ def _errors(response: object) -> list[str]:
     return [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "error"]  # type: ignore[attr-defined]
 
 
+def _line_errors(response: object, line: object) -> list[str]:
+    """The messages a refused line save shows on that line of the page it answers with."""
+    shown = next(x for x in response.context["lines"] if x.pk == line.pk)  # type: ignore[attr-defined]
+    return [*shown.top_errors, *(e for rule, *_counts in shown.rules if rule.error for e in [rule.error])]
+
+
 def _submitted(world: World) -> Scorecard:
     card = open_scorecard(world.branch_a)
     return scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
@@ -97,8 +103,8 @@ def test_a_line_count_under_an_id_in_other_digits_is_refused(world: World, as_ro
     url = reverse("assessments:line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
     for key in ("count-²", "count-①", f"count-{10**20}"):
         response = as_role("secretary_a").post(url, {"line_version": line.version, key: "1"})
-        assert response.status_code == 302
-        assert _errors(response) == ["That deduction rule does not belong to this article."]
+        assert response.status_code == 400
+        assert _line_errors(response, line) == ["That deduction rule does not belong to this article."]
     line.refresh_from_db()
     assert line.version == 1 and line.saved_at is None
 
@@ -109,7 +115,7 @@ def test_a_count_in_other_digits_is_refused(world: World, as_role, default_editi
     rule = line.article.deductions.first()
     url = reverse("assessments:line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
     response = as_role("secretary_a").post(url, {"line_version": line.version, f"count-{rule.pk}": "²"})
-    assert _errors(response) == ["A count must be a whole number."]
+    assert _line_errors(response, line) == ["A count must be a whole number."]
 
 
 def test_a_review_count_under_an_id_in_other_digits_is_refused(world: World, as_role, default_edition) -> None:
@@ -156,7 +162,8 @@ def test_a_rectification_owner_in_other_digits_is_refused(world: World, as_role,
     response = as_role("reviewer").post(
         reverse("assessments:rectification_assign", kwargs={"pk": item.pk}), {"owner": "²"}
     )
-    assert _errors(response) == ["Choose the owner from the list."]
+    assert response.status_code == 400
+    assert response.context["assign_form"].errors == {"owner": ["Choose the owner from the list."]}
     item.refresh_from_db()
     assert item.owner_id == owner
 

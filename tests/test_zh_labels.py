@@ -161,10 +161,10 @@ def _audit_events(world: World) -> None:
     client.get(reverse("members:export", kwargs={"pk": world.branch_a.pk}))  # export
     client.post(reverse("logout"))  # sign_out
     group = make_org(world.branch_b, name="二号项目部第一党小组", code="B1")
-    organisation_move(organisation=group, new_parent=world.branch_a)
-    organisation_dissolve(organisation=group, on=timezone.localdate(), reason="合并")
-    grant = role_grant(user=world.outsider, role=Role.REVIEWER, organisation=world.general)
-    role_revoke(assignment=grant)
+    organisation_move(by=None, organisation=group, new_parent=world.branch_a)
+    organisation_dissolve(by=None, organisation=group, on=timezone.localdate(), reason="合并")
+    grant = role_grant(by=None, user=world.outsider, role=Role.REVIEWER, organisation=world.general)
+    role_revoke(by=None, assignment=grant)
     audit.record(Action.IMPORT, organisation=world.branch_a, target="members import #1", detail={"new": 1})
     audit.record(
         Action.API_TOKENS_REVOKED,

@@ -1,5 +1,7 @@
 """The query parameters of the assessments app's lists, as FilterSets (``config.api.filters``)."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -86,3 +88,27 @@ class GradeFilter(filters.FilterSet):
     class Meta:
         model = Scorecard
         fields = ["branch", "year", "quarter", "grade"]
+
+
+YEAR_ORDERINGS = ["code", "-code", "year_score", "-year_score"]
+
+
+class YearGradeFilter(filters.FilterSet):
+    """The year grades' query parameters; the rows are computed (``year_scores``), so the
+    FilterSet reads and checks them and the view applies them."""
+
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "scorecard.view"),
+        method="_computed",
+        help_text="A unit you may see: its branches; every branch you may see if left out.",
+    )
+    year = IntegerFilter(min_value=2000, max_value=2100, method="_computed", help_text="This year if left out.")
+    grade = filters.ChoiceFilter(choices=Grade.choices, method="_computed", help_text="Year grade.")
+    ordering = filters.ChoiceFilter(
+        choices=[(value, value) for value in YEAR_ORDERINGS],
+        method="_computed",
+        help_text="By branch code (the default), or by year score (branches without one last).",
+    )
+
+    def _computed(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset

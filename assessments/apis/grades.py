@@ -17,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from branches import abilities
-from branches.models import Organisation
+from config.api.filters import validated_query
 
 from .. import selectors
 from ..dashboard import default_quarter, year_scores
-from ..models import Grade, Scorecard, ScorecardStatus, grade_label
-from .filters import GradeFilter
+from ..models import Scorecard, ScorecardStatus, grade_label
+from .filters import GradeFilter, YearGradeFilter
 
 
 class QuarterGradeSerializer(serializers.ModelSerializer):
@@ -55,31 +55,6 @@ class QuarterGradeSerializer(serializers.ModelSerializer):
 
     def get_grade_label(self, card: Scorecard) -> str:
         return grade_label(card.grade)
-
-
-YEAR_ORDERINGS = ["code", "-code", "year_score", "-year_score"]
-
-
-class YearQuerySerializer(serializers.Serializer):
-    branch = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A unit you may see: its branches; every branch you may see if left out.",
-    )
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="This year if left out.")
-    grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, help_text="Year grade.")
-    ordering = serializers.ChoiceField(
-        choices=YEAR_ORDERINGS,
-        required=False,
-        default="code",
-        help_text="By branch code, or by year score (branches without one last).",
-    )
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["branch"].queryset = units
 
 
 class QuarterCellSerializer(serializers.Serializer):
@@ -152,13 +127,6 @@ class GradeViewSet(viewsets.GenericViewSet):
             .select_related("branch")
         )
 
-    def _query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        abilities.require(self.request.user, "scorecard.view")
-        units = abilities.units_for(self.request.user, "scorecard.view")
-        query = serializer_class(data=self.request.query_params, units=units)
-        query.is_valid(raise_exception=True)
-        return dict(query.validated_data)
-
     def list(self, request: Request) -> Response:
         abilities.require(request.user, "scorecard.view")
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -167,18 +135,24 @@ class GradeViewSet(viewsets.GenericViewSet):
     @extend_schema(
         operation_id="grades_years",
         summary="Year grades per branch: the final quarters with the year-end check (as the xlsx export)",
-        parameters=[YearQuerySerializer],
         responses=YearGradeSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], filter_backends=[], serializer_class=YearGradeSerializer)
+    @action(
+        detail=False,
+        methods=["get"],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=YearGradeFilter,
+        serializer_class=YearGradeSerializer,
+    )
     def years(self, request: Request) -> Response:
-        wanted = self._query(YearQuerySerializer)
+        abilities.require(request.user, "scorecard.view")
+        wanted = validated_query(YearGradeFilter, request, Scorecard.objects.none())
         year = wanted.get("year") or default_quarter()[0]
         roots = [wanted["branch"]] if wanted.get("branch") is not None else selectors.top_units(request.user)
         rows = [_year_row(row, year) for root in roots for row in year_scores(root, year)]
         if wanted.get("grade"):
             rows = [r for r in rows if r["year_grade"] == wanted["grade"]]
-        page = self.paginate_queryset(_ordered(rows, wanted["ordering"]))
+        page = self.paginate_queryset(_ordered(rows, wanted.get("ordering") or "code"))
         return self.get_paginated_response(YearGradeSerializer(page, many=True).data)
 
 

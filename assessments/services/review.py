@@ -10,8 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches import audit
-from branches.models import Role, RoleAssignment, User
+from branches import abilities, audit
+from branches.models import RoleAssignment, User
 from config.exceptions import Conflict
 
 from ..models import (
@@ -175,7 +175,9 @@ def scorecard_mark_reviewed(*, scorecard: Scorecard, by: User, version: int) -> 
 def _secretary_of(card: Scorecard) -> User | None:
     """The branch's (first) secretary owns its items until someone else is named."""
     holder = (
-        RoleAssignment.objects.filter(organisation=card.branch, role=Role.SECRETARY, user__is_active=True)
+        RoleAssignment.objects.filter(
+            abilities.held_outright("rectification.first_owner"), organisation=card.branch, user__is_active=True
+        )
         .select_related("user")
         .order_by("pk")
         .first()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from branches import abilities
 
-from ..forms import AnswerForm, CheckRecordForm, DifficultyForm, GoodPracticeForm, WrittenScoresFormSet
+from ..forms.checks import AnswerForm, CheckRecordForm, DifficultyForm, GoodPracticeForm, WrittenScoresFormSet
 from ..models import CheckRecord, Difficulty, GoodPractice, PlanKind, Scorecard
 from ..selectors import get_check_record_for, get_scorecard_for, open_difficulties, plan_entry_for
 from ..services import checks as services

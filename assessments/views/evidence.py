@@ -14,20 +14,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..cards import card_context
+from ..forms.cards import EvidenceUploadForm, add_service_errors
 from ..models import EvidenceFile, Scorecard, ScorecardLine
 from ..selectors import get_scorecard_for
 from ..services.evidence import evidence_add, evidence_remove
+from .scorecards import scorecard_page
 
 
 def _answer(request: HttpRequest, card: Scorecard, line: ScorecardLine, error: str, done: str) -> HttpResponse:
+    """The line's evidence block (htmx) or, without the script, a redirect to the line; a
+    refusal without the script is the card page with the message beside the file field."""
     if request.htmx:
         context = card_context(request.user, card, line_ids=[line.pk])
-        context.update({"line": context["lines"][0], "evidence_error": error, "evidence_done": "" if error else done})
+        shown = context["lines"][0]
+        shown.evidence_error, shown.evidence_done = error, "" if error else done
+        context["line"] = shown
+        # htmx swaps a 2xx answer only: the refusal is a 200 that carries its message.
         return render(request, "assessments/_evidence.html", context)
     if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, done)
+        line.evidence_error = error  # type: ignore[attr-defined]
+        return scorecard_page(request, card, refused=line, status=400)
+    messages.success(request, done)
     return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
 
 
@@ -35,16 +42,14 @@ def _answer(request: HttpRequest, card: Scorecard, line: ScorecardLine, error: s
 @require_POST
 def upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
-    line = get_object_or_404(ScorecardLine, pk=line_pk, scorecard=card)
-    file = request.FILES.get("file")
-    error = ""
-    if file is None:
-        error = _("Choose a file.")
-    else:
+    line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
         try:
-            evidence_add(line=line, by=request.user, upload=file)
+            evidence_add(line=line, by=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            add_service_errors(form, exc)
+    error = " ".join(message for errors in form.errors.values() for message in errors)
     return _answer(request, card, line, error, _("File added."))
 
 

@@ -1,23 +1,27 @@
 """整改: the list of rectification items and one item, with the branch's report and the
 reviewer's verification."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
-from config.request_values import parse_id
-from tasks.evidence import ACCEPT, KINDS
+from tasks.evidence import ACCEPT
 
 from .. import selectors
-from ..models import RectificationEvidence, RectificationStatus
+from ..forms.cards import AssignForm, ReportForm, VerifyForm, add_service_errors
+from ..models import RectificationEvidence, RectificationItem, RectificationStatus
 from ..selectors import get_rectification_for
 from ..services.rectification import rectification_assign, rectification_report, rectification_verify
-from .common import run_and_redirect
 
 
 @login_required
@@ -57,20 +61,15 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _posted_owner(request: HttpRequest) -> int | None:
-    """The id of the user picked in the owner field; the service decides whether they may own the item."""
-    raw = request.POST.get("owner", "").strip()
-    if not raw:
-        return None
-    owner_id = parse_id(raw)
-    if owner_id is None:
-        raise ValidationError(_("Choose the owner from the list."))
-    return owner_id
-
-
-@login_required
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_rectification_for(request.user, pk)
+def _item_page(request: HttpRequest, item: RectificationItem, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The item with its three forms; a form bound to what was just posted keeps the typed
+    text and shows each refusal beside its field."""
+    candidates = selectors.owner_candidates(item.branch)
+    bound = {
+        "report_form": ReportForm(initial={"action_taken": item.action_taken, "evidence": item.evidence}),
+        "assign_form": AssignForm(),
+        "verify_form": VerifyForm(),
+    } | forms
     return render(
         request,
         "assessments/rectification_item.html",
@@ -79,31 +78,58 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_report": abilities.can(request.user, "rectification.report", item),
             "can_verify": abilities.can(request.user, "rectification.verify", item),
             "can_assign": abilities.can(request.user, "rectification.assign", item),
-            "candidates": selectors.owner_candidates(item.branch),
+            "candidates": candidates,
             "files": item.files.all(),
             "accept": ACCEPT,
-            "kinds": KINDS,
+            **bound,
         },
+        status=status,
     )
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, get_rectification_for(request.user, pk))
+
+
+def _post(
+    request: HttpRequest,
+    item: RectificationItem,
+    form: django_forms.Form,
+    name: str,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validates ``form``, runs the service; a refusal re-renders the page with the form bound."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("assessments:rectification_item", pk=item.pk)
+    return _item_page(request, item, status=400, **{name: form})
 
 
 @login_required
 @require_POST
 def item_report(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk, ability="rectification.report")
-    return run_and_redirect(
+    return _post(
         request,
-        lambda: rectification_report(
+        item,
+        ReportForm(request.POST, request.FILES),
+        "report_form",
+        lambda data: rectification_report(
             item=item,
             by=request.user,
-            action_taken=request.POST.get("action_taken", ""),
-            evidence=request.POST.get("evidence", ""),
-            owner_id=_posted_owner(request),
-            files=request.FILES.getlist("files"),
+            action_taken=data["action_taken"],
+            evidence=data["evidence"],
+            owner_id=data["owner"],
+            files=data["files"],
         ),
         _("Reported as done; the committee will verify it."),
-        "assessments:rectification_item",
-        pk=item.pk,
     )
 
 
@@ -111,13 +137,17 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk, ability="rectification.verify")
+    form = VerifyForm(request.POST)
     accept = request.POST.get("decision") == "close"
-    return run_and_redirect(
+    return _post(
         request,
-        lambda: rectification_verify(item=item, by=request.user, accept=accept, reason=request.POST.get("reason", "")),
+        item,
+        form,
+        "verify_form",
+        lambda data: rectification_verify(
+            item=item, by=request.user, accept=data["decision"] == "close", reason=data["reason"]
+        ),
         _("Closed.") if accept else _("Sent back to the branch."),
-        "assessments:rectification_item",
-        pk=item.pk,
     )
 
 
@@ -125,12 +155,13 @@ def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk, ability="rectification.assign")
-    return run_and_redirect(
+    return _post(
         request,
-        lambda: rectification_assign(item=item, by=request.user, owner_id=_posted_owner(request)),
+        item,
+        AssignForm(request.POST),
+        "assign_form",
+        lambda data: rectification_assign(item=item, by=request.user, owner_id=data["owner"]),
         _("Owner saved."),
-        "assessments:rectification_item",
-        pk=item.pk,
     )
 
 

@@ -18,6 +18,7 @@ from config.exceptions import Conflict
 
 from .. import selectors
 from ..cards import card_context, part_score, parts_of, unfinished
+from ..forms.cards import COUNT_PREFIX, LineForm, add_service_errors
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
 from ..services.scorecards import (
@@ -31,7 +32,7 @@ from ..services.scorecards import (
 )
 from ..services.scoring import grade_for
 from ..services.years import year_end_scores, year_result
-from .common import posted_counts, posted_version, run_and_redirect
+from .common import posted_version, run_and_redirect
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -137,15 +138,24 @@ def page_labels() -> dict[str, str]:
     }
 
 
-@login_required
-def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    card = get_scorecard_for(request.user, pk)
+def scorecard_page(
+    request: HttpRequest, card: Scorecard, *, refused: ScorecardLine | None = None, status: int = 200
+) -> HttpResponse:
+    """The card page. ``refused``: a line whose post was refused, carrying what was typed
+    (``typed``: the bound LineForm) or the evidence file's refusal (``evidence_error``): it is
+    shown with the typed text and each message beside its field, its part unfolded."""
     context = card_context(request.user, card)
+    if refused is not None:
+        _show_refused(context["lines"], refused)
     context["show_review"] = selectors.shows_review(request.user, card)
     context["lines_done"] = selectors.lines_done_of(context["lines"])
     context["parts"] = parts_of(context["groups"])
     context["seen"] = sum(part["seen"] for part in context["parts"])
     context["fold_read"] = True
+    if refused is not None:
+        context["refused_line"] = refused
+        for part in context["parts"]:
+            part["open"] = part["open"] or any(line.pk == refused.pk for line in part["lines"])
     if context["can_edit"]:
         context["page_labels"] = page_labels()
     if card.is_final:
@@ -158,14 +168,35 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("answered_by")
             .order_by("pk")
         )
-    return render(request, "assessments/scorecard.html", context)
+    return render(request, "assessments/scorecard.html", context, status=status)
 
 
-def posted_line_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("line_version", ""))
-    except ValueError:
-        raise ValidationError(_("The form is missing the line's version: reload the page.")) from None
+def _show_refused(lines: list[ScorecardLine], refused: ScorecardLine) -> None:
+    for line in lines:
+        if line.pk != refused.pk:
+            continue
+        line.evidence_error = getattr(refused, "evidence_error", "")  # type: ignore[attr-defined]
+        form: LineForm | None = getattr(refused, "typed", None)
+        if form is None:
+            return
+        line.errors = form.errors  # type: ignore[attr-defined]
+        line.top_errors = [*form.non_field_errors(), *form.errors.get("line_version", [])]  # type: ignore[attr-defined]
+        if form.data.get("note") is not None:
+            line.note = form.data["note"]
+        if form.data.get("evidence") is not None:
+            line.evidence = form.data["evidence"]
+        count_errors = form.count_errors()
+        typed_rules = []
+        for rule, self_count, review_count in line.rules:  # type: ignore[attr-defined]
+            name = f"{COUNT_PREFIX}{rule.pk}"
+            rule.error = count_errors.get(rule.pk, "")
+            typed_rules.append((rule, form.data.get(name, self_count), review_count))
+        line.rules = typed_rules  # type: ignore[attr-defined]
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    return scorecard_page(request, get_scorecard_for(request.user, pk))
 
 
 def _figure(value: Decimal) -> str:
@@ -181,34 +212,44 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_POST
 def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """One line, saved on its own by the page's script (JSON answer) or by a plain form post
-    (redirect with a message). A save of the same line since the page read it is refused with
-    the other version, so the page can show both and keep the secretary's text."""
+    (redirect with a message; refused: the page again with the typed text and each message
+    beside its field). A save of the same line since the page read it is refused with the
+    other version, so the page can show both and keep the secretary's text."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
     line.scorecard = card
-    try:
-        saved = scorecard_line_save(
-            line=line,
-            by=request.user,
-            line_version=posted_line_version(request),
-            counts=posted_counts(request),
-            # A field not posted keeps what the line has.
-            note=request.POST.get("note"),
-            evidence=request.POST.get("evidence"),
-        )
-    except StaleLine as exc:
-        if not _wants_json(request):
-            messages.error(request, " ".join(exc.messages))
-            return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
-        return _conflict(request, card, exc)
-    except ValidationError as exc:
-        if not _wants_json(request):
-            messages.error(request, " ".join(exc.messages))
-            return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
-        return JsonResponse({"error": " ".join(exc.messages)}, status=409 if isinstance(exc, Conflict) else 400)
-    if not _wants_json(request):
-        messages.success(request, _("Saved."))
-        return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
+    form = LineForm(request.POST, line=line)
+    conflict = False
+    if form.is_valid():
+        try:
+            saved = scorecard_line_save(
+                line=line,
+                by=request.user,
+                line_version=form.cleaned_data["line_version"],
+                counts=form.counts(),
+                # A field not posted (None) keeps what the line has.
+                note=form.cleaned_data["note"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except StaleLine as exc:
+            if _wants_json(request):
+                return _conflict(request, card, exc)
+            add_service_errors(form, exc)
+        except ValidationError as exc:
+            conflict = isinstance(exc, Conflict)
+            add_service_errors(form, exc)
+        else:
+            if not _wants_json(request):
+                messages.success(request, _("Saved."))
+                return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
+            return _saved(saved, line)
+    if _wants_json(request):
+        return JsonResponse({"error": form.all_messages()}, status=409 if conflict else 400)
+    line.typed = form  # type: ignore[attr-defined]
+    return scorecard_page(request, card, refused=line, status=409 if conflict else 400)
+
+
+def _saved(saved: ScorecardLine, line: ScorecardLine) -> JsonResponse:
     card = saved.scorecard
     return JsonResponse(
         {

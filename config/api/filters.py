@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
+from django_filters import utils as filter_utils
 from drf_spectacular.drainage import set_override
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -141,3 +142,13 @@ class UnitFilter(_Documented, filters.ModelChoiceFilter):
         if value in (None, ""):
             return qs
         return qs.filter(in_subtree(value, via=self.via))
+
+
+def validated_query(filterset_class: type[filters.FilterSet], request: Any, queryset: QuerySet) -> dict[str, Any]:
+    """The query parameters of ``request`` read by ``filterset_class``, for an endpoint that
+    does not filter a queryset with them (rows computed, a selector's own filters): a bad
+    value is the same 400 naming the parameter as on a filtered list."""
+    filterset = filterset_class(data=request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise filter_utils.translate_validation(filterset.errors)
+    return dict(filterset.form.cleaned_data)

@@ -148,9 +148,20 @@ def test_year_grades_filter_order_and_scope(api_as, graded) -> None:
     assert (last_year["A"]["year_score"], last_year["B"]["year_score"]) == ("85.00", None)
 
 
-@pytest.mark.parametrize("query", [{"year": 1999}, {"year": "last"}, {"ordering": "name"}, {"grade": "great"}])
-def test_bad_year_queries_are_a_400(api_as, graded, query) -> None:
-    assert api_as("reviewer").get(YEARS, query).status_code == 400
+@pytest.mark.parametrize(
+    "query",
+    [{"year": 1999}, {"year": "last"}, {"year": "²026"}, {"ordering": "name"}, {"grade": "great"}, {"branch": "²"}],
+)
+def test_bad_year_queries_are_a_400_naming_them(api_as, graded, query) -> None:
+    response = api_as("reviewer").get(YEARS, query)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and list(error["fields"]) == list(query)
+
+
+def test_a_unit_outside_the_scope_is_a_bad_year_query(api_as, graded) -> None:
+    response = api_as("secretary_b").get(YEARS, {"branch": graded.branch_a.pk})
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["branch"]
 
 
 @pytest.mark.parametrize(

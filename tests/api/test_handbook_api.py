@@ -210,3 +210,11 @@ def test_a_deduction_rule_without_points_is_a_400_even_in_a_patch(api_as, draft:
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
     assert list(article.deductions.values_list("description", "points")) == before
+
+
+@pytest.mark.parametrize("edition", ["²", "0", str(10**20), "one"])
+def test_a_bad_edition_is_a_400_naming_it(api_as, in_force: Edition, edition: str) -> None:
+    response = api_as("member").get(ARTICLES, {"edition": edition})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and list(error["fields"]) == ["edition"]

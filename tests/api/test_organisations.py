@@ -124,7 +124,7 @@ def test_a_move_target_outside_the_administrators_scope_is_refused(api_as, world
 
     other = make_org(name="另一公司党委", code="X")
     local_admin = UserFactory(username="local_admin")
-    role_grant(user=local_admin, role=Role.ADMINISTRATOR, organisation=world.general)
+    role_grant(by=None, user=local_admin, role=Role.ADMINISTRATOR, organisation=world.general)
     from tests.api.conftest import api_client_for
 
     world.local_admin = local_admin  # type: ignore[attr-defined]

@@ -184,7 +184,7 @@ def test_a_requirement_is_sent_from_a_committee_or_general_branch_in_scope(api_a
 def test_a_requirement_below_a_unit_without_active_branches_is_a_409(api_as, world: World) -> None:
     empty = make_org(world.committee, kind=OrgKind.GENERAL_BRANCH, name="空党总支", code="E")
     only = make_org(empty, name="已撤销支部", code="E1")
-    organisation_dissolve(organisation=only, on=local_today(), reason="项目完工")
+    organisation_dissolve(by=None, organisation=only, on=local_today(), reason="项目完工")
     response = api_as("reviewer").post(REQUIREMENTS, _new(world, organisation=empty.pk))
     assert response.status_code == 409
 

@@ -42,7 +42,7 @@ def test_the_reviewer_hands_the_item_to_a_member_of_the_branch(item, world):
 
 def test_someone_of_a_group_below_the_branch_may_own_its_item(item, world):
     grouped = UserFactory(username="grouped", full_name="小组长")
-    role_grant(user=grouped, role=Role.MEMBER, organisation=world.group_a1)
+    role_grant(by=None, user=grouped, role=Role.MEMBER, organisation=world.group_a1)
     assert rectification_assign(item=item, by=world.reviewer, owner_id=grouped.pk).owner == grouped
 
 

@@ -194,12 +194,16 @@ URLS = {
     "assessments:acknowledge": Case(SELF_POST, kwargs=_card(final), method="post"),
     "assessments:rectification_list": Case(statuses(200, member=403, outsider=403)),
     "assessments:rectification_item": Case(VIEW, kwargs=item),
-    "assessments:rectification_report": Case(SELF_POST, kwargs=item, method="post"),
+    "assessments:rectification_report": Case(
+        SELF_POST, kwargs=item, method="post", data=lambda w: {"action_taken": "已整改"}
+    ),
     "assessments:rectification_assign": Case(
         statuses(403, reviewer=302, secretary_a=302, secretary_b=404, outsider=404), kwargs=item, method="post"
     ),
     "assessments:rectification_evidence": Case(VIEW, kwargs=rectification_file),
-    "assessments:rectification_verify": Case(REVIEW_POST, kwargs=done_item, method="post"),
+    "assessments:rectification_verify": Case(
+        REVIEW_POST, kwargs=done_item, method="post", data=lambda w: {"decision": "close"}
+    ),
     "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:plans": Case(statuses(403, administrator=200, reviewer=200)),
@@ -239,8 +243,12 @@ URLS = {
         method="post",
         data=lambda w: {"answer": "同意"},
     ),
-    # Without a file in the POST the secretary is sent back with a message.
-    "assessments:evidence_upload": Case(SELF_POST, kwargs=_line(draft), method="post"),
+    "assessments:evidence_upload": Case(
+        SELF_POST,
+        kwargs=_line(draft),
+        method="post",
+        data=lambda w: {"file": SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 record")},
+    ),
     "assessments:evidence": Case(VIEW, kwargs=evidence),
     "assessments:evidence_delete": Case(SELF_POST, kwargs=evidence, method="post"),
 }

@@ -27,9 +27,9 @@ def test_a_sign_in_and_a_failed_one_are_recorded_with_the_address(world: World) 
 
 def test_granting_and_revoking_a_role_are_recorded(world: World) -> None:
     assignment = services.role_grant(
-        user=world.outsider, role=Role.REVIEWER, organisation=world.general, granted_by=world.administrator
+        user=world.outsider, role=Role.REVIEWER, organisation=world.general, by=world.administrator
     )
-    services.role_revoke(assignment=assignment)
+    services.role_revoke(by=None, assignment=assignment)
     granted, revoked = AuditEvent.objects.filter(target="outsider").order_by("pk")
     assert (granted.action, granted.actor, granted.organisation, granted.detail) == (
         Action.ROLE_GRANTED,
@@ -43,10 +43,10 @@ def test_granting_and_revoking_a_role_are_recorded(world: World) -> None:
 def test_an_administrator_sees_only_the_events_of_their_subtree(world: World) -> None:
     other_root = make_org(name="另一公司党委")
     stranger = UserFactory()
-    services.role_grant(user=stranger, role=Role.SECRETARY, organisation=other_root)
-    services.role_grant(user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
+    services.role_grant(by=None, user=stranger, role=Role.SECRETARY, organisation=other_root)
+    services.role_grant(by=None, user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
     branch_admin = UserFactory(username="branch_admin")
-    services.role_grant(user=branch_admin, role=Role.ADMINISTRATOR, organisation=world.branch_b)
+    services.role_grant(by=None, user=branch_admin, role=Role.ADMINISTRATOR, organisation=world.branch_b)
     client = Client()
     client.force_login(world.administrator)
     page = client.get(reverse("audit_log")).content.decode()
@@ -59,7 +59,7 @@ def test_an_administrator_sees_only_the_events_of_their_subtree(world: World) ->
 
 
 def test_filters_narrow_the_log_and_a_bad_date_is_ignored(world: World, as_role) -> None:
-    services.role_grant(user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
+    services.role_grant(by=None, user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
     client = as_role("administrator")
     page = client.get(reverse("audit_log"), {"who": "outsider", "since": "not-a-date"}).content.decode()
     assert "outsider" in page
@@ -92,8 +92,8 @@ def test_a_target_keeps_its_number_and_anything_unknown_is_shown_as_stored() -> 
 
 def test_the_action_filter_lists_each_action_once_by_its_label(world: World) -> None:
     for _ in range(3):
-        services.role_grant(user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
-        services.role_revoke(assignment=world.outsider.role_assignments.get())
+        services.role_grant(by=None, user=world.outsider, role=Role.MEMBER, organisation=world.branch_b)
+        services.role_revoke(by=None, assignment=world.outsider.role_assignments.get())
     client = Client()
     client.force_login(world.administrator)
     page = client.get(reverse("audit_log")).content.decode()
@@ -122,7 +122,7 @@ def test_creating_a_unit_is_recorded_with_whoever_did_it(world: World) -> None:
 
 
 def test_moving_a_unit_is_recorded_under_its_new_place(world: World) -> None:
-    services.organisation_move(organisation=world.group_a1, new_parent=world.branch_b)
+    services.organisation_move(by=None, organisation=world.group_a1, new_parent=world.branch_b)
     event = AuditEvent.objects.filter(action=Action.ORGANISATION_CHANGED).latest("pk")
     assert event.organisation == world.group_a1
     assert event.organisation_path.startswith(world.branch_b.path)
@@ -131,12 +131,12 @@ def test_moving_a_unit_is_recorded_under_its_new_place(world: World) -> None:
 
 def test_a_move_that_changes_nothing_records_nothing(world: World) -> None:
     before = AuditEvent.objects.count()
-    services.organisation_move(organisation=world.group_a1, new_parent=world.branch_a)
+    services.organisation_move(by=None, organisation=world.group_a1, new_parent=world.branch_a)
     assert AuditEvent.objects.count() == before
 
 
 def test_dissolving_a_unit_is_recorded_with_its_date_and_reason(world: World) -> None:
-    services.organisation_dissolve(organisation=world.group_a1, on=dt.date(2026, 6, 30), reason=" 合并 ")
+    services.organisation_dissolve(by=None, organisation=world.group_a1, on=dt.date(2026, 6, 30), reason=" 合并 ")
     event = AuditEvent.objects.filter(action=Action.ORGANISATION_CHANGED).latest("pk")
     assert event.organisation == world.group_a1
     assert event.detail == {"change": "dissolved", "on": "2026-06-30", "reason": "合并"}
@@ -145,7 +145,7 @@ def test_dissolving_a_unit_is_recorded_with_its_date_and_reason(world: World) ->
 def test_a_refused_dissolution_records_nothing(world: World) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(Conflict):
-        services.organisation_dissolve(organisation=world.branch_a, on=dt.date(2026, 6, 30), reason="")
+        services.organisation_dissolve(by=None, organisation=world.branch_a, on=dt.date(2026, 6, 30), reason="")
     assert AuditEvent.objects.count() == before
 
 
@@ -164,8 +164,8 @@ def _two_committees() -> dict[str, object]:
         branch = make_org(committee, name=f"{name}支部")
         admin = UserFactory(username=f"{name}_admin")
         secretary = UserFactory(username=f"{name}_secretary")
-        services.role_grant(user=admin, role=Role.ADMINISTRATOR, organisation=committee)
-        services.role_grant(user=secretary, role=Role.SECRETARY, organisation=branch)
+        services.role_grant(by=None, user=admin, role=Role.ADMINISTRATOR, organisation=committee)
+        services.role_grant(by=None, user=secretary, role=Role.SECRETARY, organisation=branch)
         people |= {f"{name}_admin": admin, f"{name}_secretary": secretary, f"{name}_branch": branch}
     return people
 
@@ -206,7 +206,7 @@ def test_a_top_administrator_also_sees_sign_ins_that_nobody_with_a_role_accounts
 
 def test_a_lower_administrator_sees_the_sign_ins_of_their_subtree_only(world: World) -> None:
     branch_admin = UserFactory(username="branch_admin")
-    services.role_grant(user=branch_admin, role=Role.ADMINISTRATOR, organisation=world.branch_b)
+    services.role_grant(by=None, user=branch_admin, role=Role.ADMINISTRATOR, organisation=world.branch_b)
     UserFactory(username="no_role")
     for username in ("secretary_a", "secretary_b", "no_role"):
         _sign_in(username)

@@ -27,7 +27,7 @@ def test_a_user_without_a_role_sees_nothing(world: World) -> None:
 
 
 def test_visibility_can_be_limited_to_some_roles(world: World) -> None:
-    role_grant(user=world.secretary_b, role=Role.REVIEWER, organisation=world.branch_a)
+    role_grant(by=None, user=world.secretary_b, role=Role.REVIEWER, organisation=world.branch_a)
     assert codes(selectors.organisations_visible_to(world.secretary_b)) == {"A", "A1", "B"}
     assert codes(selectors.organisations_visible_to(world.secretary_b, roles=[Role.SECRETARY])) == {"B"}
 
@@ -37,7 +37,7 @@ def test_a_prefix_of_digits_does_not_leak_into_a_neighbour(db: None) -> None:
     root = make_org()
     siblings = [make_org(root) for _ in range(12)]
     user = UserFactory()
-    role_grant(user=user, role=Role.SECRETARY, organisation=siblings[0])
+    role_grant(by=None, user=user, role=Role.SECRETARY, organisation=siblings[0])
     assert codes(selectors.organisations_visible_to(user)) == {siblings[0].code}
 
 
@@ -69,7 +69,7 @@ def _chain(depth: int, width: int) -> tuple:
     for _ in range(width):
         make_org(root, kind=OrgKind.BRANCH)
     user = UserFactory()
-    role_grant(user=user, role=Role.REVIEWER, organisation=root)
+    role_grant(by=None, user=user, role=Role.REVIEWER, organisation=root)
     return root, user
 
 

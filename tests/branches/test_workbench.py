@@ -228,7 +228,7 @@ def test_the_reviewer_sees_the_queue_oldest_first_and_the_returned_cards_sent_ag
 ) -> None:
     year, quarter = current_quarter()
     second = make_org(world.general, name="三号支部", code="C3")
-    role_grant(user=world.secretary_a, role=Role.SECRETARY, organisation=second)
+    role_grant(by=None, user=world.secretary_a, role=Role.SECRETARY, organisation=second)
     cards = []
     for branch in (world.branch_b, world.branch_a, second):
         card = open_scorecard(branch, year=year, quarter=quarter)
@@ -308,7 +308,7 @@ def test_the_administrator_sees_imports_branches_without_a_secretary_users_witho
 
 def test_an_administrator_of_one_branch_sees_neither_unplaced_users_nor_the_handbook(world: World) -> None:
     local = UserFactory(username="local_admin")
-    role_grant(user=local, role=Role.ADMINISTRATOR, organisation=world.branch_b)
+    role_grant(by=None, user=local, role=Role.ADMINISTRATOR, organisation=world.branch_b)
     client = en(World(**{**world.__dict__, "outsider": local}), "outsider")
     wb = items(client)
     assert "unplaced" not in wb and "proposals" not in wb
@@ -319,8 +319,8 @@ def test_an_administrator_of_one_branch_sees_neither_unplaced_users_nor_the_hand
 
 
 def test_a_user_with_several_roles_sees_each_section_that_applies(world: World) -> None:
-    role_grant(user=world.secretary_a, role=Role.REVIEWER, organisation=world.committee)
-    role_grant(user=world.secretary_a, role=Role.ADMINISTRATOR, organisation=world.committee)
+    role_grant(by=None, user=world.secretary_a, role=Role.REVIEWER, organisation=world.committee)
+    role_grant(by=None, user=world.secretary_a, role=Role.ADMINISTRATOR, organisation=world.committee)
     assert sections(en(world, "secretary_a")) == ["work", "review", "admin"]
     assert sections(en(world, "reviewer")) == ["review"]
 
@@ -345,7 +345,7 @@ def _grow(world: World, article, boss: User, size: int) -> None:
     year, quarter = current_quarter()
     for n in range(size):
         branch = make_org(world.general, name=f"支部{size}-{n}", code=f"S{size}-{n}")
-        role_grant(user=world.secretary_a, role=Role.SECRETARY, organisation=branch)
+        role_grant(by=None, user=world.secretary_a, role=Role.SECRETARY, organisation=branch)
         card = open_scorecard(branch, year=year, quarter=quarter)
         scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
         task = make_task(branch, article, due_on=local_today() - dt.timedelta(days=1))

@@ -17,7 +17,7 @@ from tests.factories import UserFactory, make_edition
 @pytest.fixture
 def branch_admin(world):
     user = UserFactory(username="p05_admin")
-    role_grant(user=user, role=Role.ADMINISTRATOR, organisation=world.branch_a)
+    role_grant(by=None, user=user, role=Role.ADMINISTRATOR, organisation=world.branch_a)
     client = Client()
     client.force_login(user)
     return client

@@ -109,7 +109,7 @@ def test_an_ambiguous_branch_name_asks_for_the_code(world):
 def test_a_dissolved_branch_takes_no_members(world):
     from branches.services import organisation_dissolve
 
-    organisation_dissolve(organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
     assert errors_of(check(world, [row(支部编码="B")])) == [(2, "支部编码")]
 
 
@@ -203,7 +203,7 @@ def test_members_left_in_a_dissolved_branchs_history_re_import_unchanged(world):
     from branches.services import organisation_dissolve
 
     member = MemberFactory(branch=world.branch_b, status=MemberStatus.DECEASED)
-    organisation_dissolve(organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=dt.date(2026, 1, 1), reason="项目结束")
     headers = ["姓名", "性别", "身份证号", "党员类别", "入党日期", "转正日期", "支部编码", "人员状态"]
     values = [member.name, "男", member.id_number, "正式党员", "2008-07-01", "2009-07-01", "B", "去世"]
     assert check(world, [values], headers).summary()["unchanged"] == 1

@@ -40,7 +40,7 @@ def test_a_transfer_moves_the_member_and_keeps_the_history(world, member):
 def test_a_member_cannot_be_transferred_to_a_group_or_a_dissolved_branch(world, member):
     with pytest.raises(ValidationError):
         services.member_transfer(member=member, to_branch=world.group_a1, on=DAY, reason="", by=None)
-    organisation_dissolve(organisation=world.branch_b, on=DAY, reason="项目结束")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=DAY, reason="项目结束")
     world.branch_b.refresh_from_db()
     with pytest.raises(ValidationError):
         services.member_transfer(member=member, to_branch=world.branch_b, on=DAY, reason="", by=None)
@@ -88,7 +88,7 @@ def test_a_dissolving_branchs_members_are_transferred_in_one_action_then_it_diss
     flowing = MemberFactory(branch=world.branch_b, status=MemberStatus.FLOWING, flowing_to="外地")
     gone = MemberFactory(branch=world.branch_b, status=MemberStatus.DECEASED)
     with pytest.raises(ValidationError):
-        organisation_dissolve(organisation=world.branch_b, on=DAY, reason="项目结束")
+        organisation_dissolve(by=None, organisation=world.branch_b, on=DAY, reason="项目结束")
     moved = services.branch_transfer_all(
         from_branch=world.branch_b, to_branch=world.branch_a, on=DAY, reason="项目结束", by=None
     )
@@ -99,7 +99,7 @@ def test_a_dissolving_branchs_members_are_transferred_in_one_action_then_it_diss
     gone.refresh_from_db()
     assert gone.branch == world.branch_b  # history stays with the dissolved branch
     assert MemberTransfer.objects.filter(kind=TransferKind.TRANSFER, from_branch=world.branch_b).count() == 4
-    organisation_dissolve(organisation=world.branch_b, on=DAY, reason="项目结束")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=DAY, reason="项目结束")
 
 
 def test_the_transfer_page_records_a_transfer(world, member, as_role):

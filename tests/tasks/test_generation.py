@@ -88,7 +88,7 @@ def test_the_last_day_of_a_month_and_the_first_of_the_next_are_different_periods
 
 
 def test_dissolved_branches_get_no_tasks(world: World, edition: Edition) -> None:
-    organisation_dissolve(organisation=world.branch_b, on=D(2026, 10, 1), reason="项目完工")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=D(2026, 10, 1), reason="项目完工")
     tasks_generate(first=D(2026, 11, 18))
     assert set(Task.objects.values_list("branch", flat=True)) == {world.branch_a.pk}
 

@@ -21,7 +21,7 @@ D = dt.date
 @pytest.fixture
 def union_chair(world: World, default_edition: Edition):
     chair = UserFactory(username="chair_a", full_name="甲支部工会主席")
-    role_grant(user=chair, role=Role.UNION_CHAIR, organisation=world.branch_a)
+    role_grant(by=None, user=chair, role=Role.UNION_CHAIR, organisation=world.branch_a)
     return chair
 
 
@@ -97,8 +97,8 @@ def test_the_union_chair_uses_the_api_with_the_same_answers(world: World, union_
 def test_a_league_secretary_and_an_organising_member_get_their_articles(world: World, default_edition) -> None:
     league = UserFactory(username="league_a")
     organiser = UserFactory(username="organiser_a")
-    role_grant(user=league, role=Role.LEAGUE_SECRETARY, organisation=world.branch_a)
-    role_grant(user=organiser, role=Role.ORGANIZING_MEMBER, organisation=world.branch_a)
+    role_grant(by=None, user=league, role=Role.LEAGUE_SECRETARY, organisation=world.branch_a)
+    role_grant(by=None, user=organiser, role=Role.ORGANIZING_MEMBER, organisation=world.branch_a)
     tasks_generate(first=D(2026, 12, 31))
     mine = Task.objects.filter(branch=world.branch_a)
     assert set(mine.filter(assignee=league).values_list("article__who_role", flat=True)) == {"league_secretary"}

@@ -90,7 +90,7 @@ def test_branches_without_a_secretarys_address_still_get_their_sheet_in_notifica
 
 
 def test_dissolved_branches_get_no_sheet(ready: World) -> None:
-    organisation_dissolve(organisation=ready.branch_b, on=D(2026, 10, 1), reason="完工")
+    organisation_dissolve(by=None, organisation=ready.branch_b, on=D(2026, 10, 1), reason="完工")
     reminders_send(kind=SheetKind.HALF_YEARLY, on=D(2026, 7, 1))
     assert list(ReminderSheet.objects.values_list("branch__code", "period_key")) == [("A", "2026-H2")]
 
@@ -193,7 +193,7 @@ def test_two_runs_at_the_same_time_send_each_sheet_once_on_postgresql() -> None:
     top = make_org(code="PC")
     for n in range(30):
         branch = make_org(top, code=f"PB{n}")
-        role_grant(user=UserFactory(email=f"s{n}@example.com"), role=Role.SECRETARY, organisation=branch)
+        role_grant(by=None, user=UserFactory(email=f"s{n}@example.com"), role=Role.SECRETARY, organisation=branch)
     barrier = threading.Barrier(3)
     results = []
 

@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 11, 20)
 
 
 def test_a_request_goes_to_every_active_branch_below_with_its_deadline(world: World) -> None:
-    organisation_dissolve(organisation=world.branch_b, on=dt.date(2026, 11, 1), reason="完工")
+    organisation_dissolve(by=None, organisation=world.branch_b, on=dt.date(2026, 11, 1), reason="完工")
     request = request_send(
         organisation=world.committee,
         title="学习贯彻全会精神",

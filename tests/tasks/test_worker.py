@@ -26,7 +26,7 @@ def test_a_worker_sends_the_monthly_reminder_sheet_through_redis(worker) -> None
     load_default_edition()
     top = make_org(code="WC")
     branch = make_org(top, code="WB")
-    role_grant(user=UserFactory(email="sec@example.com"), role=Role.SECRETARY, organisation=branch)
+    role_grant(by=None, user=UserFactory(email="sec@example.com"), role=Role.SECRETARY, organisation=branch)
     assert app.conf.task_always_eager is False
     result = send_reminder_sheets.delay("monthly", "2026-11-01")
     assert result.get(timeout=60) == {"created": 1, "sent": 1}

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if organisation is None:
             raise CommandError(f"No organisation with code {org_code!r}.")
         try:
-            services.role_grant(user=user, role=role, organisation=organisation)
+            services.role_grant(by=None, user=user, role=role, organisation=organisation)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"{username} is now {role} of {organisation.code} {organisation.name}.")

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation, User
 
-from .models import CheckRecord, Method, PlanKind
-from .selectors import check_team_candidates
+from ..models import CheckRecord, Method, PlanKind
+from ..selectors import check_team_candidates
 
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
 
