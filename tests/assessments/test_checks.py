@@ -183,7 +183,7 @@ def test_the_plan_shows_each_checks_state_and_progress(world, card, as_role):
     other = UserFactory(username="r2", full_name="考核组 周敏")
     from branches.services import role_grant
 
-    role_grant(user=other, role="reviewer", organisation=world.committee)
+    role_grant(by=None, user=other, role="reviewer", organisation=world.committee)
     plan = assessment_plan_create(
         organisation=world.committee, year=2026, quarter=3, kind=PlanKind.YEAR_END, by=world.reviewer
     )
