@@ -2,7 +2,6 @@
 cell is squeezed narrower than two Chinese characters, and nothing scrolls sideways — not the
 page, not a table inside it. Each page is also shot at 1366×900 to be looked at."""
 
-
 import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import Page
