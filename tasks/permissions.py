@@ -27,6 +27,12 @@ def _is_assignee(user, task: Task) -> bool:
     return task.assignee_id is not None and task.assignee_id == user.pk
 
 
+def _has_open_work_in(user, unit: Organisation) -> bool:
+    """The assignee of open work in the branch (a plain member with a fortnight of daily
+    tasks) completes several of their own tasks at once; each is still asked on its own."""
+    return Task.objects.filter(branch=unit, assignee_id=user.pk, status=TaskStatus.OPEN).exists()
+
+
 def _not_open(task: Task) -> str:
     return _("This task is %(status)s: it cannot be changed that way.") % {"status": task.get_status_display()}
 
@@ -136,10 +142,17 @@ define(
 # The sheet and the branch's other messages go to the branch's secretary (holding the role on the
 # branch itself), in the platform and by e-mail as they chose.
 define("sheet.email", (Role.SECRETARY,), on=Organisation, label=_("Receive the reminder sheets by e-mail"))
-# Work nobody has been given yet is the secretary's to do or to hand on.
 # The board's step that completes several ticked tasks at once; each task is then asked
-# ``task.complete`` on its own (a line's officer completes only their own line's tasks).
-define("work.complete_many", tuple(WORKERS), on=Organisation, label=_("Complete several tasks at once"))
+# ``task.complete`` on its own (a line's officer completes only their own line's tasks, a
+# plain member only the tasks assigned to them).
+define(
+    "work.complete_many",
+    tuple(WORKERS),
+    on=Organisation,
+    owner=_has_open_work_in,
+    label=_("Complete several tasks at once"),
+)
+# Work nobody has been given yet is the secretary's to do or to hand on.
 define("work.unassigned", (Role.SECRETARY,), on=Organisation, label=_("Answer for the branch's unassigned work"))
 
 # 阶段性工作要求: sent from an active committee or general branch to the branches below it.

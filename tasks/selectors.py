@@ -239,3 +239,16 @@ def done_work_by_article(branch: Organisation, *, first: dt.date, last: dt.date)
     for task in tasks:
         done.setdefault(task.article_code, []).append(task)
     return done
+
+
+def chosen_tasks(branch: Organisation, ids: set[int]) -> list[Task]:
+    """The tasks ``ids``, all of ``branch`` (the ticks of "complete several"), or 404: a tick
+    of another branch's task names nothing of it."""
+    chosen = list(
+        Task.objects.filter(branch=branch, pk__in=ids)
+        .select_related("branch", "article", "assignee")
+        .order_by("due_on", "pk")
+    )
+    if len(chosen) != len(ids):
+        raise Http404
+    return chosen

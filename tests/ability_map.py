@@ -122,7 +122,11 @@ ABILITY_MAP: dict[str, Guarded] = {
     ),
     "task.comment": Guarded(pages=("tasks:comment",), api=(("api:task-comment", "post"),)),
     "task.release": Guarded(pages=("tasks:release",), api=(("api:task-release", "post"),)),
-    "work.complete_many": Guarded(pages=("tasks:complete_many",)),
+    "work.complete_many": Guarded(
+        pages=("tasks:complete_many",),
+        api=(("api:task-complete-many", "post"),),
+        parity=(("tasks:complete_many", ("api:task-complete-many", "post")),),
+    ),
     "board.view": Guarded(pages=("tasks:board", "tasks:notifications")),
     "sheet.receive": Guarded(note="which branches' latest reminder sheets the workbench shows a user"),
     "sheet.email": Guarded(note="to whom the reminder job e-mails a branch's sheet (tests/tasks/test_reminders.py)"),

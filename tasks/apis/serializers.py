@@ -169,6 +169,31 @@ class TaskCompleteSerializer(TaskCompleteNoteSerializer):
     )
 
 
+MANY_MAX = 200
+
+
+class TasksCompleteManyNoteSerializer(TaskCompleteNoteSerializer):
+    branch = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The branch whose tasks these are.")
+    tasks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        min_length=1,
+        max_length=MANY_MAX,
+        help_text=f"The ids of the open tasks to complete, all of that branch (at most {MANY_MAX}).",
+    )
+
+
+class TasksCompleteManySerializer(TasksCompleteManyNoteSerializer):
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        default=list,
+        help_text=(
+            f"Evidence for every task: PDF, JPG, PNG, DOCX, XLSX or PPTX, at most {MAX_FILES}, each checked "
+            "by its first bytes; a copy of each is stored with each task."
+        ),
+    )
+
+
 class TaskCheckSerializer(serializers.Serializer):
     quality = serializers.ChoiceField(choices=Quality.choices, help_text="优 excellent, 良 good, 中 fair, 差 poor.")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

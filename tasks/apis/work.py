@@ -43,6 +43,8 @@ from .serializers import (
     TaskCompleteNoteSerializer,
     TaskCompleteSerializer,
     TaskDetailSerializer,
+    TasksCompleteManyNoteSerializer,
+    TasksCompleteManySerializer,
     TaskSerializer,
     TaskSuperviseSerializer,
     TaskTextSerializer,
@@ -142,6 +144,45 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._task(pk, "task.complete")
         fields = _valid(TaskCompleteSerializer, request)
         return self._out(services.task_complete(task=task, by=request.user, note=fields["note"], files=fields["files"]))
+
+    @extend_schema(
+        operation_id="tasks_complete_many",
+        summary="Mark several open tasks of one branch done in one step: one note, one set of files",
+        description=(
+            "A fortnight of the same daily article done at once. Who may: the branch's secretaries and "
+            "administrators (a line's officer for their own line's tasks), and anyone for the open tasks "
+            "assigned to them. Send multipart/form-data with `branch`, each id as a `tasks` field, `note` "
+            "and any number of `files` (or JSON with `branch`, `tasks` and `note`). The files pass the "
+            "same evidence rule as one task's (a copy of each is stored per task). All or none: a task "
+            "not of the branch (404), one the user may not complete (403), one no longer open (409, "
+            "naming it), a refused file or neither note nor file (400) change nothing."
+        ),
+        request={
+            "multipart/form-data": TasksCompleteManySerializer,
+            "application/json": TasksCompleteManyNoteSerializer,
+        },
+        responses={200: TaskSerializer(many=True), **error_responses(404, 409)},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="complete-many",
+        parser_classes=[MultiPartParser, DepthLimitedJSONParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def complete_many(self, request: Request) -> Response:
+        fields = _valid(TasksCompleteManySerializer, request)
+        # The same ability and the same ticks as the board's page (tasks.views.boards).
+        branch = abilities.unit_for(request.user, fields["branch"], "work.complete_many")
+        chosen = selectors.chosen_tasks(branch, set(fields["tasks"]))
+        done = services.tasks_complete_many(tasks=chosen, by=request.user, note=fields["note"], files=fields["files"])
+        tasks = (
+            Task.objects.filter(pk__in=[task.pk for task in done])
+            .select_related("branch", "article", "assignee")
+            .order_by("due_on", "pk")
+        )
+        return Response(TaskSerializer(tasks, many=True, context=self.get_serializer_context()).data)
 
     @_step(
         "Check the work done: quality 优/良/中/差 and a comment",

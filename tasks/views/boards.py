@@ -5,14 +5,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches import abilities
-from branches.models import OrgKind
+from branches.models import Organisation, OrgKind
 from branches.selectors import in_subtree
 from config.request_values import parse_id
 
@@ -36,12 +37,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if show not in selectors.WORK_VIEWS:
         show = "open"
     work = selectors.work_in_view(selectors.my_work(request.user), show, today=today)
+    mine = list(work[:MY_ROWS])
+    completable = {task.pk for task in mine if abilities.can(request.user, "task.complete", task)}
+    # Ticked rows are sent to their own branch's "complete several" page: one form per branch.
+    branches = {task.branch_id: task.branch for task in mine if task.pk in completable}
+    many = [unit for unit in branches.values() if abilities.can(request.user, "work.complete_many", unit)]
     boards = selectors.branches_with_tasks_for(request.user).order_by("path")[:200]
     return render(
         request,
         "tasks/home.html",
         {
-            "mine": work[:MY_ROWS],
+            "mine": mine,
+            "completable": completable,
+            "many": many,
+            "many_ids": {unit.pk for unit in many},
             "count": work.count(),
             "show": show,
             "views": selectors.WORK_VIEWS,
@@ -80,27 +89,26 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chosen(request: HttpRequest, branch: object) -> list[Task]:
+def _chosen(request: HttpRequest, branch: Organisation) -> list[Task]:
     """The tasks ticked on the board (``?task=1&task=2``): all of this branch, or 404."""
     source = request.POST if request.method == "POST" else request.GET
     ids = {parse_id(value) for value in source.getlist("task")}
     if None in ids:
         raise Http404
-    chosen = list(
-        Task.objects.filter(branch=branch, pk__in=ids)
-        .select_related("branch", "article", "assignee")
-        .order_by("due_on", "pk")
-    )
-    if len(chosen) != len(ids):
-        raise Http404
-    return chosen
+    return selectors.chosen_tasks(branch, ids)
 
 
 @login_required
 def complete_many(request: HttpRequest, pk: int) -> HttpResponse:
     """Several ticked tasks of the board done at once, with one note and one set of files."""
     branch = abilities.unit_for(request.user, pk, "work.complete_many")
+    # A plain member ticks their own tasks on "my work" and goes back there; officers to the board.
+    to_board = abilities.can(request.user, "board.view", branch)
+    back = reverse("tasks:board", args=[branch.pk]) if to_board else reverse("tasks:home")
     chosen = _chosen(request, branch)
+    # A task the user may not even read (another member's) is refused whole, never named.
+    if not all(abilities.holds(request.user, "task.view", task) for task in chosen):
+        raise PermissionDenied
     form = CompleteForm(request.POST or None, request.FILES or None)
     # Named before anything is posted, so that the user sees which ticks to take back.
     for task in chosen:
@@ -120,8 +128,12 @@ def complete_many(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(count)d task(s) marked as done.") % {"count": len(done)})
-            return redirect("tasks:board", pk=branch.pk)
-    return render(request, "tasks/complete_many.html", {"org": branch, "chosen": chosen, "form": form})
+            return redirect(back)
+    return render(
+        request,
+        "tasks/complete_many.html",
+        {"org": branch, "chosen": chosen, "form": form, "back": back, "to_board": to_board},
+    )
 
 
 def _quarter_from(request: HttpRequest, today: dt.date) -> dt.date:

@@ -531,6 +531,11 @@ ENDPOINTS.update(
         ("api:task-complete", "post"): ApiCase(
             _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"note": "已召开支委会"}
         ),
+        # The board's "complete several": the same answer as the page (tasks:complete_many).
+        ("api:task-complete-many", "post"): ApiCase(
+            _admin_of_a(200) | {"secretary_a": 200},
+            data=lambda w: {"branch": w.branch_a.pk, "tasks": [_task_of(w, w.branch_a).pk], "note": "补录"},
+        ),
         ("api:task-assign", "post"): ApiCase(
             _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"assignee": w.member.pk}
         ),

@@ -248,7 +248,8 @@ def test_a_refused_upload_is_told_beside_its_line_without_reloading(
     record.write_bytes(b"%PDF-1.4 record")
     page.locator(f"#evidence-{line_pk} input[type=file]").set_input_files(str(record))
     page.locator(f"#evidence-{line_pk} button[type=submit]").click()
-    expect(page.locator(f"#evidence-{line_pk}")).to_contain_text("会议记录.pdf")
+    # The stored file's link (the file input itself names the chosen file before it is sent).
+    expect(page.locator(f"#evidence-{line_pk} ul a")).to_contain_text("会议记录.pdf")
     assert EvidenceFile.objects.filter(line_id=line_pk).count() == 1
     assert page.evaluate("window.notReloaded") is True
 

@@ -150,3 +150,45 @@ def test_a_task_of_another_branch_slipped_into_the_page_is_404(world: World, as_
     assert response.status_code == 404
     assert as_role("secretary_a").get(url, {"task": "abc"}).status_code == 404
     assert not Task.objects.filter(status=TaskStatus.DONE).exists()
+
+
+def test_a_plain_member_ticks_their_own_daily_tasks_on_my_work_and_completes_them_together(
+    world: World, as_role, daily_article: Article
+) -> None:
+    mine = _days(world.branch_a, daily_article, 3)
+    Task.objects.filter(pk__in=[t.pk for t in mine]).update(assignee=world.member)
+    url = reverse("tasks:complete_many", args=[world.branch_a.pk])
+    work = as_role("member").get(reverse("tasks:home")).content.decode()
+    assert f'action="{url}"' in work
+    assert f'name="task" value="{mine[0].pk}" form="tk-many-{world.branch_a.pk}"' in work
+    page = as_role("member").get(url, {"task": [t.pk for t in mine]})
+    assert page.status_code == 200 and "2026-11-04" in page.content.decode()
+    assert reverse("tasks:home") in page.content.decode()  # back to my work, not the board they may not open
+    response = as_role("member").post(url, {"task": [t.pk for t in mine], "note": "已学习", "files": [pdf()]})
+    assert response.status_code == 302 and response.url == reverse("tasks:home")
+    assert Task.objects.filter(status=TaskStatus.DONE, completed_by=world.member).count() == 3
+    assert Evidence.objects.count() == 3
+
+
+def test_a_plain_member_may_not_complete_someone_elses_task_with_theirs(
+    world: World, as_role, daily_article: Article
+) -> None:
+    mine, theirs = _days(world.branch_a, daily_article, 2)
+    Task.objects.filter(pk=mine.pk).update(assignee=world.member)
+    Task.objects.filter(pk=theirs.pk).update(title="别人的任务", assignee=world.secretary_a)
+    url = reverse("tasks:complete_many", args=[world.branch_a.pk])
+    page = as_role("member").get(url, {"task": [mine.pk, theirs.pk]})
+    assert page.status_code == 403 and "别人的任务" not in page.content.decode()
+    response = as_role("member").post(url, {"task": [mine.pk, theirs.pk], "note": "已学习"})
+    assert response.status_code == 403
+    assert not Task.objects.filter(status=TaskStatus.DONE).exists()
+
+
+def test_a_member_whose_work_is_all_done_may_no_longer_open_the_page(
+    world: World, as_role, daily_article: Article
+) -> None:
+    (task,) = _days(world.branch_a, daily_article, 1)
+    Task.objects.filter(pk=task.pk).update(assignee=world.member, status=TaskStatus.DONE)
+    url = reverse("tasks:complete_many", args=[world.branch_a.pk])
+    assert as_role("member").get(url).status_code == 403
+    assert as_role("member").get(reverse("tasks:home")).content.decode().count('name="task"') == 0
