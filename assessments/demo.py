@@ -11,6 +11,7 @@ today would otherwise show every past quarter as submitted late, today).
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -58,14 +59,27 @@ PROFILE = {
     "DEMO-P04": (36, 8),
     "DEMO-P05": (12, 1),
 }
-PROBLEMS = [
-    "支委会记录要素不全,缺少应到实到人数",
-    "主题党日活动未按月开展,照片资料缺失",
-    "党费收缴台账未按月登记",
-    "发展党员材料缺少谈话记录",
-    "组织生活会前未开展谈心谈话",
-    "宣传阵地内容长期未更新",
-]
+# A finding says what the team saw: the deduction rule it applied, cut before its points
+# ("少开一次支委会或党小组会，每次扣1分" → "少开一次支委会或党小组会").
+_POINTS_PART = re.compile(r"[，,；;]?(?:每|扣\d|最多扣).*$")
+
+
+def _finding_for(line: ScorecardLine, counts: dict[int, int]) -> tuple[str, str]:
+    """(problem, suggestion) for a line the team deducted: the problem from the rule applied,
+    the suggestion from the article's own standard and the records it asks for."""
+    rules = {rule.pk: rule for rule in line.article.deductions.all()}
+    applied = [(rules[pk], count) for pk, count in sorted(counts.items()) if pk in rules and count]
+    article = line.article
+    if applied:
+        rule, count = applied[0]
+        what = _POINTS_PART.sub("", rule.description) or rule.description
+        problem = what if rule.is_once or count == 1 else f"{what}（{count}处）"
+    else:
+        problem = f"“{article.title}”的佐证材料不全"
+    standard = re.split(r"[；。]", article.standard)[0]
+    suggestion = f"对照第{article.code}条标准整改：{standard}；补齐{article.evidence}，报支部委员会审核后销号。"
+    return problem, suggestion[:2000]
+
 
 
 def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
@@ -227,12 +241,12 @@ def _past_card(
     saves = _deduct(card, points=own + rng.randint(-2, 2), rng=rng)
     for line, counts in saves:
         scorecard_line_save(
-            line=line, by=secretary, version=_version(card), counts=counts, note="自查发现,已列入整改", evidence="台账"
+            line=line, by=secretary, version=_version(card), counts=counts, note="自查发现，已列入整改", evidence="台账"
         )
     card = scorecard_submit(scorecard=card, by=secretary, version=_version(card))
     if returned:
         card = scorecard_return(
-            scorecard=card, by=reviewer, version=card.version, reason="部分条款自评依据不足,请补充佐证资料后重新提交"
+            scorecard=card, by=reviewer, version=card.version, reason="部分条款自评依据不足，请补充佐证资料后重新提交"
         )
         line, counts = saves[0]
         scorecard_line_save(
@@ -265,14 +279,15 @@ def _past_card(
         methods=methods,
         written_test_score=test_score if Method.WRITTEN_TEST in methods else None,
     )
-    for line, _counts in (review_saves + saves)[: rng.randint(1, 3)]:
+    for line, counts in (review_saves + saves)[: rng.randint(1, 3)]:
+        problem, suggestion = _finding_for(line, counts)
         finding_add(
             scorecard=card,
             by=reviewer,
             article_id=line.article_id,
-            problem=rng.choice(PROBLEMS),
+            problem=problem,
             severity=rng.choice(["minor", "major", "minor"]),
-            suggestion="明确责任人,限期整改并报送佐证材料",
+            suggestion=suggestion,
             rectify_by=quarter_end(year, quarter) + dt.timedelta(days=45),
         )
     card = scorecard_mark_reviewed(scorecard=card, by=reviewer, version=card.version)
@@ -302,7 +317,7 @@ def _work_off_items(periods: list[tuple[int, int]], reviewer: User) -> None:
         if (card.year, card.quarter) == last or item.status != "open":
             continue
         item = rectification_report(
-            item=item, by=secretary_of(item.branch), action_taken="已召开专题会议整改,补齐台账", evidence="整改报告"
+            item=item, by=secretary_of(item.branch), action_taken="已召开专题会议整改，补齐台账", evidence="整改报告"
         )
         rectification_verify(item=item, by=reviewer, accept=True)
 

@@ -34,7 +34,7 @@ _TREE = [
     ("DEMO-P03", "城市地铁三号线项目部党支部", OrgKind.BRANCH, ROOT_CODE, "地铁三号线项目部", False),
     ("DEMO-P04", "抽水蓄能电站项目部党支部", OrgKind.BRANCH, ROOT_CODE, "抽水蓄能电站项目部", False),
     ("DEMO-P05", "滨江快速路项目部党支部", OrgKind.BRANCH, ROOT_CODE, "滨江快速路项目部", False),
-    ("DEMO-P09", "北环高速项目部党支部", OrgKind.BRANCH, ROOT_CODE, "北环高速项目部(已完工)", False),
+    ("DEMO-P09", "北环高速项目部党支部", OrgKind.BRANCH, ROOT_CODE, "北环高速项目部（已完工）", False),
 ]
 
 _USERS = [
@@ -77,7 +77,7 @@ def seed() -> DemoWorld:
             )
         # "Where the project goes, the branch goes": a finished project's branch is dissolved.
         organisation_dissolve(
-            by=None, organisation=by_code["DEMO-P09"], on=dt.date(2025, 12, 31), reason="项目完工,党支部撤销"
+            by=None, organisation=by_code["DEMO-P09"], on=dt.date(2025, 12, 31), reason="项目完工，党支部撤销"
         )
     users: dict[str, User] = {}
     logins = []

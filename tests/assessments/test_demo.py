@@ -21,6 +21,7 @@ def test_the_demo_tells_a_story_and_runs_twice(db):
     current = set(Scorecard.objects.filter(year=year, quarter=quarter).values_list("status", flat=True))
     assert current == {"draft", "submitted"}
     _the_checks_are_on_record()
+    _each_finding_is_under_its_article()
     count = Scorecard.objects.count()
     assessments_demo.seed(world)
     assert Scorecard.objects.count() == count
@@ -43,3 +44,26 @@ def _the_checks_are_on_record() -> None:
     practice = team.good_practices.get()
     assert practice.proposal is not None and practice.proposal.field == "new_article"
     assert [d.is_open for d in team.difficulties.order_by("pk")] == [False, True]
+
+
+def _each_finding_is_under_its_article() -> None:
+    """A finding names what the team saw under that article (one of its deduction rules) and
+    a suggestion written for it (the article's own standard); no two articles share one."""
+    import re
+
+    from assessments.models import Finding
+
+    findings = list(Finding.objects.select_related("article").prefetch_related("article__deductions"))
+    assert findings
+    suggestions = set()
+    for finding in findings:
+        rules = [rule.description for rule in finding.article.deductions.all()]
+        seen = re.sub(r"（\d+处）$", "", finding.problem)
+        assert any(rule.startswith(seen) for rule in rules) or finding.article.title in seen, (
+            finding.article.code,
+            finding.problem,
+        )
+        assert f"第{finding.article.code}条" in finding.suggestion
+        assert not re.search(r"[\u4e00-\u9fff][,;:()]", finding.problem + finding.suggestion)
+        suggestions.add(finding.suggestion)
+    assert len(suggestions) == len({f.article_id for f in findings})
