@@ -2,7 +2,7 @@
 
 from .evidence import EvidenceFile
 from .findings import Finding, Severity
-from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
+from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradeGrading, UpgradePlan, UpgradeTarget
 from .rectification import RectificationEvidence, RectificationItem, RectificationStatus
 from .scorecards import (
     Grade,
@@ -37,6 +37,7 @@ __all__ = [
     "ScorecardStatus",
     "Severity",
     "Side",
+    "UpgradeGrading",
     "UpgradePlan",
     "UpgradeTarget",
     "grade_label",
