@@ -49,7 +49,7 @@ def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
     deductions = _SafeSheet(workbook.create_sheet("deductions"))
     deductions.append(DEDUCTION_COLUMNS)
     for article in data["articles"]:
-        articles.append([_cell(article[key]) for key in ARTICLE_COLUMNS])
+        articles.append([_cell(article.get(key)) for key in ARTICLE_COLUMNS])
         for rule in article["deductions"]:
             deductions.append([article["code"], rule["description"], rule["points"], rule["cap"]])
     out = BytesIO()

@@ -110,7 +110,8 @@ def default_quarters(frequency: str) -> str:
 
 def clean_quarters(value: object) -> str | None:
     """Quarters written as a list (``[2, 4]``), a number (``4``) or text (``"2,4"``, ``"Q2 Q4"``)
-    → sorted digits (``"24"``); ``""`` for none given; None when it is not a set of quarters."""
+    → sorted digits (``"24"``); ``""`` for none given (``[]`` too: by the frequency); None when
+    it is not a set of quarters."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -138,7 +139,7 @@ def clean_quarters(value: object) -> str | None:
         if not isinstance(item, int) or not 1 <= item <= 4 or item in quarters:
             return None
         quarters.add(item)
-    return "".join(str(q) for q in sorted(quarters)) if quarters else None
+    return "".join(str(q) for q in sorted(quarters))
 
 
 def _quarters_valid(value: str) -> None:
