@@ -28,8 +28,14 @@ def card_line_subtotals(card: Scorecard) -> list[LineSubtotal]:
         .annotate(m=Sum("max_score"), s=Sum("self_score"), r=Sum("review_score"), reviewed=Count("review_score"))
         .order_by()
     )
+    # Quantized: SQLite's sums of decimals come back as 5.5, not 5.50.
     return [
-        LineSubtotal(row["line"], Decimal(row["m"]), Decimal(row["s"]), Decimal(row["r"]) if row["reviewed"] else None)
+        LineSubtotal(
+            row["line"],
+            Decimal(row["m"]).quantize(TWO_PLACES),
+            Decimal(row["s"]).quantize(TWO_PLACES),
+            Decimal(row["r"]).quantize(TWO_PLACES) if row["reviewed"] else None,
+        )
         for row in _ordered(list(rows))
     ]
 
