@@ -51,6 +51,8 @@ def line_labels() -> dict[str, str]:
         "attached_files": _("Attached files"),
         "looked_at": _("Looked at"),
         "not_looked_at": _("Not yet looked at"),
+        "not_assessed": _("Not assessed this quarter"),
+        "assessed_in": _("Assessed in"),
     }
 
 
@@ -84,6 +86,8 @@ def card_context(user: User, card: Scorecard, *, line_ids: list[int] | None = No
     for line in lines:
         line.focus = focus.get(line.article.code, [])  # type: ignore[attr-defined]
         line.done_tasks = done.get(line.article.code, [])  # type: ignore[attr-defined]
+        # A yearly or half-yearly article outside its quarters: full score, no deduction.
+        line.assessed = line.article.is_assessed_in(card.quarter)  # type: ignore[attr-defined]
     label_rules(lines)
     return {
         "labels": line_labels(),

@@ -81,10 +81,11 @@ def _finding_for(line: ScorecardLine, counts: dict[int, int]) -> tuple[str, str]
     return problem, suggestion[:2000]
 
 
-
 def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
     """Picks lines and rules until about ``points`` are lost; returns (line, counts) pairs."""
     lines = list(card.lines.select_related("article").prefetch_related("article__deductions"))
+    # Only the articles assessed this quarter can be deducted (a yearly duty waits for Q4).
+    lines = [line for line in lines if line.article.is_assessed_in(card.quarter)]
     rng.shuffle(lines)
     chosen, lost = [], Decimal(0)
     for line in lines:

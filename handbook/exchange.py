@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from config.request_values import is_ascii_digits, parse_decimal
 
-from .models import Article, DueKind, Edition, Frequency, Line, WhoRole, due_rule_errors
+from .models import (
+    Article,
+    DueKind,
+    Edition,
+    Frequency,
+    Line,
+    WhoRole,
+    clean_quarters,
+    default_quarters,
+    due_rule_errors,
+)
 
 TEXT_FIELDS = ("title", "what", "who", "how", "when", "standard", "evidence", "example")
 ARTICLE_KEYS = (
@@ -29,6 +39,7 @@ ARTICLE_KEYS = (
     "when",
     "frequency",
     "due_rule",
+    "assessed_quarters",
     "standard",
     "evidence",
     "example",
@@ -65,6 +76,7 @@ class ParsedArticle:
     example: str
     max_score: Decimal
     deductions: list[ParsedDeduction] = field(default_factory=list)
+    assessed_quarters: str = ""
 
 
 @dataclass
@@ -182,14 +194,23 @@ def _article(errors: list[str], n: int, raw: Any, part_numbers: set[int]) -> Par
     elif frequency:
         for message in due_rule_errors(frequency, due[0], due[1]).values():
             errors.append(f"{where}: {message}")
+    # Optional: a file written before the key existed leaves it out (then: by the frequency).
+    quarters = clean_quarters(raw.get("assessed_quarters"))
+    if quarters is None:
+        errors.append(
+            _("%(where)s: “assessed_quarters” must list quarters 1 to 4, each once (e.g. [2, 4]), not “%(value)s”.")
+            % {"where": where, "value": raw.get("assessed_quarters")}
+        )
     max_score = parse_score(raw.get("max_score"))
     if max_score is None or max_score <= 0:
         errors.append(_("%(where)s: “max_score” must be a number above 0.") % {"where": where})
         max_score = None
     deductions = _deductions(errors, where, raw.get("deductions"), max_score)
-    if len(errors) > before or due is None or max_score is None:
+    if len(errors) > before or due is None or max_score is None or quarters is None:
         return None
     return ParsedArticle(
+        # The frequency's own quarters are stored as "" (see Article.clean).
+        assessed_quarters="" if quarters == default_quarters(frequency) else quarters,
         code=code,
         part=part,
         line=line,
@@ -267,6 +288,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "when": article.when,
         "frequency": article.frequency,
         "due_rule": article.due_rule,
+        "assessed_quarters": list(article.quarters_assessed),
         "standard": article.standard,
         "evidence": article.evidence,
         "example": article.example,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from config.forms import IdsChoiceField
 
 from .exchange import ParsedDeduction, parse_score
-from .models import Article, ChangeProposal, Edition, Part, ProposalField
+from .models import Article, ChangeProposal, Edition, Part, ProposalField, clean_quarters
 
 DEDUCTION_HELP = gettext_lazy(
     "One rule per line: description | points per occurrence | cap (the cap may be left out), "
@@ -41,9 +41,20 @@ def parse_deduction_lines(text: str) -> tuple[list[ParsedDeduction], list[str]]:
     return rules, errors
 
 
+QUARTER_CHOICES = [(str(q), f"Q{q}") for q in range(1, 5)]
+
+
 class ArticleForm(forms.ModelForm):
     deductions_text = forms.CharField(
         label=gettext_lazy("Deduction rules"), widget=forms.Textarea(attrs={"rows": 4}), help_text=DEDUCTION_HELP
+    )
+    # Ticked quarters, stored as digits ("24"); none ticked: by the frequency.
+    assessed_quarters = forms.MultipleChoiceField(
+        label=gettext_lazy("assessed in quarters"),
+        choices=QUARTER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Article._meta.get_field("assessed_quarters").help_text,
     )
 
     class Meta:
@@ -61,6 +72,7 @@ class ArticleForm(forms.ModelForm):
             "frequency",
             "due_kind",
             "due_value",
+            "assessed_quarters",
             "standard",
             "evidence",
             "example",
@@ -74,7 +86,12 @@ class ArticleForm(forms.ModelForm):
         self.fields["part"].queryset = Part.objects.filter(edition=edition).order_by("number")
         if self.instance.pk and not self.is_bound:
             self.initial["deductions_text"] = deductions_to_text(self.instance)
+            self.initial["assessed_quarters"] = list(self.instance.assessed_quarters)
         self.deduction_rules: list[ParsedDeduction] = []
+
+    def clean_assessed_quarters(self) -> str:
+        # The choices have been checked: only "1"–"4", each once.
+        return clean_quarters(self.cleaned_data["assessed_quarters"]) or ""
 
     def clean_deductions_text(self) -> str:
         text = self.cleaned_data["deductions_text"]

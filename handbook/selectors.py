@@ -123,6 +123,7 @@ DIFF_FIELDS = (
     "when",
     "frequency",
     "due_rule",
+    "assessed_quarters",
     "standard",
     "evidence",
     "example",
@@ -137,6 +138,7 @@ def _comparable(article: Article) -> dict[str, str]:
     values["line"] = article.get_line_display()
     values["who_role"] = article.get_who_role_display()
     values["frequency"] = article.get_frequency_display()
+    values["assessed_quarters"] = article.quarters_text
     values["max_score"] = f"{article.max_score.normalize()}"
     values["deductions"] = "\n".join(
         f"{d.description} −{d.points.normalize()}" + (f" (≤{d.cap.normalize()})" if d.cap is not None else "")

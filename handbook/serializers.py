@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .exchange import ParsedDeduction
-from .models import Article, Deduction, Edition, Part
+from .models import Article, Deduction, Edition, Part, clean_quarters
 
 
 class EditionSerializer(serializers.ModelSerializer):
@@ -63,6 +63,13 @@ class ArticleSerializer(serializers.ModelSerializer):
     frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
     due_rule = serializers.CharField(read_only=True, help_text="end, day:N, after:N or none (the exchange format).")
     due_rule_text = serializers.CharField(read_only=True)
+    assessed_quarters = serializers.ListField(
+        source="quarters_assessed",
+        child=serializers.IntegerField(min_value=1, max_value=4),
+        read_only=True,
+        help_text="The quarters whose scorecard may deduct points on the article: as the edition names "
+        "them, else by the frequency (yearly [4], half-yearly [2, 4], otherwise all four).",
+    )
     deductions = DeductionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -89,6 +96,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "due_value",
             "due_rule",
             "due_rule_text",
+            "assessed_quarters",
             "standard",
             "evidence",
             "example",
@@ -114,11 +122,29 @@ class DeductionWriteSerializer(serializers.Serializer):
         return ParsedDeduction(values["description"], values["points"], values.get("cap"))
 
 
+class QuartersField(serializers.ListField):
+    """Quarters 1–4, each once; an empty list: by the article's frequency. Stored as digits."""
+
+    child = serializers.IntegerField(min_value=1, max_value=4)
+
+    def to_internal_value(self, data: Any) -> str:
+        values = super().to_internal_value(data)
+        quarters = clean_quarters(values)
+        if quarters is None:
+            raise serializers.ValidationError(_("Each quarter from 1 to 4 may be named once."))
+        return quarters
+
+
 class ArticleUpdateSerializer(serializers.ModelSerializer):
     """PATCH of a draft's article: any of these; ``deductions``, when given, replaces every rule."""
 
     part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.none(), help_text="A part of the same edition.")
     deductions = DeductionWriteSerializer(many=True, required=False, allow_empty=False)
+    assessed_quarters = QuartersField(
+        required=False,
+        max_length=4,
+        help_text="The quarters whose scorecard may deduct points, e.g. [2, 4]; [] follows the frequency.",
+    )
 
     class Meta:
         model = Article
@@ -135,6 +161,7 @@ class ArticleUpdateSerializer(serializers.ModelSerializer):
             "frequency",
             "due_kind",
             "due_value",
+            "assessed_quarters",
             "standard",
             "evidence",
             "example",

@@ -28,6 +28,11 @@ class _SafeSheet:
         self.sheet.append([escape_formula(value) for value in row])
 
 
+def _cell(value: Any) -> Any:
+    # A list of quarters ([2, 4]) is written "2,4"; the reader takes that text back.
+    return ",".join(str(v) for v in value) if isinstance(value, list) else value
+
+
 def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
     workbook = Workbook()
     workbook.active.title = "edition"
@@ -44,7 +49,7 @@ def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
     deductions = _SafeSheet(workbook.create_sheet("deductions"))
     deductions.append(DEDUCTION_COLUMNS)
     for article in data["articles"]:
-        articles.append([article[key] for key in ARTICLE_COLUMNS])
+        articles.append([_cell(article.get(key)) for key in ARTICLE_COLUMNS])
         for rule in article["deductions"]:
             deductions.append([article["code"], rule["description"], rule["points"], rule["cap"]])
     out = BytesIO()

@@ -254,8 +254,9 @@ def lived_in(world: World, settings) -> World:
     # never meet branch A's objects that the role table makes for each page (a draft card and
     # a final one for 2026Q3, a task and a reminder sheet for November 2026).
     # The small edition's cards lose few points: tighter thresholds spread them over all four
-    # grades, so that upgrade plans are opened and closed.
-    settings.ASSESSMENT_GRADE_THRESHOLDS = {"good": 93, "fairly_good": 92, "average": 91}
+    # grades, so that upgrade plans are opened and closed (a plan closes only at a better
+    # grade; yearly work is deducted in Q4 only, so the cards lose fewer points).
+    settings.ASSESSMENT_GRADE_THRESHOLDS = {"good": 95, "fairly_good": 93, "average": 92}
     demo_world = branches_demo.DemoWorld(
         committee=world.committee,
         branches=[world.branch_b],

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from handbook.models import Line
+
 from ..models import Grade, Method, RectificationItem, Scorecard, ScorecardLine, grade_label
 from ..selectors import shows_review
 from ..services.scorecards import MAX_COUNT
-from ..services.scoring import grade_for
+from ..services.scoring import grade_for, line_subtotals
 from .fields import ScorecardStatusField
 from .versions import VERSION_HELP
 
@@ -84,6 +86,15 @@ class LineSerializer(serializers.ModelSerializer):
     done_tasks = DoneTaskSerializer(many=True, read_only=True)
     files = EvidenceFileSerializer(source="file_list", many=True, read_only=True)
     version = serializers.IntegerField(read_only=True, help_text="The line's version, for a save of this line.")
+    article_line = serializers.ChoiceField(
+        source="article.line", choices=Line.choices, read_only=True, help_text="大政工: party, union or league."
+    )
+    assessed = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the article is assessed in the card's quarter (yearly work in Q4, half-yearly "
+        "in Q2 and Q4, unless the edition names other quarters). A line not assessed keeps its full "
+        "score: a deduction on it is a 400.",
+    )
     saved_by = serializers.StringRelatedField(
         read_only=True, allow_null=True, help_text="Who last saved the branch's side (null before any save)."
     )
@@ -100,6 +111,8 @@ class LineSerializer(serializers.ModelSerializer):
             "article_title",
             "part",
             "part_title",
+            "article_line",
+            "assessed",
             "max_score",
             "self_score",
             "note",
@@ -139,6 +152,16 @@ class LineSerializer(serializers.ModelSerializer):
         if not self.context["show_review"]:
             data.update(dict.fromkeys(LINE_REVIEW_FIELDS))
         return data
+
+
+class LineSubtotalSerializer(serializers.Serializer):
+    line = serializers.ChoiceField(choices=Line.choices)
+    label = serializers.CharField()
+    max_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    self_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    review_score = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text="Null until reviewed (for the branch: until final)."
+    )
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
@@ -221,6 +244,9 @@ class ScorecardDetailSerializer(ScorecardSerializer):
     can_edit = serializers.SerializerMethodField(help_text="You may save lines and submit now.")
     can_review = serializers.SerializerMethodField(help_text="You may review, return or finalise now.")
     lines = LineSerializer(source="annotated_lines", many=True, read_only=True)
+    line_subtotals = serializers.SerializerMethodField(
+        help_text="大政工 subtotals by line (party, union, league): max, self and review scores."
+    )
 
     class Meta(ScorecardSerializer.Meta):
         fields = [
@@ -233,6 +259,7 @@ class ScorecardDetailSerializer(ScorecardSerializer):
             "can_edit",
             "can_review",
             "lines",
+            "line_subtotals",
         ]
         read_only_fields = fields
 
@@ -241,6 +268,21 @@ class ScorecardDetailSerializer(ScorecardSerializer):
 
     def get_can_review(self, card: Scorecard) -> bool:
         return bool(self.context["can_review"])
+
+    @extend_schema_field(LineSubtotalSerializer(many=True))
+    def get_line_subtotals(self, card: Scorecard) -> list[dict[str, Any]]:
+        show = self.context["show_review"]
+        rows = [
+            {
+                "line": row.line,
+                "label": row.label,
+                "max_score": row.max_score,
+                "self_score": row.self_score,
+                "review_score": row.review_score if show else None,
+            }
+            for row in line_subtotals(card.annotated_lines)  # type: ignore[attr-defined]
+        ]
+        return LineSubtotalSerializer(rows, many=True).data
 
 
 # --- queries ----------------------------------------------------------------------------------

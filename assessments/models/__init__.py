@@ -4,7 +4,7 @@ from .checks import CheckRecord, Difficulty, GoodPractice, WrittenTestScore
 from .evidence import EvidenceFile
 from .feedback import FeedbackNumber
 from .findings import Finding, Severity
-from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradePlan, UpgradeTarget
+from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradeGrading, UpgradePlan, UpgradeTarget
 from .rectification import RectificationEvidence, RectificationItem, RectificationStatus
 from .scorecards import (
     Grade,
@@ -43,6 +43,7 @@ __all__ = [
     "ScorecardStatus",
     "Severity",
     "Side",
+    "UpgradeGrading",
     "UpgradePlan",
     "UpgradeTarget",
     "WrittenTestScore",

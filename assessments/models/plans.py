@@ -3,7 +3,8 @@
 An assessment plan says which branches the team checks: every key unit (重点单位) each
 quarter, the others by a random sample whose seed and population are recorded so the draw can
 be reproduced; the year-end check takes every branch. A branch graded 一般 or 较差 gets an
-upgrade plan (整改提高、晋位升级方案) aimed at its weakest articles, tracked until it is next graded.
+upgrade plan (整改提高、晋位升级方案) aimed at its weakest articles, open until a grading better
+than the plan's grade; every grading in between is recorded on the plan.
 """
 
 from decimal import Decimal
@@ -78,7 +79,8 @@ class UpgradePlan(models.Model):
     closed_by_scorecard = models.ForeignKey(
         Scorecard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    outcome_grade = models.CharField(_("grade at the next grading"), max_length=12, blank=True)
+    # The latest grading since the plan was made (the one that closed it, once closed).
+    outcome_grade = models.CharField(_("grade at the latest grading"), max_length=12, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,6 +102,31 @@ class UpgradePlan(models.Model):
     @property
     def outcome_grade_label(self) -> str:
         return grade_label(self.outcome_grade)
+
+
+class UpgradeGrading(models.Model):
+    """A grading of the branch while its upgrade plan was open: the outcome so far. The plan
+    closes at the first one better than its own grade."""
+
+    plan = models.ForeignKey(UpgradePlan, on_delete=models.CASCADE, related_name="gradings")
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("grade"), max_length=12)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    improved = models.BooleanField(_("improved"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grading during an upgrade plan")
+        verbose_name_plural = _("gradings during upgrade plans")
+        ordering = ["plan", "scorecard__year", "scorecard__quarter"]
+        constraints = [models.UniqueConstraint(fields=["plan", "scorecard"], name="assessments_grading_once_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.scorecard.period}"
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade)
 
 
 class UpgradeTarget(models.Model):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,9 @@ from ..models import (
     PlanEntry,
     PlanKind,
     Scorecard,
+    ScorecardLine,
     ScorecardStatus,
+    UpgradeGrading,
     UpgradePlan,
     UpgradeTarget,
 )
@@ -87,23 +89,64 @@ def plan_reproduces(plan: AssessmentPlan) -> bool:
     return stored == draw_sample(list(plan.population), percent=plan.sample_percent, seed=plan.seed)
 
 
-def upgrade_plan_for(card: Scorecard) -> UpgradePlan | None:
-    """Called when a review is final: closes the branch's open plans (it has been graded again)
-    and, for a grade of 一般 or 较差, opens a plan on its weakest articles."""
-    UpgradePlan.objects.filter(branch=card.branch, closed_by_scorecard__isnull=True).exclude(scorecard=card).update(
-        closed_by_scorecard=card, outcome_grade=card.grade
+# 好 above 较好 above 一般 above 较差: a plan closes at a grading above its own grade.
+GRADE_RANK = {Grade.POOR: 0, Grade.AVERAGE: 1, Grade.FAIRLY_GOOD: 2, Grade.GOOD: 3}
+
+
+def grade_improved(grade: str, than: str) -> bool:
+    return GRADE_RANK.get(grade, -1) > GRADE_RANK.get(than, -1)
+
+
+def weakest_lines(card: Scorecard, count: int = WEAK_ARTICLES) -> list[ScorecardLine]:
+    """短板: the lines with the lowest share of their max score, then by article code.
+
+    The share is computed here, in Decimals: in SQL, ``review_score / max_score`` is an
+    integer division on SQLite whenever both scores are whole (5 of 6 would be 0, as weak
+    as a line scored 0)."""
+    lines = list(card.lines.filter(review_score__lt=F("max_score")).select_related("article"))
+    lines.sort(key=lambda line: (Decimal(line.review_score) / Decimal(line.max_score), line.article.code))
+    return lines[:count]
+
+
+def _record_grading(card: Scorecard) -> UpgradePlan | None:
+    """Records the card's grading on every plan of the branch still open from an earlier
+    quarter; closes those it improves on. Returns a plan that stays open, if any."""
+    earlier = Q(scorecard__year__lt=card.year) | Q(scorecard__year=card.year, scorecard__quarter__lt=card.quarter)
+    still_open = None
+    plans = UpgradePlan.objects.select_for_update().filter(
+        earlier, branch=card.branch, closed_by_scorecard__isnull=True
     )
-    if card.grade not in UPGRADE_GRADES or card.status != ScorecardStatus.FINAL:
+    for plan in plans.order_by("created_at", "pk"):
+        improved = grade_improved(card.grade, plan.grade)
+        UpgradeGrading.objects.get_or_create(
+            plan=plan, scorecard=card, defaults={"grade": card.grade, "score": card.review_total, "improved": improved}
+        )
+        plan.outcome_grade = card.grade
+        if improved:
+            plan.closed_by_scorecard = card
+        else:
+            still_open = plan
+        plan.save(update_fields=["outcome_grade", "closed_by_scorecard"])
+    return still_open
+
+
+def upgrade_plan_for(card: Scorecard) -> UpgradePlan | None:
+    """Called when a review is final. A plan stays open until the branch is graded better
+    than the plan's grade: each grading in between is recorded on it (the outcome so far).
+    A grade of 一般 or 较差 with no plan still open opens one on the weakest articles."""
+    if card.status != ScorecardStatus.FINAL:
         return None
+    still_open = _record_grading(card)
+    if card.grade not in UPGRADE_GRADES:
+        return None
+    if still_open is not None:
+        # Not improved: the open plan, its targets and its measures carry on.
+        return still_open
     plan, created = UpgradePlan.objects.get_or_create(
         scorecard=card, defaults={"branch": card.branch, "grade": card.grade}
     )
     if created:
-        weakest = (
-            card.lines.filter(review_score__lt=F("max_score"))
-            .select_related("article")
-            .order_by(F("review_score") / F("max_score"), "article__code")[:WEAK_ARTICLES]
-        )
+        weakest = weakest_lines(card)
         milestone = timezone.localdate() + dt.timedelta(days=60)
         UpgradeTarget.objects.bulk_create(
             UpgradeTarget(

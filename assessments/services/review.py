@@ -54,7 +54,7 @@ def review_line_save(
     card = lock_scorecard(line.scorecard_id, version)
     _reviewable(card, by)
     line = ScorecardLine.objects.select_related("article").get(pk=line.pk, scorecard=card)
-    cleaned = clean_counts(line, counts)
+    cleaned = clean_counts(line, counts, quarter=card.quarter)
     old = line.review_score
     line.review_score = apply_deductions(line=line, side=Side.REVIEW, counts=cleaned)
     line.review_note = review_note.strip()

@@ -21,7 +21,7 @@ from handbook.selectors import edition_in_force
 
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
 from ..selectors import may_edit_self
-from .scoring import Applied, line_score
+from .scoring import Applied, line_score, refuse_if_not_assessed
 
 MAX_COUNT = 999
 
@@ -103,9 +103,10 @@ def scorecard_open(
     return card
 
 
-def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int, int]:
-    """Rule id → count, checked: the rule belongs to the line's article, 0 ≤ count ≤ 999, and a
-    rule that applies once (``Deduction.is_once``) is counted at most once."""
+def clean_counts(line: ScorecardLine, counts: Mapping[int, object], *, quarter: int) -> dict[int, int]:
+    """Rule id → count, checked: the rule belongs to the line's article, 0 ≤ count ≤ 999, a
+    rule that applies once (``Deduction.is_once``) is counted at most once, and no count at
+    all on an article not assessed in the card's ``quarter``."""
     rules = {rule.pk: rule for rule in line.article.deductions.all()}
     cleaned: dict[int, int] = {}
     for rule_id, raw in counts.items():
@@ -123,6 +124,8 @@ def clean_counts(line: ScorecardLine, counts: Mapping[int, object]) -> dict[int,
                 _("“%(rule)s” applies once: its count can only be 0 or 1.") % {"rule": rule.description}
             )
         cleaned[rule_id] = count
+    if any(cleaned.values()):
+        refuse_if_not_assessed(line.article, quarter)
     return cleaned
 
 
@@ -239,7 +242,7 @@ def scorecard_lines_save(
 
 
 def _line_apply(card: Scorecard, line: ScorecardLine, edit: LineEdit, by: User, now: dt.datetime) -> None:
-    cleaned = clean_counts(line, edit.counts)
+    cleaned = clean_counts(line, edit.counts, quarter=card.quarter)
     old = line.self_score
     line.self_score = apply_deductions(line=line, side=Side.SELF, counts=cleaned)
     if edit.note is not None:

@@ -99,6 +99,7 @@ def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "targets": plan.targets.all(),
+            "gradings": plan.gradings.select_related("scorecard"),
             "can_edit": abilities.can(request.user, "upgrade.edit", plan),
         },
     )

@@ -19,6 +19,7 @@ from config.exceptions import Conflict
 from .. import selectors
 from ..cards import card_context, part_score, parts_of, unfinished
 from ..forms.cards import COUNT_PREFIX, LineForm, add_service_errors
+from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
 from ..services.scorecards import (
@@ -259,6 +260,7 @@ def _saved(saved: ScorecardLine, line: ScorecardLine) -> JsonResponse:
             "part_score": _figure(part_score(card, line.article.part_id)),
             "self_total": _figure(card.self_total),
             "self_grade": grade_label(grade_for(card.self_total)),
+            "line_scores": {row.line: _figure(row.self_score) for row in card_line_subtotals(card)},
             "card_version": card.version,
         }
     )

@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.ImportStatus",
         "EditionStatusEnum": "handbook.models.EditionStatus",
+        # 大政工: an article's line, a scorecard line's and a subtotal's alike.
+        "LineEnum": "handbook.models.Line",
     },
 }
 

@@ -12,6 +12,8 @@ from .standard import (
     Line,
     Part,
     WhoRole,
+    clean_quarters,
+    default_quarters,
     due_rule_errors,
 )
 
@@ -32,5 +34,7 @@ __all__ = [
     "TrainingAttendance",
     "TrainingSession",
     "WhoRole",
+    "clean_quarters",
+    "default_quarters",
     "due_rule_errors",
 ]

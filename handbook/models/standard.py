@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,56 @@ class Frequency(models.TextChoices):
     OCCASIONAL = "occasional", _("On occasion")
 
 
+ALL_QUARTERS = "1234"
+# Work done once a year (or half-year) is deducted at the end of its period: a yearly duty
+# cannot be missed in Q1. An edition may name other quarters (``Article.assessed_quarters``).
+QUARTERS_BY_FREQUENCY = {Frequency.YEARLY: "4", Frequency.HALF_YEARLY: "24"}
+
+
+def default_quarters(frequency: str) -> str:
+    """The quarters in which an article of this frequency is deducted, as digits (``"24"``)."""
+    return QUARTERS_BY_FREQUENCY.get(frequency, ALL_QUARTERS)
+
+
+def clean_quarters(value: object) -> str | None:
+    """Quarters written as a list (``[2, 4]``), a number (``4``) or text (``"2,4"``, ``"Q2 Q4"``)
+    → sorted digits (``"24"``); ``""`` for none given (``[]`` too: by the frequency); None when
+    it is not a set of quarters."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        items: list[object] = [value]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    elif isinstance(value, str):
+        text = value.upper().replace("Q", " ")
+        for separator in (",", "，", "、", ";", "/"):
+            text = text.replace(separator, " ")
+        items = text.split()
+        # "24" written without separators is two quarters.
+        if len(items) == 1 and len(items[0]) > 1:
+            items = list(items[0])
+    else:
+        return None
+    quarters: set[int] = set()
+    for item in items:
+        if isinstance(item, bool):
+            return None
+        if isinstance(item, str) and item.strip() in ("1", "2", "3", "4"):
+            item = int(item.strip())
+        if not isinstance(item, int) or not 1 <= item <= 4 or item in quarters:
+            return None
+        quarters.add(item)
+    return "".join(str(q) for q in sorted(quarters))
+
+
+def _quarters_valid(value: str) -> None:
+    if value and clean_quarters(value) != value:
+        raise ValidationError(_("Quarters are written as digits 1 to 4, each once, in order (e.g. 24)."))
+
+
 class DueKind(models.TextChoices):
     END = "end", _("By the end of the period")
     DAY = "day", _("By day N of the period's last month (weekday N for weekly work)")
@@ -124,6 +175,17 @@ class Article(models.Model):
     example = models.TextField(_("example or template"))
     max_score = models.DecimalField(
         _("max score"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    # Empty: by the frequency (``default_quarters``). Digits, e.g. "1": the edition says otherwise.
+    assessed_quarters = models.CharField(
+        _("assessed in quarters"),
+        max_length=4,
+        blank=True,
+        validators=[_quarters_valid],
+        help_text=_(
+            "The quarters whose scorecard may deduct points on this article. None ticked: by the "
+            "frequency (yearly work in Q4, half-yearly work in Q2 and Q4, other work every quarter)."
+        ),
     )
 
     class Meta:
@@ -156,7 +218,27 @@ class Article(models.Model):
             return gettext("by the end of the period")
         return gettext("no fixed date")
 
+    @property
+    def quarters_assessed(self) -> tuple[int, ...]:
+        """The quarters whose scorecard may deduct points on this article."""
+        return tuple(int(q) for q in (self.assessed_quarters or default_quarters(self.frequency)))
+
+    def is_assessed_in(self, quarter: int) -> bool:
+        return quarter in self.quarters_assessed
+
+    @property
+    def quarters_text(self) -> str:
+        """ "Every quarter" or "Q2、Q4" (Chinese) / "Q2, Q4", for people."""
+        quarters = self.quarters_assessed
+        if len(quarters) == 4:
+            return gettext("every quarter")
+        separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+        return separator.join(f"Q{q}" for q in quarters)
+
     def clean(self) -> None:
+        # The frequency's own quarters are stored as "": a later change of frequency carries them.
+        if clean_quarters(self.assessed_quarters) == default_quarters(self.frequency):
+            self.assessed_quarters = ""
         errors = due_rule_errors(self.frequency, self.due_kind, self.due_value)
         if self.part_id and self.edition_id and self.part.edition_id != self.edition_id:
             errors["part"] = _("The part belongs to another edition.")

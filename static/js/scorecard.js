@@ -98,6 +98,14 @@
         part.textContent = data.part_score;
       }
     }
+    // 大政工 subtotals (party / union / league), outside the sheet.
+    var lineScores = data.line_scores || {};
+    Object.keys(lineScores).forEach(function (key) {
+      var cell = document.querySelector('[data-subtotal="' + key + '"] [data-subtotal-self]');
+      if (cell) {
+        cell.textContent = lineScores[key];
+      }
+    });
   };
 
   Sheet.prototype.seenChanged = function (article) {

@@ -24,7 +24,8 @@ from tests.factories import first_rule_counts, open_scorecard
 
 @pytest.fixture
 def final_card(world, default_edition, django_capture_on_commit_callbacks):
-    card = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
+    # Q4: 1-02 is a yearly article, deducted only at the end of the year.
+    card = open_scorecard(world.branch_a, quarter=4, deadline=dt.date(2099, 1, 10))
     line = card.lines.select_related("article").get(article__code="1-02")
     scorecard_line_save(line=line, by=world.secretary_a, version=card.version, counts={})
     card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version + 1)
@@ -136,7 +137,7 @@ def test_finalising_turns_each_finding_into_a_rectification_item(final_card):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_command_writes_every_final_sheet_of_a_quarter_on_several_processes(final_card, tmp_path):
-    call_command("feedback_sheets", quarter="2026Q3", out=str(tmp_path), processes=2)
+    call_command("feedback_sheets", quarter="2026Q4", out=str(tmp_path), processes=2)
     files = list(tmp_path.glob("*.pdf"))
     assert [f.name for f in files] == [f"feedback-A-{final_card.period}.pdf"]
     assert "一号项目部党支部" in poppler("pdftotext", files[0])

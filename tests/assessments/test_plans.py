@@ -1,8 +1,9 @@
 """核标 plans: every key unit, a reproducible random sample of the others, all at year end;
-优标 upgrade plans for branches graded 一般 or 较差, closed at the next grading."""
+优标 upgrade plans for branches graded 一般 or 较差, open until the grade improves."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from assessments.models import EntryReason, Grade, PlanKind
 from assessments.services.plans import assessment_plan_create, draw_sample, plan_reproduces, upgrade_target_update
@@ -92,3 +93,64 @@ def test_the_next_grading_closes_the_upgrade_plan(world):
     assert not plan.is_open
     assert plan.closed_by_scorecard == card
     assert plan.outcome_grade == Grade.GOOD
+
+
+def _graded(world, *, quarter, counts_by_code, year=2026):
+    """A final card of branch A; ``counts_by_code``: article code → (rule position, count)."""
+    card = open_scorecard(world.branch_a, year=year, quarter=quarter)
+    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    for code, (position, count) in counts_by_code.items():
+        line = card.lines.select_related("article").get(article__code=code)
+        rule = line.article.deductions.order_by("position")[position]
+        review_line_save(line=line, by=world.reviewer, version=card.version, counts={rule.pk: count})
+        card.refresh_from_db()
+    card = scorecard_mark_reviewed(scorecard=card, by=world.reviewer, version=card.version)
+    return scorecard_finalise(scorecard=card, by=world.reviewer, version=card.version)
+
+
+def test_the_weakest_articles_are_the_lowest_share_of_their_max_on_every_database(world):
+    """Whole scores (9 of 10) must not divide to 0 (the SQLite integer division of P03 2026Q3)."""
+    make_edition(version="T10", articles=10)  # ten articles of 10 points; Q4 assesses them all
+    card = _graded(
+        world,
+        quarter=4,
+        counts_by_code={"1-01": (0, 1), "1-04": (1, 1), "2-05": (1, 999), "2-08": (1, 999), "3-06": (1, 999)},
+    )
+    assert card.grade == Grade.AVERAGE  # 100 − 1 − 0.5 − 30
+    targets = list(card.upgrade_plan.targets.order_by("article_code").values_list("article_code", "score_then"))
+    assert targets == [("2-05", 0), ("2-08", 0), ("3-06", 0)]
+
+
+def test_an_upgrade_plan_stays_open_until_a_better_grade_and_records_each_grading(world):
+    make_edition(version="T1")
+    poor = {"1-01": (1, 999), "1-04": (1, 999)}  # 50: 较差
+    plan = _graded(world, quarter=1, counts_by_code=poor).upgrade_plan
+    assert plan.grade == Grade.POOR
+
+    again = _graded(world, quarter=2, counts_by_code=poor)
+    plan.refresh_from_db()
+    assert plan.is_open
+    assert plan.outcome_grade == Grade.POOR
+    assert not hasattr(again, "upgrade_plan") or again.upgrade_plan is None  # the open plan carries on
+    assert [(g.scorecard, g.grade, g.improved) for g in plan.gradings.all()] == [(again, Grade.POOR, False)]
+
+    better = _graded(world, quarter=3, counts_by_code={"1-01": (1, 999)})  # 75: 一般, better than 较差
+    plan.refresh_from_db()
+    assert not plan.is_open
+    assert plan.closed_by_scorecard == better
+    assert plan.outcome_grade == Grade.AVERAGE
+    assert [g.improved for g in plan.gradings.all()] == [False, True]
+    # Still 一般: a new plan starts from this grading's weakest articles.
+    assert better.upgrade_plan.is_open
+    assert better.upgrade_plan.grade == Grade.AVERAGE
+
+
+def test_the_upgrade_page_lists_the_gradings_since_the_plan(world, client):
+    make_edition(version="T1")
+    poor = {"1-01": (1, 999), "1-04": (1, 999)}
+    plan = _graded(world, quarter=1, counts_by_code=poor).upgrade_plan
+    _graded(world, quarter=2, counts_by_code=poor)
+    client.force_login(world.secretary_a)
+    page = client.get(reverse("assessments:upgrade", args=[plan.pk])).content.decode()
+    assert "2026Q2" in page
+    assert 'id="upgrade-gradings"' in page

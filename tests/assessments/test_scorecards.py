@@ -34,7 +34,8 @@ def _line(card, code="1-02"):
 
 @pytest.fixture
 def card(world, default_edition):
-    return open_scorecard(world.branch_a, year=2026, quarter=3, deadline=dt.date(2099, 1, 10))
+    # Q4: 1-02 and 1-03 are yearly articles, deducted only at the end of the year.
+    return open_scorecard(world.branch_a, year=2026, quarter=4, deadline=dt.date(2099, 1, 10))
 
 
 def _submit(card, world):
@@ -50,7 +51,7 @@ def test_a_new_scorecard_has_one_line_per_article_at_full_marks(card, default_ed
 
 
 def test_opening_the_same_quarter_twice_returns_the_same_card(card, world):
-    assert open_scorecard(world.branch_a, year=2026, quarter=3) == card
+    assert open_scorecard(world.branch_a, year=2026, quarter=4) == card
 
 
 def test_the_secretary_saves_a_line_and_the_score_and_total_follow(card, world):

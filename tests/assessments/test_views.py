@@ -19,7 +19,8 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 @pytest.fixture
 def card(world, default_edition):
-    return open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
+    # Q4: 1-02 and 1-03 are yearly articles, deducted only at the end of the year.
+    return open_scorecard(world.branch_a, quarter=4, deadline=dt.date(2099, 1, 10))
 
 
 def _line(card, code="1-02"):
@@ -207,7 +208,7 @@ def test_the_admin_is_read_only_for_a_submitted_card(card, world):
 
 
 def test_the_quarter_list_shows_each_branch_with_its_card(card, as_role):
-    page = as_role("reviewer").get(reverse("assessments:index") + "?quarter=2026Q3").content.decode()
+    page = as_role("reviewer").get(reverse("assessments:index") + "?quarter=2026Q4").content.decode()
     assert "一号项目部党支部" in page
     assert "二号项目部党支部" in page
     assert "Not started" in page

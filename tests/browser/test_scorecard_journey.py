@@ -34,7 +34,8 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
     ids = page.eval_on_selector_all("article.sc-line", "lines => lines.map(line => line.id)")
     for n, form_id in enumerate(ids):
         form = page.locator(f"#{form_id}")
-        if n % 5 == 0:
+        # A line not assessed this quarter (yearly work before Q4) takes no count.
+        if n % 5 == 0 and "not-assessed" not in (form.get_attribute("class") or ""):
             form.locator("input[type=number]").first.fill("1")
         form.locator("textarea[name=note]").fill(f"第{n + 1}条已按要求完成")
         form.locator("textarea[name=evidence]").fill("会议记录本、签到表")
