@@ -26,7 +26,7 @@ def card(world, default_edition):
     return open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
 
 
-def _line(card, code="1-02") -> ScorecardLine:
+def _line(card, code="1-01") -> ScorecardLine:
     return card.lines.select_related("article").get(article__code=code)
 
 
@@ -127,7 +127,7 @@ def test_the_page_script_still_gets_its_json_for_a_bad_count_and_a_good_save(car
     assert refused.status_code == 400 and refused.json() == {"error": "A count must be a whole number."}
     saved = client.post(url, {"line_version": 1, **counts}, HTTP_ACCEPT="application/json")
     assert saved.status_code == 200
-    assert set(saved.json()) == {"version", "score", "part", "part_score", "self_total", "self_grade", "card_version"}
+    assert set(saved.json()) >= {"version", "score", "part", "part_score", "self_total", "self_grade", "card_version"}
 
 
 def test_a_refused_evidence_file_without_htmx_is_shown_beside_the_lines_file_field(card, as_role):
