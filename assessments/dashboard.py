@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Case, Count, F, Q, Sum, Value, When, Window
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
@@ -14,6 +14,7 @@ from branches.selectors import in_subtree
 from tasks.statistics import BranchTaskStats, task_statistics
 
 from .desk import (
+    CHECK_DONE,
     PARTITION,
     DeskState,
     PlanProgress,
@@ -22,6 +23,7 @@ from .desk import (
     partition_counts,
     plans_of,
     quarter_choices,
+    quarter_label,
     state_of,
 )
 from .models import (
@@ -101,6 +103,10 @@ class Dashboard:
         return f"{self.year}Q{self.quarter}"
 
     @property
+    def period_label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+    @property
     def tiles(self) -> list[tuple[str, str, int]]:
         """(state, label, count) of the five states every branch is in exactly one of."""
         return [(state.value, str(state.label), self.counts[state.value]) for state in PARTITION]
@@ -151,21 +157,21 @@ def dashboard_for(
         pk: (name, code, is_key)
         for pk, name, code, is_key in active_branches(root).values_list("pk", "name", "code", "is_key")
     }
+    # Dissolved branches' cards too: a plan's done counts them, as the plan page does.
+    cards = list(
+        Scorecard.objects.filter(in_tree, year=year, quarter=quarter).values_list(
+            "branch_id", "status", "self_total", "review_total", "grade", "is_late", "deadline"
+        )
+    )
     (py, pq) = previous_periods(year, quarter, 2)[0]
-    cards, previous = [], {}
-    for y, q, branch_id, status, self_total, review_total, grade, late, deadline in Scorecard.objects.filter(
-        Q(year=year, quarter=quarter) | Q(year=py, quarter=pq, status=ScorecardStatus.FINAL),
-        in_tree,
-        branch__status=OrgStatus.ACTIVE,
-    ).values_list(
-        "year", "quarter", "branch_id", "status", "self_total", "review_total", "grade", "is_late", "deadline"
-    ):
-        if (y, q) == (year, quarter):
-            cards.append((branch_id, status, self_total, review_total, grade, late, deadline))
-        else:
-            previous[branch_id] = review_total
+    previous = dict(
+        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL).values_list(
+            "branch_id", "review_total"
+        )
+    )
     fallback = default_deadline(year, quarter)
     status_of = {branch_id: (status, late, deadline) for branch_id, status, *_, late, deadline in cards}
+    started = sum(1 for pk in branches if pk in status_of)
     states = []
     for pk in branches:
         status, flagged, deadline = status_of.get(pk, (None, False, None))
@@ -173,8 +179,8 @@ def dashboard_for(
     counts = partition_counts([(state, late) for _, state, late in states])
     board.counts = {
         "branches": counts.pop(DeskState.ALL),
-        "started": len(status_of),
-        "not_started": len(branches) - len(status_of),
+        "started": started,
+        "not_started": len(branches) - started,
         **counts,
     }
     board.late_branches = sorted(branches[pk][0] for pk, _, late in states if late)
@@ -215,7 +221,8 @@ def dashboard_for(
         )
         for y, q in previous_periods(year, quarter, TREND_QUARTERS)
     ]
-    board.plans, with_plans = plans_of(root, year=year, quarter=quarter)
+    checked = {branch_id for branch_id, status, *_ in cards if status in CHECK_DONE}
+    board.plans, with_plans = plans_of(root, year=year, quarter=quarter, checked=checked)
     board.quarters = quarter_choices(set(averages), with_plans, (year, quarter))
     board.top_deducted = list(
         ScorecardLine.objects.filter(
@@ -229,10 +236,22 @@ def dashboard_for(
         .annotate(points=Sum(F("max_score") - F("review_score")), lines=Count("pk"))
         .order_by("-points", "code")[:10]
     )
-    items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED)
-    counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
-    board.open_items, board.overdue_items = counts["open"], counts["overdue"]
-    board.items = list(items.select_related("branch", "finding", "owner").order_by("deadline", "pk")[:20])
+    # The open items' counts ride on the oldest twenty as window aggregates (taken over every
+    # open item before the LIMIT): one query for both.
+    items = (
+        RectificationItem.objects.filter(in_tree)
+        .exclude(status=RectificationStatus.CLOSED)
+        .select_related("branch", "finding", "owner")
+        .annotate(
+            open_total=Window(Count("pk")),
+            overdue_total=Window(Sum(Case(When(deadline__lt=today, then=Value(1)), default=Value(0)))),
+        )
+        .order_by("deadline", "pk")
+    )
+    board.items = list(items[:20])
+    first = board.items[0] if board.items else None
+    board.open_items = first.open_total if first else 0
+    board.overdue_items = first.overdue_total if first else 0
     _add_task_statistics(board, branches, today)
     return board
 

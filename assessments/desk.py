@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +123,10 @@ class DeskList:
         return f"{self.year}Q{self.quarter}"
 
     @property
+    def period_label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+    @property
     def state_label(self) -> str:
         return str(DeskState(self.state).label)
 
@@ -195,42 +198,38 @@ def _ancestor_paths(root: Organisation) -> list[str]:
     return ["/" + "/".join(ids[:n]) + "/" for n in range(1, len(ids))]
 
 
-def _entries_count(entries: models.QuerySet[PlanEntry]) -> Coalesce:
-    return Coalesce(
-        Subquery(entries.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1], IntegerField()),
-        0,
-    )
-
-
-def plans_of(root: Organisation, *, year: int, quarter: int) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
-    """One query: the plans made at ``root``, above it or below it — the quarter's with
-    ``planned`` (their entries in the subtree) and ``done`` (of those, reviewed or final), and
-    the quarters any plan is for."""
-    entries = PlanEntry.objects.filter(in_subtree(root, via="branch__path"), plan=OuterRef("pk"))
-    checked = Scorecard.objects.filter(
-        branch=OuterRef("branch_id"),
-        year=OuterRef("plan__year"),
-        quarter=OuterRef("plan__quarter"),
-        status__in=CHECK_DONE,
-    )
-    this_quarter = Q(year=year, quarter=quarter)
-    rows = (
+def plans_of(
+    root: Organisation, *, year: int, quarter: int, checked: set[int] | None = None
+) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
+    """One query: the plans made at ``root``, above it or below it (for the quarters any plan
+    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans.
+    ``checked``: the branches whose card of the quarter is reviewed or final — a plan's
+    ``done`` (as on the plan page)."""
+    plans = (
         AssessmentPlan.objects.filter(
             Q(organisation__path__in=_ancestor_paths(root)) | in_subtree(root, via="organisation__path")
         )
-        # Progress only for the quarter shown: the other plans give their quarter and nothing more.
-        .annotate(
-            planned=Case(When(this_quarter, then=_entries_count(entries)), default=Value(0)),
-            done=Case(When(this_quarter, then=_entries_count(entries.filter(Exists(checked)))), default=Value(0)),
-        )
-        .order_by("organisation__path", "kind")
-        .values_list("pk", "year", "quarter", "kind", "organisation__name", "planned", "done")
+        .annotate(entry_branch=Value(None, output_field=IntegerField()))
+        .order_by()
+        .values_list("pk", "year", "quarter", "kind", "organisation__name", "entry_branch")
     )
-    progress, quarters = [], set()
-    for pk, y, q, kind, unit, planned, done in rows:
+    entries = (
+        PlanEntry.objects.filter(in_subtree(root, via="branch__path"), plan__year=year, plan__quarter=quarter)
+        .order_by()
+        .values_list("plan_id", "plan__year", "plan__quarter", "plan__kind", "plan__organisation__name", "branch_id")
+    )
+    shown: dict[int, PlanProgress] = {}
+    quarters = set()
+    for pk, y, q, kind, unit, branch_id in plans.union(entries, all=True):
         quarters.add((y, q))
-        if (y, q) == (year, quarter) and planned:
-            progress.append(PlanProgress(pk, unit, _kind_label(kind), planned, done))
+        if (y, q) != (year, quarter):
+            continue
+        plan = shown.setdefault(pk, PlanProgress(pk, unit, _kind_label(kind), 0, 0))
+        if branch_id is not None:
+            plan.planned += 1
+            plan.done += branch_id in (checked or ())
+    # A plan above the unit that lists none of its branches is not the unit's to do.
+    progress = sorted((p for p in shown.values() if p.planned), key=lambda p: (p.unit, p.kind_label, p.pk))
     return progress, quarters
 
 
@@ -246,7 +245,7 @@ def quarters_for(root: Organisation) -> list[str]:
         .distinct()
         .order_by()
     )
-    _plans, with_plans = plans_of(root, year=0, quarter=0)
+    _plans, with_plans = plans_of(root, year=0, quarter=0)  # no plan is for year 0: quarters only
     return quarter_choices(with_cards, with_plans, current_quarter())
 
 
