@@ -159,15 +159,15 @@ def dashboard_for(
     }
     # Dissolved branches' cards too: a plan's done counts them, as the plan page does.
     cards = list(
-        Scorecard.objects.filter(in_tree, year=year, quarter=quarter).values_list(
-            "branch_id", "status", "self_total", "review_total", "grade", "is_late", "deadline"
-        )
+        Scorecard.objects.filter(in_tree, year=year, quarter=quarter)
+        .order_by()
+        .values_list("branch_id", "status", "self_total", "review_total", "grade", "is_late", "deadline")
     )
     (py, pq) = previous_periods(year, quarter, 2)[0]
     previous = dict(
-        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL).values_list(
-            "branch_id", "review_total"
-        )
+        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL)
+        .order_by()
+        .values_list("branch_id", "review_total")
     )
     fallback = default_deadline(year, quarter)
     status_of = {branch_id: (status, late, deadline) for branch_id, status, *_, late, deadline in cards}

@@ -158,7 +158,7 @@ def desk_list(root: Organisation, *, year: int, quarter: int, state: str, today:
         card.branch_id: card
         for card in Scorecard.objects.filter(
             in_subtree(root, via="branch__path"), year=year, quarter=quarter, branch__status=OrgStatus.ACTIVE
-        ).select_related("submitted_by", "reviewed_by")
+        ).order_by()
     }
     every = []
     for branch in branches:

@@ -272,3 +272,30 @@ def test_the_late_list_of_a_quarter_still_open_holds_only_late_submissions(world
     found = desk_list(world.committee, year=year, quarter=quarter, state=DeskState.LATE)
     # B has no card, but the quarter's own deadline is still ahead.
     assert [row.branch.code for row in found.rows] == ["A"]
+
+
+def _desk_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(DASHBOARD, {"quarter": "2026Q3"})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_desk_takes_no_more_queries_with_a_plan_items_and_many_branches_than_with_one(
+    world, boss, as_role, django_assert_max_num_queries
+):
+    from tests.factories import rectification_item
+
+    client = as_role("reviewer")
+    _desk_queries(client)  # warms the per-process caches
+    few = _desk_queries(client)
+    for n in range(10):
+        branch = make_org(world.general, name=f"多支部{n}", code=f"M{n}")
+        if n % 3:
+            final_scorecard(branch, year=2026, quarter=3, by=boss, deductions=n % 2)
+    assessment_plan_create(organisation=world.committee, year=2026, quarter=3, by=world.reviewer, seed=5)
+    rectification_item(world.branch_b, by=boss, year=2026, quarter=2, problem="记录不全")
+    with django_assert_max_num_queries(few):
+        page = client.get(DASHBOARD, {"quarter": "2026Q3"}).content.decode()
+    assert _figure(page, "dash-branches") == 12 and _figure(page, "dash-open-items") == 1
+    assert 'id="dash-plans"' in page and "No assessment plan for this quarter." not in page
