@@ -4,17 +4,28 @@ whatever the number of branches. Every aggregate is computed by the database."""
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Case, Count, F, Q, Sum, Value, When, Window
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
 from branches.selectors import in_subtree
 from tasks.statistics import BranchTaskStats, task_statistics
 
+from .desk import (
+    CHECK_DONE,
+    PARTITION,
+    DeskState,
+    PlanProgress,
+    active_branches,
+    is_late_with,
+    partition_counts,
+    plans_of,
+    quarter_choices,
+    quarter_label,
+    state_of,
+)
 from .models import (
     Grade,
     RectificationItem,
@@ -24,22 +35,16 @@ from .models import (
     ScorecardStatus,
     grade_label,
 )
-from .services.scorecards import quarter_end, quarter_start
+from .services.scorecards import default_deadline, quarter_end, quarter_start
 from .services.years import year_end_scores, year_result
 
 TREND_QUARTERS = 8
-SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
-REVIEWED = (ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
 
 
 def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int]]:
     """The ``count`` quarters ending with (year, quarter), oldest first."""
     index = year * 4 + quarter - 1
     return [((i // 4), (i % 4) + 1) for i in range(index - count + 1, index + 1)]
-
-
-def _periods_q(periods: list[tuple[int, int]]) -> Q:
-    return reduce(or_, (Q(year=y, quarter=q) for y, q in periods))
 
 
 @dataclass
@@ -85,6 +90,9 @@ class Dashboard:
     overdue_items: int = 0
     items: list[RectificationItem] = field(default_factory=list)
     late_branches: list[str] = field(default_factory=list)
+    # The quarter's assessment plans (核标 plans) and the quarters to choose from, newest first.
+    plans: list[PlanProgress] = field(default_factory=list)
+    quarters: list[str] = field(default_factory=list)
     # 对标 as daily work: the handbook tasks due in the quarter, from the tasks app.
     task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
     task_on_time_rate: float | None = None
@@ -93,6 +101,26 @@ class Dashboard:
     @property
     def period(self) -> str:
         return f"{self.year}Q{self.quarter}"
+
+    @property
+    def period_label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def tiles(self) -> list[tuple[str, str, int]]:
+        """(state, label, count) of the five states every branch is in exactly one of."""
+        return [(state.value, str(state.label), self.counts[state.value]) for state in PARTITION]
+
+    @property
+    def empty_charts(self) -> dict[str, bool]:
+        """Which charts have nothing to draw: they say so instead of drawing four equal slices
+        of nothing or bare axes."""
+        return {
+            "grades": not any(n for _, _, n in self.grades),
+            "trend": all(score is None for _, score, _ in self.trend),
+            "deducted": not self.top_deducted,
+            "gaps": not self.ranking,
+        }
 
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw, for ``json_script``."""
@@ -116,41 +144,48 @@ SORTS = {
 }
 
 
-def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "score") -> Dashboard:
-    """Eight queries: branches, this quarter's cards, last quarter's scores, the trend, the
-    most-deducted articles, the rectification counts, the oldest open items and the tasks."""
+def dashboard_for(
+    root: Organisation, *, year: int, quarter: int, sort: str = "score", today: dt.date | None = None
+) -> Dashboard:
+    """Eight queries: branches, this quarter's cards with last quarter's final scores, the
+    averages of every quarter (the trend, and the quarters to choose from), the quarter's plans,
+    the most-deducted articles, the rectification counts, the oldest open items and the tasks."""
+    today = today or timezone.localdate()
     board = Dashboard(root=root, year=year, quarter=quarter)
     in_tree = in_subtree(root, via="branch__path")
     branches = {
         pk: (name, code, is_key)
-        for pk, name, code, is_key in Organisation.objects.filter(
-            in_subtree(root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE
-        ).values_list("pk", "name", "code", "is_key")
+        for pk, name, code, is_key in active_branches(root).values_list("pk", "name", "code", "is_key")
     }
+    # Dissolved branches' cards too: a plan's done counts them, as the plan page does.
     cards = list(
-        Scorecard.objects.filter(in_tree, year=year, quarter=quarter, branch__status=OrgStatus.ACTIVE).values_list(
-            "branch_id", "status", "self_total", "review_total", "grade", "is_late"
-        )
+        Scorecard.objects.filter(in_tree, year=year, quarter=quarter)
+        .order_by()
+        .values_list("branch_id", "status", "self_total", "review_total", "grade", "is_late", "deadline")
     )
     (py, pq) = previous_periods(year, quarter, 2)[0]
     previous = dict(
-        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL).values_list(
-            "branch_id", "review_total"
-        )
+        Scorecard.objects.filter(in_tree, year=py, quarter=pq, status=ScorecardStatus.FINAL)
+        .order_by()
+        .values_list("branch_id", "review_total")
     )
-    statuses = [status for _, status, *_ in cards]
+    fallback = default_deadline(year, quarter)
+    status_of = {branch_id: (status, late, deadline) for branch_id, status, *_, late, deadline in cards}
+    started = sum(1 for pk in branches if pk in status_of)
+    states = []
+    for pk in branches:
+        status, flagged, deadline = status_of.get(pk, (None, False, None))
+        states.append((pk, state_of(status), is_late_with(status, flagged, deadline, fallback, today)))
+    counts = partition_counts([(state, late) for _, state, late in states])
     board.counts = {
-        "branches": len(branches),
-        "started": len(cards),
-        "not_started": len(branches) - len(cards),
-        "submitted": sum(s in SUBMITTED for s in statuses),
-        "reviewed": sum(s in REVIEWED for s in statuses),
-        "final": sum(s == ScorecardStatus.FINAL for s in statuses),
-        "late": sum(bool(late) for *_, late in cards),
+        "branches": counts.pop(DeskState.ALL),
+        "started": started,
+        "not_started": len(branches) - started,
+        **counts,
     }
-    board.late_branches = sorted(branches[b][0] for b, *_, late in cards if late and b in branches)
+    board.late_branches = sorted(branches[pk][0] for pk, _, late in states if late)
     grade_counts = dict.fromkeys(Grade.values, 0)
-    for branch_id, status, self_total, review_total, grade, _late in cards:
+    for branch_id, status, self_total, review_total, grade, _late, _deadline in cards:
         if status != ScorecardStatus.FINAL or branch_id not in branches:
             continue
         name, code, is_key = branches[branch_id]
@@ -166,22 +201,29 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
         board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
 
-    periods = previous_periods(year, quarter, TREND_QUARTERS)
+    # Every quarter with a card in the subtree, with its final cards' average: the trend reads
+    # the last eight, the quarter picker all of them.
     averages = {
         (row["year"], row["quarter"]): row
-        for row in Scorecard.objects.filter(in_tree, _periods_q(periods), status=ScorecardStatus.FINAL)
+        for row in Scorecard.objects.filter(in_tree)
         .values("year", "quarter")
-        .annotate(avg=Avg("review_total"), n=Count("pk"))
+        .annotate(
+            avg=Avg("review_total", filter=Q(status=ScorecardStatus.FINAL)),
+            n=Count("pk", filter=Q(status=ScorecardStatus.FINAL)),
+        )
         .order_by()
     }
     board.trend = [
         (
             f"{y}Q{q}",
-            round(float(averages[(y, q)]["avg"]), 2) if (y, q) in averages else None,
+            round(float(averages[(y, q)]["avg"]), 2) if averages.get((y, q), {}).get("n") else None,
             averages[(y, q)]["n"] if (y, q) in averages else 0,
         )
-        for y, q in periods
+        for y, q in previous_periods(year, quarter, TREND_QUARTERS)
     ]
+    checked = {branch_id for branch_id, status, *_ in cards if status in CHECK_DONE}
+    board.plans, with_plans = plans_of(root, year=year, quarter=quarter, checked=checked)
+    board.quarters = quarter_choices(set(averages), with_plans, (year, quarter))
     board.top_deducted = list(
         ScorecardLine.objects.filter(
             in_subtree(root, via="scorecard__branch__path"),
@@ -194,11 +236,22 @@ def dashboard_for(root: Organisation, *, year: int, quarter: int, sort: str = "s
         .annotate(points=Sum(F("max_score") - F("review_score")), lines=Count("pk"))
         .order_by("-points", "code")[:10]
     )
-    today = timezone.localdate()
-    items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED)
-    counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
-    board.open_items, board.overdue_items = counts["open"], counts["overdue"]
-    board.items = list(items.select_related("branch", "finding", "owner").order_by("deadline", "pk")[:20])
+    # The open items' counts ride on the oldest twenty as window aggregates (taken over every
+    # open item before the LIMIT): one query for both.
+    items = (
+        RectificationItem.objects.filter(in_tree)
+        .exclude(status=RectificationStatus.CLOSED)
+        .select_related("branch", "finding", "owner")
+        .annotate(
+            open_total=Window(Count("pk")),
+            overdue_total=Window(Sum(Case(When(deadline__lt=today, then=Value(1)), default=Value(0)))),
+        )
+        .order_by("deadline", "pk")
+    )
+    board.items = list(items[:20])
+    first = board.items[0] if board.items else None
+    board.open_items = first.open_total if first else 0
+    board.overdue_items = first.overdue_total if first else 0
     _add_task_statistics(board, branches, today)
     return board
 
@@ -208,7 +261,7 @@ def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, b
     branch for the tasks due in the quarter, worst first."""
     stats = task_statistics(
         # The same branches as a subquery, not 2,000 ids in an IN list.
-        branches=Organisation.objects.filter(in_subtree(board.root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE),
+        branches=active_branches(board.root),
         first=quarter_start(board.year, board.quarter),
         last=quarter_end(board.year, board.quarter),
         today=today,

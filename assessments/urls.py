@@ -42,6 +42,7 @@ urlpatterns = [
     # 优标: the dashboard and the yearly export
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.export_year, name="export"),
+    path("dashboard/branches/", dashboard.desk_list, name="desk_list"),
     # 核标 plans and 优标 upgrade plans
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_create, name="plan_create"),

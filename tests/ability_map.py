@@ -170,7 +170,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     "scorecard.read_review": Guarded(pages=("assessments:review",)),
     "scorecard.see_review": Guarded(note="decides whether the card page, its history and the API show review scores"),
     "dashboard.view": Guarded(
-        pages=("assessments:dashboard",),
+        pages=("assessments:dashboard", "assessments:desk_list"),
         api=(("api:dashboard-summary", "get"),),
         unit=None,
         parity=(("assessments:dashboard", ("api:dashboard-summary", "get")),),

@@ -170,7 +170,8 @@ def test_a_rectification_owner_in_other_digits_is_refused(world: World, as_role,
 
 def test_the_dashboard_and_its_export_read_other_digits_as_nothing(world: World, as_role, default_edition) -> None:
     reviewer = as_role("reviewer")
-    assert reviewer.get(reverse("assessments:dashboard"), {"quarter": "²026Q1"}).status_code == 200
+    # A quarter in other digits is not a quarter: said on the page, never another quarter shown.
+    assert reviewer.get(reverse("assessments:dashboard"), {"quarter": "²026Q1"}).status_code == 400
     assert reviewer.get(reverse("assessments:dashboard"), {"org": "²"}).status_code == 404
     assert reviewer.get(reverse("assessments:dashboard"), {"org": str(10**20)}).status_code == 404
     assert reviewer.get(reverse("assessments:export"), {"year": "²026"}).status_code == 200

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -18,10 +19,10 @@ from rest_framework.response import Response
 from branches import abilities
 from branches.models import Organisation
 from config.api.schema import error_responses
+from config.request_values import parse_quarter
 
 from ..dashboard import SORTS, Dashboard, dashboard_for, default_quarter
 from ..models import Grade, RectificationStatus
-from ..services.scorecards import parse_period
 
 MAX_ID = 10**18 - 1
 RECTIFICATION_STATUSES = "One of: " + ", ".join(RectificationStatus.values) + "."
@@ -34,16 +35,15 @@ class DashboardQuerySerializer(serializers.Serializer):
         required=False,
         help_text="The unit whose subtree to sum up; by default the highest one you review or administer.",
     )
-    period = serializers.CharField(
-        required=False, max_length=7, help_text="A quarter, like 2026Q3; by default this one."
-    )
+    period = serializers.CharField(required=False, help_text="A quarter, like 2026Q3; by default this one.")
     sort = serializers.ChoiceField(choices=sorted(SORTS), default="score", help_text="The ranking's order.")
 
     def validate_period(self, value: str) -> tuple[int, int]:
+        # Never another quarter than the one asked: anything but YYYYQn (1-4) is refused.
         try:
-            return parse_period(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+            return parse_quarter(value)
+        except DjangoValidationError:
+            raise serializers.ValidationError(_("Not a quarter: a quarter is written like 2026Q3.")) from None
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -54,13 +54,29 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class CountsSerializer(serializers.Serializer):
+    """Every active branch is in exactly one of not_submitted, returned, submitted, reviewed
+    and final, so these five add up to ``branches``; ``late`` cuts across them. Each figure is
+    the length of the page list it names (``/assessments/dashboard/branches/?state=…``)."""
+
     branches = serializers.IntegerField(help_text="Active branches in the subtree.")
     started = serializers.IntegerField(help_text="Branches with a card this quarter.")
-    not_started = serializers.IntegerField()
-    submitted = serializers.IntegerField(help_text="Submitted, reviewed or final.")
-    reviewed = serializers.IntegerField(help_text="Reviewed or final.")
+    not_started = serializers.IntegerField(help_text="Branches without a card this quarter.")
+    not_submitted = serializers.IntegerField(help_text="No card, or a draft.")
+    returned = serializers.IntegerField(help_text="Returned to the branch and not submitted again.")
+    submitted = serializers.IntegerField(help_text="Waiting for review (submitted, again after a return included).")
+    reviewed = serializers.IntegerField(help_text="Reviewed, not finalised.")
     final = serializers.IntegerField()
-    late = serializers.IntegerField()
+    late = serializers.IntegerField(
+        help_text="Submitted after the deadline, or not in (no card, a draft, returned) after it."
+    )
+
+
+class PlanProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", help_text="The assessment plan.")
+    unit = serializers.CharField(help_text="The unit the plan was made for.")
+    kind_label = serializers.CharField()
+    planned = serializers.IntegerField(help_text="Branches of the subtree the plan lists.")
+    done = serializers.IntegerField(help_text="Of those, the ones whose card of the quarter is reviewed or final.")
 
 
 class RankRowSerializer(serializers.Serializer):
@@ -151,6 +167,10 @@ class DashboardSerializer(serializers.Serializer):
     sort = serializers.CharField()
     counts = CountsSerializer()
     late_branches = serializers.ListField(child=serializers.CharField(), help_text="Names of the late branches.")
+    plans = PlanProgressSerializer(many=True, help_text="The quarter's assessment plans covering the subtree.")
+    quarters = serializers.ListField(
+        child=serializers.CharField(), help_text="Quarters with scorecards or plans, and the current one, newest first."
+    )
     ranking = RankRowSerializer(many=True, help_text="The branches with a final card, in the order asked.")
     gaps = GapSerializer(many=True, help_text="Self-vs-review gap by branch, the widest first.")
     grades = GradeCountSerializer(many=True, help_text="Grade distribution of the final cards.")
@@ -167,6 +187,8 @@ def _as_data(board: Dashboard, sort: str) -> dict[str, Any]:
         "sort": sort,
         "counts": board.counts,
         "late_branches": board.late_branches,
+        "plans": board.plans,
+        "quarters": [value for value, _label in board.quarters],
         "ranking": board.ranking,
         "gaps": sorted(board.ranking, key=SORTS["gap"]),
         "grades": [{"grade": g, "label": label, "count": n} for g, label, n in board.grades],

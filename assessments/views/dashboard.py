@@ -1,8 +1,9 @@
-"""The reviewer's dashboard, the drill-down branch page and the yearly score export."""
+"""The reviewer's dashboard (the desk), the lists its tiles link to and the yearly score export."""
 
 import io
 from urllib.parse import quote
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,12 +13,13 @@ from openpyxl import Workbook
 
 from branches import abilities
 from branches.models import Organisation, OrgKind, User
-from config.request_values import parse_id, parse_int_or
+from config.request_values import choice_or, parse_id, parse_int_or, parse_quarter
 from config.xlsx import escape_formula
 
-from ..dashboard import dashboard_for, default_quarter, year_scores
+from ..dashboard import SORTS, dashboard_for, default_quarter, year_scores
+from ..desk import DeskState, quarters_for
+from ..desk import desk_list as desk_list_for
 from ..models import grade_label
-from ..services.scorecards import parse_period
 
 RANKING_ROWS = 100
 
@@ -42,14 +44,60 @@ def _subtrees(user: User) -> list[Organisation]:
     )
 
 
+class DeskQueryForm(forms.Form):
+    """The desk's query string: the quarter (by default the current one); a value that is
+    not a quarter is an error shown on the page, never silently another quarter."""
+
+    quarter = forms.CharField(required=False, strip=True)
+
+    def clean_quarter(self) -> tuple[int, int]:
+        raw = self.cleaned_data.get("quarter") or ""
+        if not raw:
+            return default_quarter()
+        try:
+            return parse_quarter(raw)
+        except ValidationError:
+            shown = raw if len(raw) <= 20 else raw[:20] + "…"
+            raise ValidationError(
+                _("“%(value)s” is not a quarter. Choose one from the list (a quarter is written like 2026Q3).")
+                % {"value": shown},
+                code="invalid",
+            ) from None
+
+
+class DeskListForm(DeskQueryForm):
+    state = forms.ChoiceField(choices=DeskState.choices, required=False)
+
+    def clean_state(self) -> str:
+        return self.cleaned_data.get("state") or DeskState.ALL
+
+
+def _refused(request: HttpRequest, root: Organisation, form: forms.Form, template: str) -> HttpResponse:
+    """A query the page cannot answer: the message, the quarters to choose from, no figures."""
+    year, quarter = default_quarter()
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "root": root,
+            "subtrees": _subtrees(request.user),
+            "quarters": quarters_for(root),
+            "period": f"{year}Q{quarter}",
+            "state": choice_or(request.GET.get("state"), DeskState.values),
+        },
+        status=400,
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = _root(request)
-    try:
-        year, quarter = parse_period(request.GET.get("quarter", ""))
-    except ValidationError:
-        year, quarter = default_quarter()
-    sort = request.GET.get("sort", "score")
+    form = DeskQueryForm(request.GET)
+    if not form.is_valid():
+        return _refused(request, root, form, "assessments/dashboard.html")
+    year, quarter = form.cleaned_data["quarter"]
+    sort = choice_or(request.GET.get("sort"), SORTS, "score")
     board = dashboard_for(root, year=year, quarter=quarter, sort=sort)
     show_all = request.GET.get("all") == "1"
     return render(
@@ -57,12 +105,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "assessments/dashboard.html",
         {
             "board": board,
+            "root": root,
+            "form": form,
+            "period": board.period,
+            "year": year,
+            "export": True,
             "chart_data": board.chart_data(),
             "subtrees": _subtrees(request.user),
+            "quarters": board.quarters,
             "sort": sort,
             # A committee of thousands of branches: the table shows the first rows in the chosen order.
             "ranking": board.ranking if show_all else board.ranking[:RANKING_ROWS],
             "ranking_cut": not show_all and len(board.ranking) > RANKING_ROWS,
+        },
+    )
+
+
+@login_required
+def desk_list(request: HttpRequest) -> HttpResponse:
+    """The list a dashboard tile counts: the review queue, who is late, who has not submitted,
+    the returned, reviewed and final cards, or every branch — of one unit's subtree."""
+    root = _root(request)
+    form = DeskListForm(request.GET)
+    if not form.is_valid():
+        return _refused(request, root, form, "assessments/desk_list.html")
+    year, quarter = form.cleaned_data["quarter"]
+    found = desk_list_for(root, year=year, quarter=quarter, state=form.cleaned_data["state"])
+    page = found.page(parse_int_or(request.GET.get("page", ""), 1, min_value=1, max_value=10**6))
+    return render(
+        request,
+        "assessments/desk_list.html",
+        {
+            "found": found,
+            "root": root,
+            "form": form,
+            "subtrees": _subtrees(request.user),
+            "quarters": quarters_for(root),
+            "period": found.period,
+            "state": found.state,
+            "page": page,
+            "tabs": [(state.value, state.label, found.counts[state.value]) for state in DeskState],
+            "may_review": abilities.can(request.user, "scorecard.read_review"),
         },
     )
 

@@ -128,3 +128,26 @@ def test_the_summary_takes_as_many_queries_for_many_branches_as_for_two(world, a
         final_scorecard(branch, year=2026, quarter=3, by=boss, deductions=n)
     assert len(client.get(URL, {"period": "2026Q3"}).json()["ranking"]) == 6
     assert queries() == few
+
+
+@pytest.mark.parametrize("period", ["2026年第三季度", "2026Q9", "garbage", "2026Q3x"])
+def test_a_period_that_is_not_a_quarter_is_a_400_that_says_so_never_another_quarter(world, api_as, period) -> None:
+    response = api_as("reviewer").get(URL, {"period": period})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["period"] == ["不是有效的季度：季度写作 2026Q3。"]
+
+
+def test_the_summary_lists_the_quarters_to_choose_from_and_the_quarters_plans(world, api_as, boss) -> None:
+    from assessments.services.plans import assessment_plan_create
+
+    plan = assessment_plan_create(organisation=world.committee, year=2025, quarter=4, by=world.reviewer, seed=3)
+    final_scorecard(world.branch_a, year=2025, quarter=4, by=boss)
+    data = api_as("reviewer").get(URL, {"period": "2025Q4"}).json()
+    year, q = current_quarter()
+    assert data["quarters"] == [f"{year}Q{q}", "2025Q4"]
+    assert data["plans"] == [
+        {"id": plan.pk, "unit": "测试公司党委", "kind_label": "季度检查", "planned": plan.entries.count(), "done": 1}
+    ]
+    counts = data["counts"]
+    assert counts["final"] == 1 and counts["not_submitted"] == 1
+    assert sum(counts[k] for k in ("not_submitted", "returned", "submitted", "reviewed", "final")) == counts["branches"]

@@ -39,8 +39,10 @@ def test_the_dashboard_ranks_branches_with_trend_gap_and_grade(quarter_of_scores
         "branches": 2,
         "started": 2,
         "not_started": 0,
-        "submitted": 2,
-        "reviewed": 2,
+        "not_submitted": 0,
+        "returned": 0,
+        "submitted": 0,
+        "reviewed": 0,
         "final": 2,
         "late": 2,  # the 2026Q3 deadline (10 October) has passed
     }

@@ -206,6 +206,7 @@ URLS = {
     ),
     "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:desk_list": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:plans": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:plan_create": Case(
         statuses(404, reviewer=302, administrator=403),

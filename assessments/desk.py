@@ -1,0 +1,262 @@
+"""The reviewer's desk (核标): where each branch stands with a quarter's card, the lists the
+dashboard's tiles link to, the quarters there are to choose from and the quarter's plan progress.
+
+A branch is in exactly one of five states — not submitted (no card, or a draft), returned,
+submitted (waiting for review), reviewed, final — so the tiles add up to the number of
+branches; "late" cuts across them. The dashboard's counts and the lists are computed by the
+same two functions (``state_of``, ``is_late_with``), so a tile's figure is its list's length.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import IntegerField, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organisation, OrgKind, OrgStatus
+from branches.selectors import in_subtree
+
+from .models import AssessmentPlan, PlanEntry, PlanKind, Scorecard, ScorecardStatus
+from .models.scorecards import SELF_EDITABLE
+from .services.scorecards import current_quarter, default_deadline
+
+LIST_ROWS = 100
+# A plan's branch counts as checked once its card is reviewed or final (as on the plan page).
+CHECK_DONE = (ScorecardStatus.REVIEWED, ScorecardStatus.FINAL)
+
+
+class DeskState(models.TextChoices):
+    """What a tile counts and its list shows (a query value, not a stored code)."""
+
+    ALL = "all", _("All branches")
+    NOT_SUBMITTED = "not_submitted", _("Not submitted")
+    RETURNED = "returned", _("Returned")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+    FINAL = "final", _("Final")
+    LATE = "late", _("Late")
+
+
+# The five states every branch is in exactly one of, in the order of the work.
+PARTITION = (
+    DeskState.NOT_SUBMITTED,
+    DeskState.RETURNED,
+    DeskState.SUBMITTED,
+    DeskState.REVIEWED,
+    DeskState.FINAL,
+)
+HINTS = {
+    DeskState.ALL: _("Every active branch of the unit, with where its card stands."),
+    DeskState.NOT_SUBMITTED: _("No card opened yet, or a draft not sent."),
+    DeskState.RETURNED: _("Sent back to the branch, not submitted again yet."),
+    DeskState.SUBMITTED: _("Waiting for review, the oldest submission first (cards submitted again included)."),
+    DeskState.REVIEWED: _("Reviewed, waiting to be finalised."),
+    DeskState.FINAL: _("Finalised: the score counts."),
+    DeskState.LATE: _("Submitted after the deadline, or not in and the deadline has passed."),
+}
+
+
+def state_of(status: str | None) -> str:
+    """The desk state of a branch whose card has ``status`` (None: no card)."""
+    if status is None or status == ScorecardStatus.DRAFT:
+        return DeskState.NOT_SUBMITTED
+    return str(status)
+
+
+def is_late_with(
+    status: str | None, flagged: bool, deadline: dt.date | None, fallback: dt.date, today: dt.date
+) -> bool:
+    """Late with the quarter's card: submitted after its deadline (the flag set on submitting),
+    or not in — no card, a draft, returned — when the deadline (the card's, else the
+    quarter's default ``fallback``) has passed."""
+    if status is None:
+        return fallback < today
+    if status in SELF_EDITABLE:
+        return (deadline or fallback) < today
+    return flagged
+
+
+def partition_counts(states: list[tuple[str, bool]]) -> dict[str, int]:
+    """Tile figures from (state, late) per active branch."""
+    counts = {state.value: 0 for state in PARTITION}
+    for state, _late in states:
+        counts[state] += 1
+    counts[DeskState.ALL.value] = len(states)
+    counts[DeskState.LATE.value] = sum(1 for _state, late in states if late)
+    return counts
+
+
+def active_branches(root: Organisation) -> models.QuerySet[Organisation]:
+    return Organisation.objects.filter(in_subtree(root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+
+
+@dataclass
+class DeskRow:
+    branch: Organisation
+    card: Scorecard | None
+    state: str
+    late: bool
+
+    @property
+    def state_label(self) -> str:
+        return str(DeskState(self.state).label)
+
+    @property
+    def resubmitted(self) -> bool:
+        return self.card is not None and self.card.status == ScorecardStatus.SUBMITTED and self.card.times_returned > 0
+
+
+@dataclass
+class DeskList:
+    root: Organisation
+    year: int
+    quarter: int
+    state: str
+    rows: list[DeskRow]
+    counts: dict[str, int]
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def period_label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def state_label(self) -> str:
+        return str(DeskState(self.state).label)
+
+    @property
+    def default_deadline(self) -> dt.date:
+        """The deadline of a branch that has not opened its card."""
+        return default_deadline(self.year, self.quarter)
+
+    @property
+    def hint(self) -> str:
+        return str(HINTS[DeskState(self.state)])
+
+    def page(self, number: int) -> Page:
+        return Paginator(self.rows, LIST_ROWS).get_page(number)
+
+
+def _submitted_order(row: DeskRow) -> tuple:
+    at = row.card.submitted_at if row.card else None
+    return (at is None, at or dt.datetime.min.replace(tzinfo=dt.UTC), row.branch.code)
+
+
+def desk_list(root: Organisation, *, year: int, quarter: int, state: str, today: dt.date | None = None) -> DeskList:
+    """The branches of ``root``'s subtree in ``state`` for the quarter: two queries whatever
+    their number. The review queue (``submitted``) is the oldest submission first."""
+    today = today or timezone.localdate()
+    fallback = default_deadline(year, quarter)
+    branches = list(active_branches(root).order_by("code", "pk"))
+    cards = {
+        card.branch_id: card
+        for card in Scorecard.objects.filter(
+            in_subtree(root, via="branch__path"), year=year, quarter=quarter, branch__status=OrgStatus.ACTIVE
+        ).order_by()
+    }
+    every = []
+    for branch in branches:
+        card = cards.get(branch.pk)
+        if card is not None:
+            card.branch = branch  # the one already loaded: no query per row
+        status = card.status if card else None
+        late = is_late_with(status, bool(card and card.is_late), card.deadline if card else None, fallback, today)
+        every.append(DeskRow(branch, card, state_of(status), late))
+    counts = partition_counts([(row.state, row.late) for row in every])
+    if state == DeskState.ALL:
+        rows = every
+    elif state == DeskState.LATE:
+        rows = [row for row in every if row.late]
+    else:
+        rows = [row for row in every if row.state == state]
+    if state == DeskState.SUBMITTED:
+        rows.sort(key=_submitted_order)
+    return DeskList(root, year, quarter, state, rows, counts)
+
+
+# --- the quarters there are, and the quarter's plans -------------------------------------
+
+
+@dataclass
+class PlanProgress:
+    pk: int
+    unit: str
+    kind_label: str
+    planned: int
+    done: int
+
+
+def _ancestor_paths(root: Organisation) -> list[str]:
+    """ "/1/4/9/" → ["/1/", "/1/4/"]: the units above ``root``, whose plans may cover it."""
+    ids = [part for part in root.path.strip("/").split("/") if part]
+    return ["/" + "/".join(ids[:n]) + "/" for n in range(1, len(ids))]
+
+
+def plans_of(
+    root: Organisation, *, year: int, quarter: int, checked: set[int] | None = None
+) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
+    """One query: the plans made at ``root``, above it or below it (for the quarters any plan
+    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans.
+    ``checked``: the branches whose card of the quarter is reviewed or final — a plan's
+    ``done`` (as on the plan page)."""
+    plans = (
+        AssessmentPlan.objects.filter(
+            Q(organisation__path__in=_ancestor_paths(root)) | in_subtree(root, via="organisation__path")
+        )
+        .annotate(entry_branch=Value(None, output_field=IntegerField()))
+        .order_by()
+        .values_list("pk", "year", "quarter", "kind", "organisation__name", "entry_branch")
+    )
+    entries = (
+        PlanEntry.objects.filter(in_subtree(root, via="branch__path"), plan__year=year, plan__quarter=quarter)
+        .order_by()
+        .values_list("plan_id", "plan__year", "plan__quarter", "plan__kind", "plan__organisation__name", "branch_id")
+    )
+    shown: dict[int, PlanProgress] = {}
+    quarters = set()
+    for pk, y, q, kind, unit, branch_id in plans.union(entries, all=True):
+        quarters.add((y, q))
+        if (y, q) != (year, quarter):
+            continue
+        plan = shown.setdefault(pk, PlanProgress(pk, unit, _kind_label(kind), 0, 0))
+        if branch_id is not None:
+            plan.planned += 1
+            plan.done += branch_id in (checked or ())
+    # A plan above the unit that lists none of its branches is not the unit's to do.
+    progress = sorted((p for p in shown.values() if p.planned), key=lambda p: (p.unit, p.kind_label, p.pk))
+    return progress, quarters
+
+
+def _kind_label(kind: str) -> str:
+    return str(PlanKind(kind).label) if kind in PlanKind.values else ""
+
+
+def quarters_for(root: Organisation) -> list[str]:
+    """The quarters to choose from when there is no dashboard to read them from (two queries)."""
+    with_cards = set(
+        Scorecard.objects.filter(in_subtree(root, via="branch__path"))
+        .values_list("year", "quarter")
+        .distinct()
+        .order_by()
+    )
+    _plans, with_plans = plans_of(root, year=0, quarter=0)  # no plan is for year 0: quarters only
+    return quarter_choices(with_cards, with_plans, current_quarter())
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": quarter}
+
+
+def quarter_choices(
+    with_cards: set[tuple[int, int]], with_plans: set[tuple[int, int]], shown: tuple[int, int]
+) -> list[tuple[str, str]]:
+    """The quarters to choose from, newest first, as (value, label): those with scorecards or
+    plans, the current one and the one shown."""
+    every = with_cards | with_plans | {current_quarter(), shown}
+    return [(f"{y}Q{q}", quarter_label(y, q)) for y, q in sorted(every, reverse=True)]
