@@ -2,7 +2,7 @@
 
 For an event ``e``: ``notifications/e.title.txt`` (the subject: short), ``e.txt`` (the text:
 in-app, e-mail, text message), ``e.md`` (the group robots' markdown) and, if present,
-``e.html`` (the e-mail's HTML; ``_email.html`` wraps the text otherwise). Every template
+``e.html`` (the e-mail's HTML; ``email/wrapper.html`` wraps the text otherwise). Every template
 gets the sender's context plus ``branch`` (the organisation's name) and ``link`` (absolute).
 Texts are made in the interface's default language (Chinese), whoever triggered them.
 """
@@ -38,5 +38,5 @@ def render(event: str, context: dict) -> Rendered:
         try:
             html = render_to_string(f"notifications/{event}.html", full)
         except TemplateDoesNotExist:
-            html = render_to_string("notifications/_email.html", full)
+            html = render_to_string("notifications/email/wrapper.html", full)
     return Rendered(title=title, text=text, markdown=markdown, html=html)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation, User
+from config.forms import IdsChoiceField
 
 from ..models import CheckRecord, Method, PlanKind
 from ..selectors import check_team_candidates
@@ -19,7 +20,7 @@ class _UserChoice(forms.ModelChoiceField):
         return str(obj)
 
 
-class _UsersChoice(forms.ModelMultipleChoiceField):
+class _UsersChoice(IdsChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 

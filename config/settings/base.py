@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "EditionStatusEnum": "handbook.models.EditionStatus",
         # 大政工: an article's line, a scorecard line's and a subtotal's alike.
         "LineEnum": "handbook.models.Line",
+        # A check record's kind and an assessment plan's: quarterly or year-end.
+        "CheckKindEnum": "assessments.models.PlanKind",
     },
 }
 

@@ -358,7 +358,10 @@ def _draft_of(world: Any, branch: Any) -> Scorecard:
 
 
 def _submitted_of(world: Any, branch: Any) -> Scorecard:
+    """The branch's card, submitted (once: a crawl asks for the body again for each role)."""
     card = _draft_of(world, branch)
+    if not card.self_editable:
+        return card
     return scorecard_submit(scorecard=card, by=_branch_secretary(world, branch), version=card.version)
 
 

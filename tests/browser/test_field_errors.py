@@ -32,7 +32,7 @@ def test_a_count_out_of_range_is_told_beside_its_rule(
     browser: Browser, live_server, world: World, default_edition, shoot, size
 ):
     card = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
-    line = card.lines.select_related("article").get(article__code="1-02")
+    line = card.lines.select_related("article").get(article__code="1-01")
     rule = line.article.deductions.first()
     page = _page(browser, size, script=False)
     sign_in(page, live_server.url, "secretary_a")
@@ -55,7 +55,7 @@ def test_a_count_out_of_range_is_told_beside_its_rule(
 def item(world: World, default_edition):
     card = open_scorecard(world.branch_a, year=2026, quarter=2)
     card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
-    article = card.lines.get(article__code="1-02").article
+    article = card.lines.get(article__code="1-01").article
     finding_add(
         scorecard=card,
         by=world.reviewer,
