@@ -50,9 +50,9 @@ def _wait_for(url: str, process: subprocess.Popen, *, timeout: float = 60) -> No
         if process.poll() is not None:
             raise AssertionError(f"{process.args} exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
