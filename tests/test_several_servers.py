@@ -222,3 +222,39 @@ def test_evidence_uploaded_through_one_server_is_read_through_the_other_from_the
     assert [p for p in tmp_path.rglob("*") if p.is_file() and "media" in p.parts] == []
     grants = s3.get_object_acl(Bucket=BUCKET, Key=evidence.file.name)["Grants"]
     assert [g["Grantee"].get("URI") for g in grants if g["Grantee"]["Type"] == "Group"] == []
+
+
+def test_a_pdf_made_by_a_worker_elsewhere_is_served_by_each_server_from_the_object_store(
+    servers: dict[str, str], default_edition: object, object_store: str, settings: object
+) -> None:
+    from handbook import printing
+
+    # This process plays a Celery worker on a third machine: same bucket, its own disk.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": object_store,
+                "access_key": S3_KEYS["S3_ACCESS_KEY_ID"],
+                "secret_key": S3_KEYS["S3_SECRET_ACCESS_KEY"],
+                "region_name": S3_KEYS["S3_REGION"],
+                "addressing_style": "path",
+                "file_overwrite": False,
+            },
+        },
+    }
+    name = printing.make_edition_pdf(edition_id=default_edition.pk, language="zh-hans")
+    made = _s3(object_store).get_object(Bucket=BUCKET, Key=name)["Body"].read()
+    assert made.startswith(b"%PDF")
+
+    for server in ("a", "b"):
+        signed_in, browser = _sign_in(servers[server], "member", PASSWORD)
+        assert signed_in.status_code == 302
+        pdf = browser.get(f"{servers[server]}/handbook/editions/{default_edition.pk}/pdf/", timeout=60)
+        assert (pdf.status_code, pdf.headers["Content-Type"]) == (200, "application/pdf")
+        assert pdf.content == made
+    # Signed out, the file is not served at all.
+    anonymous = _get(f"{servers['b']}/handbook/editions/{default_edition.pk}/pdf/", allow_redirects=False)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.headers["Location"]
