@@ -28,6 +28,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     They are deselected (reported as such), not skipped, elsewhere."""
     available = {
         "celery_worker": bool(os.environ.get("REDIS_URL")),
+        "redis": bool(os.environ.get("REDIS_URL")),
         "postgres": os.environ.get("DATABASE_URL", "").startswith("postgres"),
     }
     keep, drop = [], []

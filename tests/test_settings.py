@@ -102,3 +102,49 @@ def test_the_configured_thresholds_grade_the_scorecards(settings) -> None:
 
     settings.ASSESSMENT_GRADE_THRESHOLDS = {"good": 95, "fairly_good": 85, "average": 70}
     assert [grade_for(total) for total in (96, 90, 75, 69)] == ["good", "fairly_good", "average", "poor"]
+
+
+def test_without_redis_or_a_bucket_the_cache_is_per_process_and_files_on_disk(monkeypatch) -> None:
+    for name in ("REDIS_URL", "S3_BUCKET"):
+        monkeypatch.delenv(name, raising=False)
+    values = base_settings(monkeypatch)
+    assert "CACHES" not in values  # Django's default: the per-process memory cache
+    assert values["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_with_redis_the_cache_every_server_shares_is_redis(monkeypatch) -> None:
+    values = base_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/3", CACHE_KEY_PREFIX="group-a")
+    assert values["CACHES"] == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://cache.internal:6379/3",
+            "KEY_PREFIX": "group-a",
+        }
+    }
+
+
+def test_with_a_bucket_files_go_to_the_object_store_and_its_options_are_ones_django_storages_knows(
+    monkeypatch,
+) -> None:
+    from storages.backends.s3 import S3Storage
+
+    values = base_settings(
+        monkeypatch,
+        S3_BUCKET="partybranch",
+        S3_ENDPOINT_URL="http://minio:9000",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY="secret",
+        S3_REGION="cn-north-1",
+        S3_PREFIX="group-a",
+    )
+    default = values["STORAGES"]["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    storage = S3Storage(**default["OPTIONS"])  # an unknown option would raise here
+    assert (storage.bucket_name, storage.endpoint_url, storage.region_name) == (
+        "partybranch",
+        "http://minio:9000",
+        "cn-north-1",
+    )
+    assert (storage.location, storage.addressing_style) == ("group-a", "path")
+    # A second file of a name gets a new name, as on disk; nothing is made public.
+    assert storage.file_overwrite is False and storage.default_acl is None and storage.querystring_auth is True

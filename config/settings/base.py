@@ -158,6 +158,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Several app servers: uploads and generated PDFs in an S3-compatible object store (MinIO,
+# Ceph, a cloud's OSS), shared by every server and worker. The bucket stays private: files
+# are read back with storage.open() by the views that check access, never through its URLs.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # "path" (bucket in the path) suits MinIO; some clouds' OSS want "virtual".
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "location": env_str("S3_PREFIX"),
+            # As on disk: a second file of the same name gets a new name, never replaces one.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -172,8 +194,21 @@ MEMBERS_IMPORT_MAX_UNZIPPED_BYTES = env_int("MEMBERS_IMPORT_MAX_UNZIPPED_BYTES",
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
-# --- Celery ---------------------------------------------------------------------------------
+# --- cache and Celery -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# The cache holds the API's throttle counters and short-lived marks (a PDF being built). With
+# REDIS_URL it is Redis, so that every app server counts and sees the same; without it, Django's
+# per-process memory cache (the embedded default: one server). Sign-in lockouts (django-axes)
+# live in the database either way.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several installations may share one Redis; the Celery queue's keys never clash.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "partybranch"),
+        }
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
