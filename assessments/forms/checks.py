@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organisation, User
 from config.forms import IdsChoiceField
@@ -114,7 +115,9 @@ WrittenScoresFormSet = forms.formset_factory(WrittenScoreRowForm, extra=2, max_n
 
 class GoodPracticeForm(forms.Form):
     title = forms.CharField(label=_("Good practice"), max_length=100)
-    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=NOTE_WIDGET)
+    description = forms.CharField(
+        label=pgettext_lazy("good practice", "What was done"), required=False, max_length=2000, widget=NOTE_WIDGET
+    )
 
 
 class DifficultyForm(forms.Form):

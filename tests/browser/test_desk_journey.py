@@ -109,6 +109,18 @@ def review_a_line(j: Journey) -> None:
     j.done("line-reviewed")
 
 
+def record_the_check(j: Journey) -> None:
+    """检查记录: the team (the reviewer leads, today), the methods the review page holds, and
+    what to look at next time; then back to the review."""
+    j.click("#sc-quarterly-record")
+    j.type_into("textarea[name=next_focus]", "三会一课记录的完整性")
+    j.click("#ck-save")
+    expect(j.page.locator("#ck-team")).to_be_visible()
+    j.done("check-recorded")
+    j.click("#ck-back")
+    expect(j.page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.SUBMITTED))
+
+
 def complete_review(j: Journey) -> None:
     j.click("#sc-mark-reviewed")
     expect(j.page.locator("#sc-status")).to_have_text(shown(ScorecardStatus.REVIEWED))
@@ -173,10 +185,12 @@ def test_a_reviewer_goes_from_the_submitted_tile_to_a_final_card_and_its_feedbac
     open_oldest_card(journey)
     assert page.url.endswith(f"/assessments/cards/{oldest.pk}/review/")
     review_a_line(journey)
+    record_the_check(journey)
     complete_review(journey)
     finalise(journey)
     text = download_feedback_sheet(journey, tmp_path)
     assert "二号项目部党支部" in text
+    assert "三会一课记录的完整性" in text  # 下次检查重点, from the check record
     oldest.refresh_from_db()
     assert oldest.status == ScorecardStatus.FINAL and oldest.review_total < 100
     _report(
