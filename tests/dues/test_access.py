@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from dues.services import dues_month_close
 from tests.api.conftest import api_client_for
 from tests.conftest import World
-from dues.services import dues_month_close
 from tests.dues.factories import MONTH, entry_in
 from tests.factories import MemberFactory
 
@@ -73,4 +73,3 @@ def test_the_api_records_a_month_and_refuses_a_closed_one_with_409(world: World)
         reverse("api:dues-entry-detail", args=[created.json()["id"]]), {"amount_paid": "0"}, format="json"
     )
     assert patched.status_code == 409
-

@@ -94,7 +94,7 @@ def test_closing_the_month_on_the_page_locks_its_form(world: World, as_role) -> 
     assert b"Closed" in page.content and b'name="m' not in page.content
     posted = as_role("secretary_a").post(reverse("dues:month", args=args), {})
     assert posted.status_code == 302
-    assert "closed" in str(list(posted.wsgi_request._messages)[0])
+    assert "closed" in str(next(iter(posted.wsgi_request._messages)))
 
 
 def _arrears(world: World, owed_months: int) -> object:
