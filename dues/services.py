@@ -42,12 +42,8 @@ def _check_member(branch: Organisation, member: Member, month: dt.date) -> None:
         raise ValidationError(_("%(name)s is not on this branch's roll.") % {"name": member.name})
 
 
-def _write(*, by: User | None, branch: Organisation, member: Member, month: dt.date, values: Values) -> DuesEntry:
-    entry = DuesEntry.objects.filter(member=member, month=month).first() or DuesEntry(
-        member=member, month=month, branch=branch
-    )
-    if entry.branch_id != branch.pk:
-        raise ValidationError(_("%(name)s's dues of this month are kept by another branch.") % {"name": member.name})
+def fill(entry: DuesEntry, values: Values) -> DuesEntry:
+    """Put ``values`` on the entry with the amount the brackets give, or the one set by hand."""
     entry.payer_kind = values.payer_kind
     entry.base = values.base
     entry.rate = brackets.rate_for(values.payer_kind, values.base)
@@ -57,6 +53,16 @@ def _write(*, by: User | None, branch: Organisation, member: Member, month: dt.d
     entry.amount_due = values.override_amount if values.override_amount is not None else entry.computed_amount
     entry.amount_paid = values.amount_paid
     entry.paid_on = values.paid_on if values.amount_paid else None
+    return entry
+
+
+def _write(*, by: User | None, branch: Organisation, member: Member, month: dt.date, values: Values) -> DuesEntry:
+    entry = DuesEntry.objects.filter(member=member, month=month).first() or DuesEntry(
+        member=member, month=month, branch=branch
+    )
+    if entry.branch_id != branch.pk:
+        raise ValidationError(_("%(name)s's dues of this month are kept by another branch.") % {"name": member.name})
+    fill(entry, values)
     entry.updated_by = by
     entry.full_clean()
     entry.save()
