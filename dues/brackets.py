@@ -12,13 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CENT = Decimal("0.01")
 
 
 class PayerKind(models.TextChoices):
     EMPLOYED = "employed", _("Employed")  # 在岗职工
-    RETIRED = "retired", _("Retired")  # 离退休
+    RETIRED = "retired", pgettext_lazy("payer kind", "Retired")  # 离退休
     LOW_INCOME = "low_income", _("Student, unemployed or on relief")  # 学生、下岗失业、领取低保
 
 
