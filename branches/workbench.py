@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import selectors as assessments
 from assessments.models import Scorecard
@@ -408,6 +409,10 @@ def _administration(user: User, today: dt.date) -> Section | None:
 # --- the party dues ledger: its keepers and readers ------------------------------------------
 
 
+def _owed(months: int) -> str:
+    return ngettext("%(counter)s month owed", "%(counter)s months owed", months) % {"counter": months}
+
+
 def _dues(user: User, today: dt.date) -> Section | None:
     if not abilities.can(user, "dues.view"):
         return None
@@ -421,7 +426,7 @@ def _dues(user: User, today: dt.date) -> Section | None:
             owing.count(),
             reverse("dues:arrears"),
             [
-                Row(m.name, reverse("dues:member", args=[m.pk]), f"{m.branch.name} · {m.months_owed}", late=True)
+                Row(m.name, reverse("dues:member", args=[m.pk]), f"{m.branch.name} · {_owed(m.months_owed)}", late=True)
                 for m in owing[:ROWS]
             ],
             _("No member is in arrears."),

@@ -63,6 +63,23 @@ def amount_for(kind: str, base: Decimal) -> Decimal:
     return (base * rate_for(kind, base)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def summary(kind: str = PayerKind.EMPLOYED) -> str:
+    """The brackets in words, from the table above: what the month page prints."""
+    parts = []
+    below = None
+    for bracket in BRACKETS[kind]:
+        if bracket.up_to is None:
+            text = _("above %(limit)s yuan %(rate)s") % {"limit": below, "rate": rate_label(kind, bracket.rate)}
+        else:
+            text = _("up to %(limit)s yuan %(rate)s") % {"limit": bracket.up_to, "rate": rate_label(kind, bracket.rate)}
+            below = bracket.up_to
+        parts.append(str(text))
+    return str(
+        _("Rates by article 1-06: %(brackets)s. An amount set by hand needs a reason.")
+        % {"brackets": str(_("; ")).join(parts)}
+    )
+
+
 def rate_label(kind: str, rate: Decimal | None) -> str:
     """ "1.5%" or the fixed amount, for pages and the xlsx."""
     if rate is None:

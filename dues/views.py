@@ -19,7 +19,7 @@ from config.forms import add_service_errors
 from members.selectors import get_member_for
 
 from . import excel, selectors, services
-from .brackets import rate_label
+from .brackets import rate_label, summary
 from .forms import EntryForm, ImportForm, ReopenForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +114,7 @@ def month_page(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
                 for line, form in rows
             ],
             "totals": totals,
+            "rates": summary(),
             "may_keep": abilities.can(request.user, "dues.keep", ledger),
             "may_reopen": abilities.can(request.user, "dues.reopen", ledger),
             "previous": selectors.previous_month(day),
