@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 from zipfile import BadZipFile
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -39,7 +40,17 @@ COLUMNS = [
     ("paid_on", "交纳日期"),
 ]
 HEADERS = {key: header for key, header in COLUMNS}
-KIND_BY_LABEL = {str(label): value for value, label in PayerKind.choices}
+
+
+def _kinds() -> dict[str, str]:
+    """A payer kind by what a cell may hold: its label in either language, or its code."""
+    found = {value: value for value in PayerKind.values}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            found |= {str(label): value for value, label in PayerKind.choices}
+    return found
+
+
 MAX_ROWS = 2000
 
 
@@ -159,11 +170,11 @@ def _row(cells: dict[str, Any], members: dict[int, Member], seen: set[int]) -> t
         raise ValueError(_("%(name)s appears twice.") % {"name": member.name})
     seen.add(member.pk)
     kind_label = str(cells.get("payer_kind") or "").strip()
-    kind = KIND_BY_LABEL.get(kind_label, PayerKind.EMPLOYED if not kind_label else None)
+    kind = _kinds().get(kind_label, PayerKind.EMPLOYED if not kind_label else None)
     if kind is None:
         raise ValueError(
             _("%(column)s must be one of %(choices)s.")
-            % {"column": HEADERS["payer_kind"], "choices": "、".join(KIND_BY_LABEL)}
+            % {"column": HEADERS["payer_kind"], "choices": "、".join(str(label) for label in PayerKind.labels)}
         )
     base = _decimal(cells.get("base"), HEADERS["base"], required=True)
     override = _decimal(cells.get("override_amount"), HEADERS["override_amount"], required=False)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .brackets import PayerKind
@@ -12,6 +13,7 @@ from .models import DuesEntry
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal(0)}
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-10"})
 class MonthField(serializers.Field):
     """A month as ``YYYY-MM``."""
 

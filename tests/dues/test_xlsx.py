@@ -127,3 +127,12 @@ def test_a_closed_month_refuses_an_import(world: World, as_role) -> None:
     page = _upload(client, world, _edit(content, {(2, 4): 3000}))
     assert "closed" in page.content.decode()
     assert not DuesEntry.objects.filter(member=member).exists()
+
+
+def test_a_payer_kind_is_read_in_either_language(world: World, as_role) -> None:
+    client = as_role("secretary_a")
+    member = MemberFactory(branch=world.branch_a)
+    content = _edit(_export(client, world), {(2, 3): "离退休", (2, 4): 6000})
+    assert _upload(client, world, content).status_code == 302
+    entry = DuesEntry.objects.get(member=member)
+    assert (entry.payer_kind, entry.amount_due) == ("retired", Decimal("60.00"))
