@@ -70,3 +70,24 @@ def test_the_dues_pages_stack_on_a_phone_and_the_month_is_entered_there(
     entry = DuesEntry.objects.get(member=members[2])
     assert (str(entry.amount_due), str(entry.amount_paid)) == ("90.00", "90.00")
     assert "已保存" in page.content()
+    # A file with a bad row: every bad row named, nothing written.
+    import io
+
+    from openpyxl import Workbook
+
+    from dues.excel import COLUMNS
+
+    book = Workbook()
+    book.active.append([header for _key, header in COLUMNS])
+    book.active.append([members[3].pk, "别人", "在职", "三千"])
+    book.active.append([members[3].pk, members[3].name, "退休", 3000])
+    out = io.BytesIO()
+    book.save(out)
+    page.goto(f"{base}{month_url}import/")
+    page.set_input_files(
+        "#id_file", {"name": "dues.xlsx", "mimeType": "application/octet-stream", "buffer": out.getvalue()}
+    )
+    page.click("button.primary")
+    page.wait_for_selector("#dues-import-errors")
+    shoot(page, "import-errors-390")
+    assert not DuesEntry.objects.filter(member=members[3]).exists()
