@@ -14,10 +14,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import selectors as assessments
 from assessments.models import Scorecard
 from assessments.services.scorecards import current_quarter, default_deadline
+from dues import selectors as dues
 from handbook.models import ChangeProposal, Edition, EditionStatus, ProposalStatus
 from members.models import RUNNING_IMPORT_STATUSES, ImportStatus, MemberImport
 from tasks import selectors as tasks
@@ -404,8 +406,46 @@ def _administration(user: User, today: dt.date) -> Section | None:
     return Section("admin", _("Administration"), items)
 
 
+# --- the party dues ledger: its keepers and readers ------------------------------------------
+
+
+def _owed(months: int) -> str:
+    return ngettext("%(counter)s month owed", "%(counter)s months owed", months) % {"counter": months}
+
+
+def _dues(user: User, today: dt.date) -> Section | None:
+    if not abilities.can(user, "dues.view"):
+        return None
+    owing = dues.arrears_members(user, today=today)
+    ledgers = dues.kept_branches(user)
+    month = dues.first_of(today)
+    items = [
+        Item(
+            "dues_arrears",
+            _("Members three months or more in arrears with their dues"),
+            owing.count(),
+            reverse("dues:arrears"),
+            [
+                Row(m.name, reverse("dues:member", args=[m.pk]), f"{m.branch.name} · {_owed(m.months_owed)}", late=True)
+                for m in owing[:ROWS]
+            ],
+            _("No member is in arrears."),
+            urgent=True,
+        ),
+        Item(
+            "dues_ledgers",
+            _("Dues ledgers of this month"),
+            ledgers.count(),
+            reverse("dues:branches"),
+            [Row(b.name, reverse("dues:month", args=[b.pk, month.year, month.month])) for b in ledgers[:ROWS]],
+            _("No branch's dues ledger."),
+        ),
+    ]
+    return Section("dues", _("Party dues"), items)
+
+
 def workbench_for(user: User, *, today: dt.date | None = None) -> list[Section]:
     """The sections of the user's workbench, in the order a day's work takes them."""
     today = today or timezone.localdate()
-    sections = (_work(user, today), _review(user, today), _administration(user, today))
+    sections = (_work(user, today), _dues(user, today), _review(user, today), _administration(user, today))
     return [section for section in sections if section is not None]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("orgs/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("dues/", include("dues.urls")),
     path("handbook/", include("handbook.urls")),
     path("api/", include("config.api.urls")),
     path("tasks/", include("tasks.urls")),

@@ -87,6 +87,19 @@ ABILITY_MAP: dict[str, Guarded] = {
         api=(("api:member-import-list", "post"),),
         parity=(("members:import_start", ("api:member-import-list", "post")),),
     ),
+    # dues
+    "dues.view": Guarded(pages=("dues:month", "dues:export", "dues:current")),
+    "dues.keep": Guarded(
+        pages=("dues:import", "dues:close"),
+        api=(("api:dues-entry-list", "post"), ("api:dues-entry-detail", "patch")),
+        parity=(("dues:import", ("api:dues-entry-list", "post")),),
+    ),
+    "dues.reopen": Guarded(pages=("dues:reopen",)),
+    "dues.member_view": Guarded(
+        pages=("dues:member",),
+        api=(("api:dues-entry-detail", "get"),),
+        parity=(("dues:member", ("api:dues-entry-detail", "get")),),
+    ),
     # tasks
     "task.take": Guarded(note="who a task may be assigned to (the assignees list and the assign step)"),
     "task.view": Guarded(

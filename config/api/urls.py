@@ -14,6 +14,7 @@ from assessments.apis import grades as grades_apis
 from assessments.apis import rectification as rectification_apis
 from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
+from dues import apis as dues_apis
 from handbook import apis as handbook_apis
 from members import apis as members_apis
 from tasks import apis as tasks_apis
@@ -29,6 +30,7 @@ router = SimpleRouter()
 router.register("organisations", branches_apis.OrganisationViewSet, basename="organisation")
 router.register("members", members_apis.MemberViewSet, basename="member")
 router.register("member-imports", members_apis.MemberImportViewSet, basename="member-import")
+router.register("dues", dues_apis.DuesEntryViewSet, basename="dues-entry")
 router.register("handbook/editions", handbook_apis.EditionViewSet, basename="handbook-edition")
 router.register("handbook/articles", handbook_apis.ArticleViewSet, basename="handbook-article")
 router.register("findings", findings_apis.FindingViewSet, basename="finding")

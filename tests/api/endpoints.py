@@ -658,3 +658,37 @@ ENDPOINTS |= {
         data=lambda w: {"answer": "同意设立临时党小组"},
     ),
 }
+
+# --- dues ------------------------------------------------------------------------------------
+
+
+def _dues_entry_of(world: Any, branch: Any) -> dict[str, int]:
+    from tests.dues.factories import entry_in
+
+    return {"pk": entry_in(branch).pk}
+
+
+def _dues_in_a(world: Any) -> dict[str, int]:
+    return _dues_entry_of(world, world.branch_a)
+
+
+def _new_dues(world: Any) -> dict[str, Any]:
+    member = MemberFactory(branch=world.branch_a)
+    return {"member": member.pk, "month": "2026-09", "base": "4800.00", "amount_paid": "48.00", "paid_on": "2026-09-10"}
+
+
+# Branch A's ledger is read by its readers; a plain member reads only their own entries.
+_DUES_OF_A = statuses(200, member=403, secretary_b=404, outsider=404)
+_KEEP_DUES_OF_A = statuses(403, secretary_b=404, outsider=404)
+
+ENDPOINTS |= {
+    # Everyone signed in lists: their branches' ledgers and their own dues (perhaps nothing).
+    ("api:dues-entry-list", "get"): ApiCase(statuses(200)),
+    ("api:dues-entry-list", "post"): ApiCase(_KEEP_DUES_OF_A | {"secretary_a": 201}, data=_new_dues),
+    ("api:dues-entry-detail", "get"): ApiCase(_DUES_OF_A, kwargs=_dues_in_a, of_branch=_dues_entry_of),
+    ("api:dues-entry-detail", "patch"): ApiCase(
+        _KEEP_DUES_OF_A | {"secretary_a": 200},
+        kwargs=_dues_in_a,
+        data=lambda w: {"amount_paid": "48.00", "paid_on": "2026-10-12"},
+    ),
+}

@@ -303,7 +303,7 @@ def test_the_administrator_sees_imports_branches_without_a_secretary_users_witho
     assert wb["proposals"]["count"] == 1
     assert len(client.get(wb["proposals"]["url"]).context["proposals"]) == 1
     assert wb["drafts"]["count"] == 1 and wb["drafts"]["rows"] == [reverse("handbook:edition", args=[draft.pk])]
-    assert sections(client) == ["admin"]
+    assert sections(client) == ["dues", "admin"]
 
 
 def test_an_administrator_of_one_branch_sees_neither_unplaced_users_nor_the_handbook(world: World) -> None:
@@ -321,8 +321,8 @@ def test_an_administrator_of_one_branch_sees_neither_unplaced_users_nor_the_hand
 def test_a_user_with_several_roles_sees_each_section_that_applies(world: World) -> None:
     role_grant(by=None, user=world.secretary_a, role=Role.REVIEWER, organisation=world.committee)
     role_grant(by=None, user=world.secretary_a, role=Role.ADMINISTRATOR, organisation=world.committee)
-    assert sections(en(world, "secretary_a")) == ["work", "review", "admin"]
-    assert sections(en(world, "reviewer")) == ["review"]
+    assert sections(en(world, "secretary_a")) == ["work", "dues", "review", "admin"]
+    assert sections(en(world, "reviewer")) == ["dues", "review"]
 
 
 def test_an_outsider_sees_an_empty_state_that_says_so(world: World) -> None:
@@ -383,4 +383,4 @@ def test_a_superuser_sees_every_section_in_a_fixed_number_of_queries(
         workbench_for(User.objects.get(pk=boss.pk))
     _grow(world, article, boss, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert [s.key for s in workbench_for(User.objects.get(pk=boss.pk))] == ["work", "review", "admin"]
+        assert [s.key for s in workbench_for(User.objects.get(pk=boss.pk))] == ["work", "dues", "review", "admin"]

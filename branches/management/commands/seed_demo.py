@@ -3,12 +3,13 @@ from django.utils.translation import gettext as _
 
 from assessments import demo as assessments_demo
 from branches import demo
+from dues import demo as dues_demo
 from tasks import demo as tasks_demo
 
 # The apps' demo data, in this order because each builds on the ones before: the assessments
 # demo's current scorecards point to the work the tasks demo has done. Members and the handbook
 # have no demo of their own (the handbook's default edition is loaded by the first that needs it).
-SEEDERS = [tasks_demo.seed, assessments_demo.seed]
+SEEDERS = [tasks_demo.seed, assessments_demo.seed, dues_demo.seed]
 
 
 class Command(BaseCommand):
