@@ -26,6 +26,7 @@ from .desk import (
     quarter_label,
     state_of,
 )
+from .line_subtotals import LineAverage, line_averages, quarter_article_rows
 from .models import (
     Grade,
     RectificationItem,
@@ -86,6 +87,7 @@ class Dashboard:
     grades: list[tuple[str, str, int]] = field(default_factory=list)
     trend: list[tuple[str, float | None, int]] = field(default_factory=list)
     top_deducted: list[dict[str, Any]] = field(default_factory=list)
+    line_subtotals: list[LineAverage] = field(default_factory=list)
     open_items: int = 0
     overdue_items: int = 0
     items: list[RectificationItem] = field(default_factory=list)
@@ -224,18 +226,15 @@ def dashboard_for(
     checked = {branch_id for branch_id, status, *_ in cards if status in CHECK_DONE}
     board.plans, with_plans = plans_of(root, year=year, quarter=quarter, checked=checked)
     board.quarters = quarter_choices(set(averages), with_plans, (year, quarter))
-    board.top_deducted = list(
-        ScorecardLine.objects.filter(
-            in_subtree(root, via="scorecard__branch__path"),
-            scorecard__year=year,
-            scorecard__quarter=quarter,
-            scorecard__status=ScorecardStatus.FINAL,
-            review_score__lt=F("max_score"),
-        )
-        .values(code=F("article__code"), title=F("article__title"))
-        .annotate(points=Sum(F("max_score") - F("review_score")), lines=Count("pk"))
-        .order_by("-points", "code")[:10]
-    )
+    # One per-article aggregate of the quarter's final lines: the most-deducted articles and
+    # the 大政工 subtotals both read it.
+    articles = quarter_article_rows(root, year=year, quarter=quarter)
+    deducted = sorted((row for row in articles if row["lines"]), key=lambda row: (-row["points"], row["code"]))
+    board.top_deducted = [
+        {"code": row["code"], "title": row["title"], "points": row["points"], "lines": row["lines"]}
+        for row in deducted[:10]
+    ]
+    board.line_subtotals = line_averages(articles)
     # The open items' counts ride on the oldest twenty as window aggregates (taken over every
     # open item before the LIMIT): one query for both.
     items = (

@@ -5,7 +5,7 @@ already loaded are ``services.scoring.line_subtotals``."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from branches.models import Organisation
 from branches.selectors import in_subtree
@@ -61,30 +61,54 @@ class LineAverage:
         return (100 * self.review_score / self.max_score).quantize(TWO_PLACES) if self.max_score else Decimal(0)
 
 
-def quarter_line_subtotals(root: Organisation, *, year: int, quarter: int) -> list[LineAverage]:
-    """Per 大政工 line, the average of the quarter's final cards below ``root`` (the dashboard's
-    cards): one query. Sums are divided in Python, as Decimals, on every database."""
-    rows = (
+def quarter_article_rows(root: Organisation, *, year: int, quarter: int) -> list[dict]:
+    """Per article, the quarter's final lines below ``root``: sums of max, self and review
+    score, points lost, lines deducted and lines in all — one query that serves both the
+    dashboard's most-deducted articles and its 大政工 subtotals."""
+    return list(
         ScorecardLine.objects.filter(
             in_subtree(root, via="scorecard__branch__path"),
             scorecard__year=year,
             scorecard__quarter=quarter,
             scorecard__status=ScorecardStatus.FINAL,
         )
-        .values(line=F("article__line"))
+        .values(code=F("article__code"), title=F("article__title"), line=F("article__line"))
         .annotate(
-            m=Sum("max_score"), s=Sum("self_score"), r=Sum("review_score"), cards=Count("scorecard", distinct=True)
+            m=Sum("max_score"),
+            s=Sum("self_score"),
+            r=Sum("review_score"),
+            points=Sum(F("max_score") - F("review_score")),
+            lines=Count("pk", filter=Q(review_score__lt=F("max_score"))),
+            cards=Count("pk"),
         )
         .order_by()
     )
+
+
+def line_averages(article_rows: list[dict]) -> list[LineAverage]:
+    """Per 大政工 line, the average final card's scores from ``quarter_article_rows``: each card
+    has one line per article, so a line's cards are the most lines any of its articles has.
+    Sums are divided in Python, as Decimals, on every database."""
+    totals: dict[str, dict] = {}
+    for row in article_rows:
+        total = totals.setdefault(row["line"], {"line": row["line"], "m": 0, "s": 0, "r": 0, "cards": 0})
+        total["m"] += Decimal(row["m"] or 0)
+        total["s"] += Decimal(row["s"] or 0)
+        total["r"] += Decimal(row["r"] or 0)
+        total["cards"] = max(total["cards"], row["cards"])
     return [
         LineAverage(
             line=row["line"],
             cards=row["cards"],
-            max_score=(Decimal(row["m"]) / row["cards"]).quantize(TWO_PLACES),
-            self_score=(Decimal(row["s"]) / row["cards"]).quantize(TWO_PLACES),
-            review_score=(Decimal(row["r"] or 0) / row["cards"]).quantize(TWO_PLACES),
+            max_score=(row["m"] / row["cards"]).quantize(TWO_PLACES),
+            self_score=(row["s"] / row["cards"]).quantize(TWO_PLACES),
+            review_score=(row["r"] / row["cards"]).quantize(TWO_PLACES),
         )
-        for row in _ordered(list(rows))
+        for row in _ordered(list(totals.values()))
         if row["cards"]
     ]
+
+
+def quarter_line_subtotals(root: Organisation, *, year: int, quarter: int) -> list[LineAverage]:
+    """Per 大政工 line, the average of the quarter's final cards below ``root``: one query."""
+    return line_averages(quarter_article_rows(root, year=year, quarter=quarter))

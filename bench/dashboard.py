@@ -162,15 +162,16 @@ SELECT 'trend', CAST(c.year AS TEXT), CAST(c.quarter AS TEXT), CAST(AVG(c.review
    AND (c.year * 4 + c.quarter) <= %(until)s
  GROUP BY c.year, c.quarter
 UNION ALL
-SELECT 'top', t.code, t.title, CAST(t.points AS TEXT), CAST(t.n AS TEXT), NULL FROM (
-  SELECT a.code AS code, a.title AS title, SUM(l.max_score - l.review_score) AS points, COUNT(*) AS n
-    FROM assessments_scorecardline l
-    JOIN assessments_scorecard c ON c.id = l.scorecard_id
-    JOIN branches_organisation o ON o.id = c.branch_id
-    JOIN handbook_article a ON a.id = l.article_id
-   WHERE o.path LIKE %(root)s AND c.year = %(year)s AND c.quarter = %(quarter)s AND c.status = 'final'
-     AND l.review_score < l.max_score
-   GROUP BY a.code, a.title ORDER BY points DESC, a.code LIMIT 10) t
+SELECT 'article', a.code, a.title || '|' || a.line, CAST(SUM(l.max_score - l.review_score) AS TEXT),
+       CAST(SUM(CASE WHEN l.review_score < l.max_score THEN 1 ELSE 0 END) AS TEXT),
+       CAST(SUM(l.max_score) AS TEXT) || '|' || CAST(SUM(l.self_score) AS TEXT) || '|'
+         || CAST(SUM(l.review_score) AS TEXT) || '|' || CAST(COUNT(*) AS TEXT)
+  FROM assessments_scorecardline l
+  JOIN assessments_scorecard c ON c.id = l.scorecard_id
+  JOIN branches_organisation o ON o.id = c.branch_id
+  JOIN handbook_article a ON a.id = l.article_id
+ WHERE o.path LIKE %(root)s AND c.year = %(year)s AND c.quarter = %(quarter)s AND c.status = 'final'
+ GROUP BY a.code, a.title, a.line
 UNION ALL
 SELECT 'items', CAST(COUNT(*) AS TEXT), CAST(SUM(CASE WHEN r.deadline < %(today)s THEN 1 ELSE 0 END) AS TEXT),
        NULL, NULL, NULL

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from ..line_subtotals import LineAverage, card_line_subtotals, quarter_line_subtotals
+from ..line_subtotals import LineAverage, card_line_subtotals
 from ..models import Scorecard
 from ..services.scoring import LineSubtotal, line_subtotals
 
@@ -24,5 +24,5 @@ def card_subtotals(card: Scorecard, lines: Any = None, fresh: bool = False) -> l
 
 @register.simple_tag
 def dashboard_subtotals(board: Any) -> list[LineAverage]:
-    """The dashboard's quarter and unit: one aggregate query."""
-    return quarter_line_subtotals(board.root, year=board.year, quarter=board.quarter)
+    """The dashboard's quarter and unit, read with its per-article aggregate (no query of its own)."""
+    return board.line_subtotals
