@@ -19,6 +19,7 @@ from assessments import selectors as assessments
 from assessments.models import Scorecard
 from assessments.services.scorecards import current_quarter, default_deadline
 from handbook.models import ChangeProposal, Edition, EditionStatus, ProposalStatus
+from meetings import selectors as meetings
 from members.models import RUNNING_IMPORT_STATUSES, ImportStatus, MemberImport
 from tasks import selectors as tasks
 from tasks.models import ReminderSheet
@@ -237,6 +238,34 @@ def _sheets(user: User) -> Item:
     return Item("sheets", _("Latest reminder sheets"), len(rows), rows=rows, empty=_("No reminder sheet yet."))
 
 
+# --- the meetings' resolutions -------------------------------------------------------------
+
+
+def _resolutions(user: User, today: dt.date) -> Section | None:
+    """决议事项: the open resolutions the user answers for, closed one by one on their list."""
+    if not abilities.can(user, "meeting.list"):
+        return None
+    open_rows = meetings.open_resolutions_for(user)
+    rows = [
+        Row(
+            r.text,
+            reverse("meetings:detail", args=[r.meeting_id]),
+            f"{r.meeting.branch.name} · {r.owner_name or '—'} · {_('due on')} {_date(r.due_on)}",
+            late=r.due_on is not None and r.due_on < today,
+        )
+        for r in open_rows[:ROWS]
+    ]
+    item = Item(
+        "resolutions",
+        _("Open resolutions of meetings"),
+        open_rows.count(),
+        reverse("meetings:resolutions"),
+        rows,
+        _("No resolution is open."),
+    )
+    return Section("meetings", _("Meeting resolutions"), [item])
+
+
 # --- the committee's review ---------------------------------------------------------------
 
 
@@ -407,5 +436,5 @@ def _administration(user: User, today: dt.date) -> Section | None:
 def workbench_for(user: User, *, today: dt.date | None = None) -> list[Section]:
     """The sections of the user's workbench, in the order a day's work takes them."""
     today = today or timezone.localdate()
-    sections = (_work(user, today), _review(user, today), _administration(user, today))
+    sections = (_work(user, today), _resolutions(user, today), _review(user, today), _administration(user, today))
     return [section for section in sections if section is not None]

@@ -15,6 +15,7 @@ from assessments.apis import rectification as rectification_apis
 from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
 from handbook import apis as handbook_apis
+from meetings import apis as meetings_apis
 from members import apis as members_apis
 from tasks import apis as tasks_apis
 
@@ -42,6 +43,7 @@ router.register("tasks", tasks_apis.TaskViewSet, basename="task")
 router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evidence")
 router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
 router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
+router.register("meetings", meetings_apis.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

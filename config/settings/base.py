@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tasks",
     "assessments",
     "notifications",
+    "meetings",
 ]
 
 MIDDLEWARE = [
