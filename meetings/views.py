@@ -58,7 +58,8 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     if branch.kind != OrgKind.BRANCH:
         raise Http404
     roster = list(selectors.roster_of(branch))
-    form = MeetingForm(request.POST or None, request.FILES or None, roster=roster)
+    own = next((member.pk for member in roster if member.user_id == request.user.pk), None)
+    form = MeetingForm(request.POST or None, request.FILES or None, roster=roster, initial={"host": own})
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_record(branch=branch, by=request.user, **form.service_arguments())
