@@ -155,6 +155,8 @@ def _work(user: User, today: dt.date) -> Section | None:
                 empty=_("No feedback sheet waits for you."),
             )
         )
+    if abilities.can(user, "meeting.list"):
+        items.append(_resolutions(user, today))
     supervised = tasks.supervision_awaiting_reply(user)
     items.append(
         Item(
@@ -238,13 +240,11 @@ def _sheets(user: User) -> Item:
     return Item("sheets", _("Latest reminder sheets"), len(rows), rows=rows, empty=_("No reminder sheet yet."))
 
 
-# --- the meetings' resolutions -------------------------------------------------------------
+# --- the meetings' resolutions, an item of the branch's work ---------------------------------
 
 
-def _resolutions(user: User, today: dt.date) -> Section | None:
+def _resolutions(user: User, today: dt.date) -> Item:
     """决议事项: the open resolutions the user answers for, closed one by one on their list."""
-    if not abilities.can(user, "meeting.list"):
-        return None
     open_rows = meetings.open_resolutions_for(user)
     rows = [
         Row(
@@ -255,7 +255,7 @@ def _resolutions(user: User, today: dt.date) -> Section | None:
         )
         for r in open_rows[:ROWS]
     ]
-    item = Item(
+    return Item(
         "resolutions",
         _("Open resolutions of meetings"),
         open_rows.count(),
@@ -263,7 +263,6 @@ def _resolutions(user: User, today: dt.date) -> Section | None:
         rows,
         _("No resolution is open."),
     )
-    return Section("meetings", _("Meeting resolutions"), [item])
 
 
 # --- the committee's review ---------------------------------------------------------------
@@ -436,5 +435,5 @@ def _administration(user: User, today: dt.date) -> Section | None:
 def workbench_for(user: User, *, today: dt.date | None = None) -> list[Section]:
     """The sections of the user's workbench, in the order a day's work takes them."""
     today = today or timezone.localdate()
-    sections = (_work(user, today), _resolutions(user, today), _review(user, today), _administration(user, today))
+    sections = (_work(user, today), _review(user, today), _administration(user, today))
     return [section for section in sections if section is not None]

@@ -28,12 +28,8 @@ def test_the_secretary_records_a_meeting_over_the_api(world: World, roster_a) ->
     response = _api(world.secretary_a).post(reverse("api:meeting-list"), body, format="json")
     assert response.status_code == 201, response.content
     data = response.json()
-    assert (data["kind_label"], data["expected"], data["present"], data["attendance_rate"]) == (
-        "Party lecture",
-        4,
-        3,
-        "75.0",
-    )
+    assert (data["kind"], data["kind_label"], data["expected"], data["present"]) == ("lecture", "党课", 4, 3)
+    assert data["attendance_rate"] == "75.0"
     assert [r["text"] for r in data["resolutions"]] == ["撰写心得"]
     assert response["Location"] == reverse("api:meeting-detail", kwargs={"pk": data["id"]})
 
