@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.ImportStatus",
         "EditionStatusEnum": "handbook.models.EditionStatus",
+        "MeetingKindEnum": "meetings.kinds.MeetingKind",
+        "CheckKindEnum": "assessments.models.PlanKind",
     },
 }
 
