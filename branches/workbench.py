@@ -21,6 +21,7 @@ from assessments.models import Scorecard
 from assessments.services.scorecards import current_quarter, default_deadline
 from dues import selectors as dues
 from handbook.models import ChangeProposal, Edition, EditionStatus, ProposalStatus
+from meetings import selectors as meetings
 from members.models import RUNNING_IMPORT_STATUSES, ImportStatus, MemberImport
 from tasks import selectors as tasks
 from tasks.models import ReminderSheet
@@ -156,6 +157,8 @@ def _work(user: User, today: dt.date) -> Section | None:
                 empty=_("No feedback sheet waits for you."),
             )
         )
+    if abilities.can(user, "meeting.list"):
+        items.append(_resolutions(user, today))
     supervised = tasks.supervision_awaiting_reply(user)
     items.append(
         Item(
@@ -237,6 +240,31 @@ def _sheets(user: User) -> Item:
         for sheet in sheets
     ]
     return Item("sheets", _("Latest reminder sheets"), len(rows), rows=rows, empty=_("No reminder sheet yet."))
+
+
+# --- the meetings' resolutions, an item of the branch's work ---------------------------------
+
+
+def _resolutions(user: User, today: dt.date) -> Item:
+    """决议事项: the open resolutions the user answers for, closed one by one on their list."""
+    open_rows = meetings.open_resolutions_for(user)
+    rows = [
+        Row(
+            r.text,
+            reverse("meetings:detail", args=[r.meeting_id]),
+            f"{r.meeting.branch.name} · {r.owner_name or '—'} · {_('due on')} {_date(r.due_on)}",
+            late=r.due_on is not None and r.due_on < today,
+        )
+        for r in open_rows[:ROWS]
+    ]
+    return Item(
+        "resolutions",
+        _("Open resolutions of meetings"),
+        open_rows.count(),
+        reverse("meetings:resolutions"),
+        rows,
+        _("No resolution is open."),
+    )
 
 
 # --- the committee's review ---------------------------------------------------------------

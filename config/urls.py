@@ -31,5 +31,6 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,20 @@ class Guarded:
 
 
 ABILITY_MAP: dict[str, Guarded] = {
+    # meetings
+    "meeting.list": Guarded(pages=("meetings:unit",)),
+    "meeting.view": Guarded(
+        pages=("meetings:detail", "meetings:file"),
+        api=(("api:meeting-detail", "get"),),
+        parity=(("meetings:detail", ("api:meeting-detail", "get")),),
+    ),
+    "meeting.record": Guarded(
+        pages=("meetings:record",),
+        api=(("api:meeting-list", "post"),),
+        parity=(("meetings:record", ("api:meeting-list", "post")),),
+    ),
+    "meeting.makeup": Guarded(pages=("meetings:makeup",)),
+    "resolution.close": Guarded(pages=("meetings:resolution_close",)),
     # branches
     "organisation.view": Guarded(
         pages=("branches:detail",),

@@ -240,3 +240,35 @@ def record_check(card, *, by: User, kind: str = "quarterly", score=None, team=()
         notes=notes,
         year_end_score=score,
     )
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def make_meeting(
+    branch: Organisation,
+    *,
+    members: int = 3,
+    absent: int = 1,
+    kind: str = "committee",
+    held_at: dt.datetime | None = None,
+    resolutions: int = 1,
+):
+    """A meeting of ``branch`` recorded by the system: ``members`` new members of the roster
+    expected, the first ``absent`` of them absent (with a reason), ``resolutions`` open ones."""
+    from django.utils import timezone
+
+    from meetings.services import Absence, ResolutionInput, meeting_record
+
+    roster = [MemberFactory(branch=branch, name=f"参会{n}") for n in range(members)]
+    return meeting_record(
+        branch=branch,
+        by=None,
+        kind=kind,
+        held_at=held_at or timezone.now() - dt.timedelta(days=2),
+        place="项目部会议室",
+        topics="学习上级文件精神",
+        expected=roster,
+        absences=[Absence(member=m, reason="出差") for m in roster[:absent]],
+        resolutions=[ResolutionInput(text=f"落实事项{n}", owner_member=roster[-1]) for n in range(resolutions)],
+    )

@@ -16,6 +16,7 @@ from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
 from dues import apis as dues_apis
 from handbook import apis as handbook_apis
+from meetings import apis as meetings_apis
 from members import apis as members_apis
 from tasks import apis as tasks_apis
 
@@ -44,6 +45,7 @@ router.register("tasks", tasks_apis.TaskViewSet, basename="task")
 router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evidence")
 router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
 router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
+router.register("meetings", meetings_apis.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "dues",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "LineEnum": "handbook.models.Line",
         # A check record's kind and an assessment plan's: quarterly or year-end.
         "CheckKindEnum": "assessments.models.PlanKind",
+        "MeetingKindEnum": "meetings.kinds.MeetingKind",
     },
 }
 

@@ -24,7 +24,7 @@ from handbook.models import Edition
 from members.models import ImportStatus, MemberImport, MemberStatus
 from tasks.models import Evidence, ReminderSheet, Task, TaskStatus
 from tasks.services import request_send
-from tests.factories import MemberFactory, make_edition, make_task, open_scorecard
+from tests.factories import MemberFactory, make_edition, make_meeting, make_task, open_scorecard
 from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
 
@@ -690,5 +690,38 @@ ENDPOINTS |= {
         _KEEP_DUES_OF_A | {"secretary_a": 200},
         kwargs=_dues_in_a,
         data=lambda w: {"amount_paid": "48.00", "paid_on": "2026-10-12"},
+    ),
+}
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+def _meeting_of(world: Any, branch: Any) -> dict[str, int]:
+    return {"pk": make_meeting(branch).pk}
+
+
+def _new_meeting(world: Any) -> dict[str, Any]:
+    people = [MemberFactory(branch=world.branch_a) for _ in range(3)]
+    return {
+        "branch": world.branch_a.pk,
+        "kind": "committee",
+        "held_at": "2026-01-10T09:30:00+08:00",
+        "place": "会议室",
+        "topics": "研究本月工作",
+        "absences": [{"member": people[0].pk, "reason": "出差"}],
+        "resolutions": [{"text": "完成党费收缴", "owner_member": people[1].pk, "due_on": "2026-02-01"}],
+    }
+
+
+ENDPOINTS |= {
+    ("api:meeting-list", "get"): ApiCase(statuses(200, outsider=403)),
+    ("api:meeting-list", "post"): ApiCase(
+        statuses(403, secretary_a=201, secretary_b=404, outsider=404), data=_new_meeting
+    ),
+    # A plain member of A reads only the meetings they were expected at.
+    ("api:meeting-detail", "get"): ApiCase(
+        statuses(200, secretary_b=404, outsider=404, member=403),
+        kwargs=lambda w: _meeting_of(w, w.branch_a),
+        of_branch=_meeting_of,
     ),
 }

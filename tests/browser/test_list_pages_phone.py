@@ -15,7 +15,7 @@ from tasks.periods import local_today, period_of
 from tasks.services.generation import tasks_generate
 from tests.browser.conftest import sign_in
 from tests.conftest import World
-from tests.factories import MemberFactory, UserFactory, final_scorecard, rectification_item
+from tests.factories import MemberFactory, UserFactory, final_scorecard, make_meeting, rectification_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,6 +95,7 @@ def _data(world: World, edition: Edition) -> dict[str, object]:
     draft.articles.filter(code=article.code).update(title=f"{article.title}（修订）")
     api_token_issue(user=world.secretary_a)
     return {
+        "meeting": make_meeting(world.branch_a, members=6, absent=2, resolutions=2),
         "task": task, "sheet": sheet, "member": members[0], "import": imported, "card": card,
         "item": item, "article": article, "session": session, "draft": draft,
     }  # fmt: skip
@@ -113,6 +114,9 @@ def _pages(world: World, made: dict[str, object]) -> dict[str, list[tuple[str, s
             ("card-history", f"/assessments/cards/{made['card'].pk}/history/"),
             ("rectification", "/assessments/rectification/"),
             ("api-tokens", "/accounts/tokens/"),
+            ("meetings", f"/meetings/org/{a}/"),
+            ("meeting", f"/meetings/{made['meeting'].pk}/"),
+            ("resolutions", "/meetings/resolutions/"),
         ],
         "administrator": [
             ("overview", "/tasks/overview/"),

@@ -4,12 +4,16 @@ from django.utils.translation import gettext as _
 from assessments import demo as assessments_demo
 from branches import demo
 from dues import demo as dues_demo
+from meetings import demo as meetings_demo
+from members import demo as members_demo
 from tasks import demo as tasks_demo
 
-# The apps' demo data, in this order because each builds on the ones before: the assessments
-# demo's current scorecards point to the work the tasks demo has done. Members and the handbook
-# have no demo of their own (the handbook's default edition is loaded by the first that needs it).
-SEEDERS = [tasks_demo.seed, assessments_demo.seed, dues_demo.seed]
+# The apps' demo data, in this order because each builds on the ones before: the roster first;
+# the assessments demo's current scorecards point to the work the tasks demo has done; the
+# meetings, recorded by 一标's secretary from the roster, complete the tasks of their period; the
+# dues ledger keeps a year for the roster's members. The handbook has no demo of its own (its
+# default edition is loaded by the first that needs it).
+SEEDERS = [members_demo.seed, tasks_demo.seed, assessments_demo.seed, meetings_demo.seed, dues_demo.seed]
 
 
 class Command(BaseCommand):

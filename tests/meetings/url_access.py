@@ -1,0 +1,47 @@
+"""Role × URL table of the meeting records (see tests/url_table.py)."""
+
+from tests.factories import make_meeting
+from tests.url_table import SEEN_IN_A, Case, statuses
+
+# A's records: its secretary keeps them; the committee reads them; a plain member of A reads
+# only the meetings they were expected at (the fixture member was not: 403).
+READ_IN_A = statuses(200, secretary_b=404, outsider=404, member=403)
+KEPT_IN_A = statuses(403, secretary_a=200, secretary_b=404, outsider=404)
+
+
+def _meeting_in_a(world: object) -> dict[str, int]:
+    return {"pk": make_meeting(world.branch_a).pk}
+
+
+def _absentee_in_a(world: object) -> dict[str, int]:
+    return {"pk": make_meeting(world.branch_a).attendance.get(present=False).pk}
+
+
+def _resolution_in_a(world: object) -> dict[str, int]:
+    return {"pk": make_meeting(world.branch_a).resolutions.get().pk}
+
+
+def _file_in_a(world: object) -> dict[str, int]:
+    from django.core.files.base import ContentFile
+
+    from meetings.models import MeetingFile
+
+    meeting = make_meeting(world.branch_a)
+    stored = MeetingFile(meeting=meeting, name="签到表.pdf", content_type="application/pdf", size=9)
+    stored.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    stored.save()
+    return {"pk": stored.pk}
+
+
+URLS = {
+    "meetings:index": Case(statuses(302, outsider=403)),
+    "meetings:unit": Case(SEEN_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "meetings:record": Case(KEPT_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "meetings:detail": Case(READ_IN_A, kwargs=_meeting_in_a),
+    "meetings:file": Case(READ_IN_A, kwargs=_file_in_a),
+    "meetings:makeup": Case(KEPT_IN_A, kwargs=_absentee_in_a),
+    "meetings:resolutions": Case(statuses(200, outsider=403)),
+    "meetings:resolution_close": Case(
+        statuses(403, secretary_a=302, secretary_b=404, outsider=404), kwargs=_resolution_in_a, method="post"
+    ),
+}
