@@ -2,21 +2,23 @@
 
 For every ability (``<app>/permissions.py``) the statuses each role fixture must get on the
 pages and endpoints it guards are derived from the ability table — success where the role
-holds it, 403 where the object is within the role's scope without it, 404 outside — and
-compared with the tables that ``test_url_access`` and ``test_access_table`` check against the
-running views. A new ability without an entry in ``tests/ability_map.py`` fails here.
+holds it, 403 where the object is within the role's scope without it, 404 outside
+(``tests/ability_derivation.py``). The tables generate those rows with ``from_ability``; this
+module checks that the derivation agrees with the engine's live answers on the ``world``
+fixture, and that the rows written out by hand (or overridden) agree with it. A new ability
+without an entry in ``tests/ability_map.py`` fails here.
 """
 
 import pytest
 
 from branches import abilities
 from branches.selectors import roles_on
+from tests.ability_derivation import PARENT, SIGNED_IN, derived, roles_over
 from tests.ability_map import ABILITY_MAP
 from tests.api.endpoints import ENDPOINTS
 from tests.conftest import World
 from tests.test_url_access import _table
 
-SIGNED_IN = ("administrator", "reviewer", "secretary_a", "secretary_b", "member", "outsider")
 URLS = _table()
 
 
@@ -26,8 +28,8 @@ def _kind(status: int) -> str:
     return "allowed"  # 2xx, a redirect after a POST, or a 400/409 on the data sent
 
 
-def _derived(world: World, name: str, role: str) -> str:
-    """What the ability table says ``role`` gets: "allowed", "403" or "404"."""
+def _live(world: World, name: str, role: str) -> str:
+    """What the engine answers for ``role`` on the real fixture: "allowed", "403" or "404"."""
     row = abilities.ability(name)
     user = getattr(world, role)
     if row.scope != abilities.OBJECT or ABILITY_MAP[name].unit is None:
@@ -36,10 +38,21 @@ def _derived(world: World, name: str, role: str) -> str:
     held = roles_on(user, unit)
     if not held:
         return "404"
-    # Unconditional holders only: no fixture holds an officer role with a condition.
     if any(row.holders[role_name] is None for role_name in held & row.roles):
         return "allowed"
     return "403"
+
+
+def test_the_derivation_describes_the_world_fixture(world: World) -> None:
+    for role in SIGNED_IN:
+        for unit in PARENT:
+            assert roles_on(getattr(world, role), getattr(world, unit)) == roles_over(role, unit), (role, unit)
+
+
+def test_the_derivation_agrees_with_the_engine(world: World) -> None:
+    for name in ABILITY_MAP:
+        for role in SIGNED_IN:
+            assert derived(name, role) == _live(world, name, role), f"{name} as {role}"
 
 
 def test_every_ability_has_an_entry_saying_what_it_guards() -> None:
@@ -64,15 +77,15 @@ def _cases():
 
 
 @pytest.mark.parametrize(("name", "side", "where"), list(_cases()))
-def test_the_access_tables_follow_the_ability_table(world: World, name: str, side: str, where) -> None:
+def test_the_access_tables_follow_the_ability_table(name: str, side: str, where) -> None:
     expect = URLS[where].expect if side == "page" else ENDPOINTS[where].expect
     row = abilities.ability(name)
     for role in SIGNED_IN:
-        derived = _derived(world, name, role)
+        expected = derived(name, role)
         tabled = _kind(expect[role])
-        if derived != "allowed" and tabled == "allowed" and row.owner is not None:
+        if expected != "allowed" and tabled == "allowed" and row.owner is not None:
             continue  # the fixture may be the object's owner (a task's assignee)
-        assert tabled == derived, f"{where} as {role}: the table says {expect[role]}, the ability {name} {derived}"
+        assert tabled == expected, f"{where} as {role}: the table says {expect[role]}, the ability {name} {expected}"
 
 
 def _pairs():

@@ -24,6 +24,7 @@ from handbook.models import Edition
 from members.models import ImportStatus, MemberImport, MemberStatus
 from tasks.models import Evidence, ReminderSheet, Task, TaskStatus
 from tasks.services import request_send
+from tests.ability_derivation import DEFAULT, expectations
 from tests.factories import MemberFactory, make_edition, make_meeting, make_task, open_scorecard
 from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
@@ -51,8 +52,10 @@ def statuses(default: int, **overrides: int) -> dict[str, int]:
     return table
 
 
-def _seen_in_a(ok: int) -> dict[str, int]:
-    return statuses(ok, secretary_b=404, outsider=404)
+def from_ability(name: str, *, ok: int = 200, unit: object = DEFAULT, **overrides: int) -> dict[str, int]:
+    """The statuses of an endpoint guarded by the ability ``name``, derived from its table
+    (see ``tests.url_table.from_ability``); the anonymous client gets 401."""
+    return expectations(name, ok=ok, anonymous=401, unit=unit, **overrides)
 
 
 def _admin_of_a(ok: int) -> dict[str, int]:
@@ -72,9 +75,6 @@ def _unit(world: Any, branch: Any) -> dict[str, int]:
 
 
 # --- members ---------------------------------------------------------------------------------
-
-# A member of branch A: a plain member of A gets 403 (A is in their scope), not 404.
-_ROSTER_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
 
 
 def _member_of(world: Any, branch: Any, **fields: Any) -> dict[str, int]:
@@ -161,29 +161,35 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:me", "get"): ApiCase(statuses(200)),
     ("api:organisation-list", "get"): ApiCase(statuses(200)),
     ("api:organisation-tree", "get"): ApiCase(statuses(200)),
-    ("api:organisation-detail", "get"): ApiCase(_seen_in_a(200), kwargs=_a, of_branch=_unit),
-    ("api:organisation-detail", "patch"): ApiCase(_admin_of_a(200), kwargs=_a, data=lambda w: {"name": "一号项目部"}),
-    ("api:organisation-subtree", "get"): ApiCase(_seen_in_a(200), kwargs=_a, of_branch=_unit),
+    ("api:organisation-detail", "get"): ApiCase(from_ability("organisation.view"), kwargs=_a, of_branch=_unit),
+    ("api:organisation-detail", "patch"): ApiCase(
+        from_ability("organisation.administer"), kwargs=_a, data=lambda w: {"name": "一号项目部"}
+    ),
+    ("api:organisation-subtree", "get"): ApiCase(from_ability("organisation.view"), kwargs=_a, of_branch=_unit),
     ("api:organisation-children", "post"): ApiCase(
-        _admin_of_a(201), kwargs=_a, data=lambda w: {"code": "A2", "name": "第二党小组", "kind": "group"}
+        from_ability("organisation.administer", ok=201),
+        kwargs=_a,
+        data=lambda w: {"code": "A2", "name": "第二党小组", "kind": "group"},
     ),
     ("api:organisation-move", "post"): ApiCase(
-        _admin_of_a(200), kwargs=_a1, data=lambda w: {"new_parent": w.branch_b.pk}
+        from_ability("organisation.administer"), kwargs=_a1, data=lambda w: {"new_parent": w.branch_b.pk}
     ),
     ("api:organisation-dissolve", "post"): ApiCase(
-        _admin_of_a(200), kwargs=_a1, data=lambda w: {"on": "2026-11-20", "reason": "项目完工"}
+        from_ability("organisation.administer"), kwargs=_a1, data=lambda w: {"on": "2026-11-20", "reason": "项目完工"}
     ),
     ("api:member-list", "get"): ApiCase(statuses(200, member=403, outsider=403)),
     ("api:member-list", "post"): ApiCase(_admin_of_a(201), data=_new_member),
-    ("api:member-detail", "get"): ApiCase(_ROSTER_OF_A, kwargs=_member_in_a, of_branch=_member_of),
+    ("api:member-detail", "get"): ApiCase(from_ability("member.view"), kwargs=_member_in_a, of_branch=_member_of),
     # A secretary keeps the contact fields of their own branch's members up to date.
     ("api:member-detail", "patch"): ApiCase(
-        statuses(403, administrator=200, secretary_a=200, secretary_b=404, outsider=404),
+        from_ability("member.edit"),
         kwargs=_member_in_a,
         data=lambda w: {"phone": "13911112222"},
     ),
     ("api:member-transfer", "post"): ApiCase(
-        _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"to_branch": w.branch_b.pk, "reason": "项目调整"}
+        from_ability("member.administer"),
+        kwargs=_member_in_a,
+        data=lambda w: {"to_branch": w.branch_b.pk, "reason": "项目调整"},
     ),
     ("api:member-transfer-out", "post"): ApiCase(
         _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"reason": "调往集团总部"}
@@ -195,10 +201,10 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:member-status", "post"): ApiCase(
         _admin_of_a(200), kwargs=_member_in_a, data=lambda w: {"status": "deceased", "reason": "病故"}
     ),
-    ("api:member-transfer-all", "post"): ApiCase(_admin_of_a(200), data=_roll_of_a),
+    ("api:member-transfer-all", "post"): ApiCase(from_ability("member.administer"), data=_roll_of_a),
     # Administrators import below them, a secretary into their own branch.
     ("api:member-import-list", "post"): ApiCase(
-        statuses(403, administrator=201, secretary_a=201, secretary_b=404, outsider=404),
+        from_ability("member.import", ok=201),
         data=_roster_file,
         format="multipart",
     ),
@@ -210,11 +216,11 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:member-import-commit", "post"): ApiCase(
         statuses(403, administrator=202, secretary_a=202, secretary_b=404, outsider=404), kwargs=_import_in_a
     ),
-    ("api:handbook-edition-list", "get"): ApiCase(_READERS),
+    ("api:handbook-edition-list", "get"): ApiCase(from_ability("handbook.read")),
     ("api:handbook-edition-detail", "get"): ApiCase(_READERS, kwargs=_edition_in_force),
-    ("api:handbook-edition-in-force", "get"): ApiCase(_READERS, kwargs=_in_force),
+    ("api:handbook-edition-in-force", "get"): ApiCase(from_ability("handbook.read"), kwargs=_in_force),
     ("api:handbook-edition-parts", "get"): ApiCase(_READERS, kwargs=_edition_in_force),
-    ("api:handbook-edition-publish", "post"): ApiCase(statuses(403, administrator=200), kwargs=_draft),
+    ("api:handbook-edition-publish", "post"): ApiCase(from_ability("handbook.edit"), kwargs=_draft),
     ("api:handbook-article-list", "get"): ApiCase(_READERS, kwargs=_in_force),
     ("api:handbook-article-detail", "get"): ApiCase(_READERS, kwargs=_article_in_force),
     ("api:handbook-article-detail", "patch"): ApiCase(
@@ -305,35 +311,34 @@ def _finding_under_review_in_a(world: Any) -> dict[str, int]:
 
 
 _LISTED = statuses(200, member=403, outsider=403)
-_SEEN_BY_VIEWERS_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
 
 ENDPOINTS.update(
     {
         ("api:finding-list", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
-        ("api:finding-list", "post"): ApiCase(
-            statuses(403, reviewer=201, secretary_b=404, outsider=404), data=_new_finding
-        ),
+        ("api:finding-list", "post"): ApiCase(from_ability("finding.write", ok=201), data=_new_finding),
         ("api:finding-detail", "get"): ApiCase(
-            _SEEN_BY_VIEWERS_OF_A, kwargs=_final_finding_in_a, of_branch=_final_finding_of
+            from_ability("finding.view"), kwargs=_final_finding_in_a, of_branch=_final_finding_of
         ),
         # Under review: the branch does not see the finding yet (403 inside its scope).
         ("api:finding-detail", "delete"): ApiCase(
             statuses(403, reviewer=204, secretary_b=404, outsider=404), kwargs=_finding_under_review_in_a
         ),
         ("api:rectification-item-list", "get"): ApiCase(_LISTED, kwargs=_finals_in_both),
-        ("api:rectification-item-detail", "get"): ApiCase(_SEEN_BY_VIEWERS_OF_A, kwargs=_item_in_a, of_branch=_item_of),
+        ("api:rectification-item-detail", "get"): ApiCase(
+            from_ability("rectification.view"), kwargs=_item_in_a, of_branch=_item_of
+        ),
         ("api:rectification-item-report", "post"): ApiCase(
-            statuses(403, secretary_a=200, secretary_b=404, outsider=404),
+            from_ability("rectification.report"),
             kwargs=_item_in_a,
             data=lambda w: {"action_taken": "已召开专题会议整改", "evidence": "会议记录"},
         ),
         ("api:rectification-item-verify", "post"): ApiCase(
-            statuses(403, reviewer=200, secretary_b=404, outsider=404),
+            from_ability("rectification.verify"),
             kwargs=_done_item_in_a,
             data=lambda w: {"decision": "close"},
         ),
         ("api:rectification-item-assign", "post"): ApiCase(
-            statuses(403, reviewer=200, secretary_a=200, secretary_b=404, outsider=404),
+            from_ability("rectification.assign"),
             kwargs=_item_in_a,
             data=lambda w: {"owner": w.member.pk},
         ),
@@ -410,20 +415,22 @@ ENDPOINTS |= {
     ("api:scorecard-list", "post"): ApiCase(
         _only_in_a("secretary_a", 201), kwargs=_in_force, data=lambda w: {"branch": w.branch_a.pk}
     ),
-    ("api:scorecard-detail", "get"): ApiCase(_CARD_OF_A, kwargs=_in_a(_draft_of), of_branch=_pk_of(_draft_of)),
+    ("api:scorecard-detail", "get"): ApiCase(
+        from_ability("scorecard.view"), kwargs=_in_a(_draft_of), of_branch=_pk_of(_draft_of)
+    ),
     ("api:scorecard-lines", "post"): ApiCase(
-        _only_in_a("secretary_a", 200), kwargs=_in_a(_draft_of), data=_first_line_of_a
+        from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_first_line_of_a
     ),
     ("api:scorecard-submit", "post"): ApiCase(
-        _only_in_a("secretary_a", 200), kwargs=_in_a(_draft_of), data=_version_of_a
+        from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_version_of_a
     ),
     ("api:scorecard-review", "post"): ApiCase(
-        _only_in_a("reviewer", 200),
+        from_ability("scorecard.review"),
         kwargs=_in_a(_submitted_of),
         data=lambda w: _version_of_a(w, methods=["documents", "site_visit"]),
     ),
     ("api:scorecard-return", "post"): ApiCase(
-        _only_in_a("reviewer", 200),
+        from_ability("scorecard.review"),
         kwargs=_in_a(_submitted_of),
         data=lambda w: _version_of_a(w, reason="自评依据不足,请补充佐证资料"),
     ),
@@ -431,22 +438,20 @@ ENDPOINTS |= {
         _only_in_a("reviewer", 200), kwargs=_in_a(_submitted_of), data=_version_of_a
     ),
     ("api:scorecard-finalise", "post"): ApiCase(
-        _only_in_a("reviewer", 200), kwargs=_in_a(_reviewed_of), data=_version_of_a
+        from_ability("scorecard.review"), kwargs=_in_a(_reviewed_of), data=_version_of_a
     ),
     ("api:scorecard-feedback", "get"): ApiCase(_CARD_OF_A, kwargs=_in_a(_final_of), of_branch=_pk_of(_final_of)),
     ("api:scorecard-acknowledge", "post"): ApiCase(
         _only_in_a("secretary_a", 200), kwargs=_in_a(_final_of), data=lambda w: {}
     ),
     # Reviewers and administrators, as the dashboard page; a secretary holds neither role anywhere.
-    ("api:dashboard-summary", "get"): ApiCase(statuses(403, administrator=200, reviewer=200)),
+    ("api:dashboard-summary", "get"): ApiCase(from_ability("dashboard.view")),
 }
 # --- tasks -----------------------------------------------------------------------------------
 
 # A branch's tasks and sheets: its administrators, reviewers and secretaries (a plain member
-# of the branch 403, another branch's secretary 404); the work: administrators and the
-# secretary; checking and supervising: reviewers (tests/tasks/url_access.py, the same table).
+# of the branch 403, another branch's secretary 404); rows guarded by one ability derive theirs.
 _BOARD_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
-_REVIEWERS_IN_A = statuses(403, reviewer=200, secretary_b=404, outsider=404)
 # Sent from the committee: administrators and reviewers over it; no one else sees it.
 _SENDERS = statuses(403, administrator=200, reviewer=200)
 
@@ -530,48 +535,50 @@ ENDPOINTS.update(
     {
         # Anyone sees the tasks assigned to them; the roles above see their branches' tasks.
         ("api:task-list", "get"): ApiCase(statuses(200), kwargs=_tasks_and_sheets_in_both),
-        ("api:task-detail", "get"): ApiCase(_BOARD_OF_A, kwargs=_task_in_a, of_branch=_task_pk),
+        ("api:task-detail", "get"): ApiCase(from_ability("task.view"), kwargs=_task_in_a, of_branch=_task_pk),
         ("api:task-complete", "post"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"note": "已召开支委会"}
+            from_ability("task.complete"), kwargs=_task_in_a, data=lambda w: {"note": "已召开支委会"}
         ),
         # The board's "complete several": the same answer as the page (tasks:complete_many).
         ("api:task-complete-many", "post"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200},
+            from_ability("work.complete_many"),
             data=lambda w: {"branch": w.branch_a.pk, "tasks": [_task_of(w, w.branch_a).pk], "note": "补录"},
         ),
         ("api:task-assign", "post"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"assignee": w.member.pk}
+            from_ability("task.assign"), kwargs=_task_in_a, data=lambda w: {"assignee": w.member.pk}
         ),
-        ("api:task-assignees", "get"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, of_branch=_task_pk
-        ),
+        ("api:task-assignees", "get"): ApiCase(from_ability("task.assign"), kwargs=_task_in_a, of_branch=_task_pk),
         ("api:task-cancel", "post"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_task_in_a, data=lambda w: {"reason": "项目停工"}
+            from_ability("task.cancel"), kwargs=_task_in_a, data=lambda w: {"reason": "项目停工"}
         ),
-        ("api:task-check", "post"): ApiCase(_REVIEWERS_IN_A, kwargs=_done_in_a, data=lambda w: {"quality": "good"}),
+        ("api:task-check", "post"): ApiCase(
+            from_ability("task.check"), kwargs=_done_in_a, data=lambda w: {"quality": "good"}
+        ),
         ("api:task-supervise", "post"): ApiCase(
-            _REVIEWERS_IN_A, kwargs=_task_in_a, data=lambda w: {"comment": "本月底前补开支委会"}
+            from_ability("task.supervise"), kwargs=_task_in_a, data=lambda w: {"comment": "本月底前补开支委会"}
         ),
         ("api:task-comment", "post"): ApiCase(
-            _REVIEWERS_IN_A, kwargs=_supervised_in_a, data=lambda w: {"text": "请尽快"}
+            from_ability("task.comment"), kwargs=_supervised_in_a, data=lambda w: {"text": "请尽快"}
         ),
         ("api:task-reply", "post"): ApiCase(
-            _admin_of_a(200) | {"secretary_a": 200}, kwargs=_supervised_in_a, data=lambda w: {"text": "已安排"}
+            from_ability("task.reply"), kwargs=_supervised_in_a, data=lambda w: {"text": "已安排"}
         ),
-        ("api:task-release", "post"): ApiCase(_REVIEWERS_IN_A, kwargs=_supervised_in_a),
+        ("api:task-release", "post"): ApiCase(from_ability("task.release"), kwargs=_supervised_in_a),
         ("api:task-evidence-detail", "get"): ApiCase(
             _BOARD_OF_A, kwargs=lambda w: _evidence_of(w, w.branch_a), of_branch=_evidence_of
         ),
         ("api:reminder-sheet-list", "get"): ApiCase(
             statuses(200, member=403, outsider=403), kwargs=_tasks_and_sheets_in_both
         ),
-        ("api:reminder-sheet-detail", "get"): ApiCase(_BOARD_OF_A, kwargs=_sheet_of_a, of_branch=_sheet_of),
+        ("api:reminder-sheet-detail", "get"): ApiCase(
+            from_ability("sheet.view"), kwargs=_sheet_of_a, of_branch=_sheet_of
+        ),
         ("api:requirement-list", "get"): ApiCase(_SENDERS, kwargs=_requirements),
         ("api:requirement-list", "post"): ApiCase(
             statuses(403, administrator=201, reviewer=201), data=_new_requirement
         ),
         # Sent from the committee: outside a secretary's scope.
-        ("api:requirement-detail", "get"): ApiCase(statuses(404, administrator=200, reviewer=200), kwargs=_requirement),
+        ("api:requirement-detail", "get"): ApiCase(from_ability("requirement.view"), kwargs=_requirement),
     }
 )
 
@@ -624,36 +631,29 @@ def _new_record(world: Any) -> dict[str, Any]:
     return _record_body(world, scorecard=_submitted_of(world, world.branch_a).pk)
 
 
-_REVIEWER_OF_A = statuses(403, secretary_b=404, outsider=404)
-_COMMITTEE_OF_A = statuses(403, secretary_b=404, outsider=404)
-
 ENDPOINTS |= {
     ("api:check-record-list", "get"): ApiCase(statuses(200, member=403, outsider=403), kwargs=_records_in_a),
-    ("api:check-record-list", "post"): ApiCase(_REVIEWER_OF_A | {"reviewer": 201}, data=_new_record),
+    ("api:check-record-list", "post"): ApiCase(from_ability("check.record", ok=201), data=_new_record),
     # Under review: the branch does not see the record yet (403 inside its scope).
-    ("api:check-record-detail", "get"): ApiCase(
-        statuses(403, administrator=200, reviewer=200, secretary_b=404, outsider=404), kwargs=_record_in_a
-    ),
+    ("api:check-record-detail", "get"): ApiCase(from_ability("check.view"), kwargs=_record_in_a),
     ("api:check-record-detail", "patch"): ApiCase(
-        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: _record_body(w)
+        from_ability("check.record"), kwargs=_record_in_a, data=lambda w: _record_body(w)
     ),
     ("api:check-record-good-practices", "post"): ApiCase(
-        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: {"title": "党员先锋岗"}
+        from_ability("check.record"), kwargs=_record_in_a, data=lambda w: {"title": "党员先锋岗"}
     ),
     ("api:check-record-send-practice", "post"): ApiCase(
-        _REVIEWER_OF_A | {"reviewer": 200},
+        from_ability("check.send_practice"),
         kwargs=_record_in_a,
         data=lambda w: {"practice": _record_of(w, w.branch_a).good_practices.get().pk},
     ),
     ("api:check-record-difficulties", "post"): ApiCase(
-        _REVIEWER_OF_A | {"reviewer": 200}, kwargs=_record_in_a, data=lambda w: {"text": "工点分散"}
+        from_ability("check.record"), kwargs=_record_in_a, data=lambda w: {"text": "工点分散"}
     ),
     ("api:difficulty-list", "get"): ApiCase(statuses(200, member=403, outsider=403), kwargs=_records_in_a),
-    ("api:difficulty-detail", "get"): ApiCase(
-        statuses(200, member=403, secretary_b=404, outsider=404), kwargs=_difficulty_in_a
-    ),
+    ("api:difficulty-detail", "get"): ApiCase(from_ability("difficulty.view"), kwargs=_difficulty_in_a),
     ("api:difficulty-answer", "post"): ApiCase(
-        _COMMITTEE_OF_A | {"administrator": 200, "reviewer": 200},
+        from_ability("difficulty.answer"),
         kwargs=_difficulty_in_a,
         data=lambda w: {"answer": "同意设立临时党小组"},
     ),
@@ -677,17 +677,15 @@ def _new_dues(world: Any) -> dict[str, Any]:
     return {"member": member.pk, "month": "2026-09", "base": "4800.00", "amount_paid": "48.00", "paid_on": "2026-09-10"}
 
 
-# Branch A's ledger is read by its readers; a plain member reads only their own entries.
-_DUES_OF_A = statuses(200, member=403, secretary_b=404, outsider=404)
-_KEEP_DUES_OF_A = statuses(403, secretary_b=404, outsider=404)
-
 ENDPOINTS |= {
     # Everyone signed in lists: their branches' ledgers and their own dues (perhaps nothing).
     ("api:dues-entry-list", "get"): ApiCase(statuses(200)),
-    ("api:dues-entry-list", "post"): ApiCase(_KEEP_DUES_OF_A | {"secretary_a": 201}, data=_new_dues),
-    ("api:dues-entry-detail", "get"): ApiCase(_DUES_OF_A, kwargs=_dues_in_a, of_branch=_dues_entry_of),
+    ("api:dues-entry-list", "post"): ApiCase(from_ability("dues.keep", ok=201), data=_new_dues),
+    ("api:dues-entry-detail", "get"): ApiCase(
+        from_ability("dues.member_view"), kwargs=_dues_in_a, of_branch=_dues_entry_of
+    ),
     ("api:dues-entry-detail", "patch"): ApiCase(
-        _KEEP_DUES_OF_A | {"secretary_a": 200},
+        from_ability("dues.keep"),
         kwargs=_dues_in_a,
         data=lambda w: {"amount_paid": "48.00", "paid_on": "2026-10-12"},
     ),

@@ -12,12 +12,11 @@ from assessments.services.rectification import rectification_report
 from assessments.services.review import finding_add, review_line_save, scorecard_finalise, scorecard_mark_reviewed
 from assessments.services.scorecards import scorecard_submit
 from tests.factories import open_scorecard
-from tests.url_table import Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
 VIEW = statuses(200, secretary_b=404, member=403, outsider=404)
 SELF_POST = statuses(403, secretary_a=302, secretary_b=404, outsider=404)
 REVIEW_POST = statuses(403, reviewer=302, secretary_b=404, outsider=404)
-REVIEW_READ = statuses(403, administrator=200, reviewer=200, secretary_b=404, outsider=404)
 
 
 def draft(w) -> Scorecard:
@@ -172,80 +171,94 @@ URLS = {
     "assessments:index": Case(statuses(200, member=403, outsider=403)),
     "assessments:branch": Case(VIEW, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "assessments:open": Case(SELF_POST, kwargs=lambda w: {"pk": draft(w).branch_id}, method="post"),
-    "assessments:scorecard": Case(VIEW, kwargs=_card(draft)),
-    "assessments:line_save": Case(SELF_POST, kwargs=_line(draft), method="post", data=_line_version(draft)),
-    "assessments:line_seen": Case(
-        statuses(403, secretary_a=204, secretary_b=404, outsider=404), kwargs=_line(draft), method="post"
+    "assessments:scorecard": Case(from_ability("scorecard.view"), kwargs=_card(draft)),
+    "assessments:line_save": Case(
+        from_ability("scorecard.fill", ok=302), kwargs=_line(draft), method="post", data=_line_version(draft)
     ),
-    "assessments:submit": Case(SELF_POST, kwargs=_card(draft), method="post", data=_version(draft)),
-    "assessments:submit_check": Case(
-        statuses(403, secretary_a=200, secretary_b=404, outsider=404), kwargs=_card(draft)
+    "assessments:line_seen": Case(from_ability("scorecard.fill", ok=204), kwargs=_line(draft), method="post"),
+    "assessments:submit": Case(
+        from_ability("scorecard.fill", ok=302), kwargs=_card(draft), method="post", data=_version(draft)
     ),
-    "assessments:history": Case(VIEW, kwargs=_card(draft)),
-    "assessments:review": Case(REVIEW_READ, kwargs=_card(submitted)),
-    "assessments:review_line_save": Case(REVIEW_POST, kwargs=_line(submitted), method="post", data=_version(submitted)),
+    "assessments:submit_check": Case(from_ability("scorecard.fill"), kwargs=_card(draft)),
+    "assessments:history": Case(from_ability("scorecard.view"), kwargs=_card(draft)),
+    "assessments:review": Case(from_ability("scorecard.read_review"), kwargs=_card(submitted)),
+    "assessments:review_line_save": Case(
+        from_ability("scorecard.review", ok=302), kwargs=_line(submitted), method="post", data=_version(submitted)
+    ),
     "assessments:review_details": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
-    "assessments:finding_add": Case(REVIEW_POST, kwargs=_card(submitted), method="post"),
+    "assessments:finding_add": Case(from_ability("finding.write", ok=302), kwargs=_card(submitted), method="post"),
     "assessments:finding_delete": Case(REVIEW_POST, kwargs=with_finding, method="post"),
-    "assessments:return": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:return": Case(
+        from_ability("scorecard.review", ok=302), kwargs=_card(submitted), method="post", data=_version(submitted)
+    ),
     "assessments:mark_reviewed": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
-    "assessments:finalise": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
+    "assessments:finalise": Case(
+        from_ability("scorecard.review", ok=302), kwargs=_card(submitted), method="post", data=_version(submitted)
+    ),
     "assessments:feedback_pdf": Case(VIEW, kwargs=_card(final)),
     "assessments:acknowledge": Case(SELF_POST, kwargs=_card(final), method="post"),
     "assessments:rectification_list": Case(statuses(200, member=403, outsider=403)),
-    "assessments:rectification_item": Case(VIEW, kwargs=item),
+    "assessments:rectification_item": Case(from_ability("rectification.view"), kwargs=item),
     "assessments:rectification_report": Case(
-        SELF_POST, kwargs=item, method="post", data=lambda w: {"action_taken": "已整改"}
+        from_ability("rectification.report", ok=302),
+        kwargs=item,
+        method="post",
+        data=lambda w: {"action_taken": "已整改"},
     ),
-    "assessments:rectification_assign": Case(
-        statuses(403, reviewer=302, secretary_a=302, secretary_b=404, outsider=404), kwargs=item, method="post"
-    ),
-    "assessments:rectification_evidence": Case(VIEW, kwargs=rectification_file),
+    "assessments:rectification_assign": Case(from_ability("rectification.assign", ok=302), kwargs=item, method="post"),
+    "assessments:rectification_evidence": Case(from_ability("rectification.view"), kwargs=rectification_file),
     "assessments:rectification_verify": Case(
-        REVIEW_POST, kwargs=done_item, method="post", data=lambda w: {"decision": "close"}
+        from_ability("rectification.verify", ok=302),
+        kwargs=done_item,
+        method="post",
+        data=lambda w: {"decision": "close"},
     ),
-    "assessments:dashboard": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:dashboard": Case(from_ability("dashboard.view")),
     "assessments:export": Case(statuses(403, administrator=200, reviewer=200)),
-    "assessments:desk_list": Case(statuses(403, administrator=200, reviewer=200)),
+    "assessments:desk_list": Case(from_ability("dashboard.view")),
     "assessments:plans": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:plan_create": Case(
-        statuses(404, reviewer=302, administrator=403),
+        from_ability("plan.create", ok=302),
         method="post",
         data=lambda w: {"org": w.committee.pk, "quarter": "2026Q3", "sample_percent": "50"},
     ),
     "assessments:plan": Case(statuses(404, administrator=200, reviewer=200), kwargs=plan),
-    "assessments:upgrade": Case(VIEW, kwargs=upgrade),
+    "assessments:upgrade": Case(from_ability("upgrade.view"), kwargs=upgrade),
     "assessments:upgrade_target": Case(
-        statuses(403, secretary_a=302, reviewer=302, secretary_b=404, outsider=404),
+        from_ability("upgrade.edit", ok=302),
         kwargs=upgrade_target,
         method="post",
         data=lambda w: {"action": "补短板", "progress": "进行中"},
     ),
     # 核标 check records: the committee reads them as the check goes, a reviewer writes them.
-    "assessments:check_record": Case(REVIEW_READ, kwargs=checked_card),
-    "assessments:year_end_check": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=record_data),
+    "assessments:check_record": Case(from_ability("check.view"), kwargs=checked_card),
+    "assessments:year_end_check": Case(
+        from_ability("check.record", ok=302), kwargs=_card(submitted), method="post", data=record_data
+    ),
     "assessments:check_written": Case(
-        REVIEW_POST,
+        from_ability("check.record", ok=302),
         kwargs=checked,
         method="post",
         data=lambda w: {"written-TOTAL_FORMS": "0", "written-INITIAL_FORMS": "0"},
     ),
     "assessments:check_practice_add": Case(
-        REVIEW_POST, kwargs=checked, method="post", data=lambda w: {"title": "工地夜校"}
+        from_ability("check.record", ok=302), kwargs=checked, method="post", data=lambda w: {"title": "工地夜校"}
     ),
-    "assessments:check_practice_send": Case(REVIEW_POST, kwargs=practice, method="post"),
+    "assessments:check_practice_send": Case(
+        from_ability("check.send_practice", ok=302), kwargs=practice, method="post"
+    ),
     "assessments:check_difficulty_add": Case(
-        REVIEW_POST, kwargs=checked, method="post", data=lambda w: {"text": "工点分散"}
+        from_ability("check.record", ok=302), kwargs=checked, method="post", data=lambda w: {"text": "工点分散"}
     ),
     "assessments:difficulties": Case(statuses(403, administrator=200, reviewer=200)),
     "assessments:difficulty_answer": Case(
-        statuses(403, administrator=302, reviewer=302, secretary_b=404, outsider=404),
+        from_ability("difficulty.answer", ok=302),
         kwargs=difficulty,
         method="post",
         data=lambda w: {"answer": "同意"},
     ),
     "assessments:evidence_upload": Case(
-        SELF_POST,
+        from_ability("scorecard.fill", ok=302),
         kwargs=_line(draft),
         method="post",
         data=lambda w: {"file": SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 record")},

@@ -1,4 +1,4 @@
-from tests.url_table import ADMIN_OF_A, SEEN_IN_A, Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
 URLS = {
     "home": Case(statuses(200)),
@@ -12,17 +12,17 @@ URLS = {
     # Anyone signed in revokes their own tokens and is sent back to the list.
     "api_tokens_revoke_all": Case(statuses(302), method="post"),
     "set_language": Case(statuses(302, anonymous=302), method="post", data=lambda w: {"language": "en"}),
-    "audit_log": Case(statuses(403, administrator=200)),
+    "audit_log": Case(from_ability("audit.view")),
     "branches:tree": Case(statuses(200)),
-    "branches:detail": Case(SEEN_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "branches:create": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "branches:edit": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "branches:move": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "branches:dissolve": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "branches:roles": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:detail": Case(from_ability("organisation.view"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:create": Case(from_ability("organisation.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:edit": Case(from_ability("organisation.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:move": Case(from_ability("organisation.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:dissolve": Case(from_ability("organisation.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "branches:roles": Case(from_ability("organisation.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     # A POST that revokes the secretary's role: the administrator is sent back to the page.
     "branches:role_revoke": Case(
-        statuses(403, administrator=302, secretary_b=404, outsider=404),
+        from_ability("role.revoke", ok=302),
         kwargs=lambda w: {"pk": w.branch_a.pk, "assignment_pk": w.secretary_a.role_assignments.get().pk},
         method="post",
     ),

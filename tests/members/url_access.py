@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 
 from members.models import ImportStatus, MemberImport
 from tests.factories import MemberFactory
-from tests.url_table import ADMIN_OF_A, Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
 # The roster of branch A: a plain member of A gets 403, not 404 (A is in their scope).
 ROSTER_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
@@ -27,15 +27,13 @@ def _import_in_a(world: object, status: str = ImportStatus.INVALID) -> dict[str,
 URLS = {
     "members:roster": Case(statuses(200, member=403, outsider=403)),
     "members:org_roster": Case(ROSTER_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "members:detail": Case(ROSTER_OF_A, kwargs=_member_in_a),
-    "members:edit": Case(
-        statuses(403, administrator=200, secretary_a=200, secretary_b=404, outsider=404), kwargs=_member_in_a
-    ),
-    "members:transfer": Case(ADMIN_OF_A, kwargs=_member_in_a),
-    "members:create": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "members:transfer_all": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "members:export": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "members:import_start": Case(IMPORT_INTO_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "members:detail": Case(from_ability("member.view"), kwargs=_member_in_a),
+    "members:edit": Case(from_ability("member.edit"), kwargs=_member_in_a),
+    "members:transfer": Case(from_ability("member.administer"), kwargs=_member_in_a),
+    "members:create": Case(from_ability("member.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "members:transfer_all": Case(from_ability("member.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "members:export": Case(from_ability("member.administer"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "members:import_start": Case(from_ability("member.import"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     "members:import_template": Case(statuses(403, administrator=200, secretary_a=200, secretary_b=200)),
     "members:import_detail": Case(IMPORT_INTO_A, kwargs=_import_in_a),
     "members:import_progress": Case(IMPORT_INTO_A, kwargs=_import_in_a),

@@ -6,10 +6,9 @@ A person's own notifications and choices: everyone signed in (another person's i
 from notifications.events import Channel, Event
 from notifications.models import Delivery, DeliveryStatus, Message, Robot
 from notifications.secrets import encrypt, hint
-from tests.url_table import Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
 ADMIN_OF_A = statuses(403, administrator=200, secretary_b=404, outsider=404)
-ADMIN_POSTS_IN_A = statuses(403, administrator=302, secretary_b=404, outsider=404)
 
 
 def item_of_secretary_a(world: object) -> dict[str, int]:
@@ -42,9 +41,11 @@ URLS = {
     "notifications:preferences": Case(statuses(200)),
     "notifications:read_all": Case(statuses(302), method="post"),
     "notifications:open": Case(statuses(404, secretary_a=302), kwargs=item_of_secretary_a, method="post"),
-    "notifications:robots": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "notifications:log": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "notifications:robot_edit": Case(ADMIN_OF_A, kwargs=robot_of_a),
-    "notifications:robot_test": Case(ADMIN_POSTS_IN_A, kwargs=robot_of_a, method="post"),
-    "notifications:robot_delete": Case(ADMIN_POSTS_IN_A, kwargs=robot_of_a, method="post"),
+    "notifications:robots": Case(from_ability("notifications.configure"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "notifications:log": Case(from_ability("notifications.log"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "notifications:robot_edit": Case(from_ability("notifications.configure"), kwargs=robot_of_a),
+    "notifications:robot_test": Case(from_ability("notifications.configure", ok=302), kwargs=robot_of_a, method="post"),
+    "notifications:robot_delete": Case(
+        from_ability("notifications.configure", ok=302), kwargs=robot_of_a, method="post"
+    ),
 }

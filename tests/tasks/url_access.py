@@ -1,8 +1,8 @@
 """The tasks app's URLs in the role × URL table (see tests/url_table.py).
 
-A branch's board and tasks: administrators, reviewers and the branch's secretary (a plain
-member of the branch gets 403, another branch's secretary 404); doing the work:
-administrators and the secretary; checking and supervising: reviewers."""
+Rows guarded by an ability take their statuses from its row in tasks/permissions.py
+(``from_ability``); a branch's evidence is seen as its board is: administrators, reviewers and
+the branch's secretary (a plain member of the branch gets 403, another branch's secretary 404)."""
 
 import datetime as dt
 
@@ -11,11 +11,9 @@ from django.core.files.base import ContentFile
 from handbook.models import Edition
 from tasks.models import Evidence, ReminderSheet, Task, TaskStatus
 from tests.factories import make_edition, make_task
-from tests.url_table import Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
 BOARD_OF_A = statuses(200, secretary_b=404, outsider=404, member=403)
-WORK_IN_A = statuses(403, administrator=200, secretary_a=200, secretary_b=404, outsider=404)
-CHECK_IN_A = statuses(403, reviewer=200, secretary_b=404, outsider=404)
 
 
 def _edition() -> Edition:
@@ -74,27 +72,23 @@ def sheet_of_a(world: object) -> dict[str, int]:
 
 URLS = {
     "tasks:home": Case(statuses(200)),
-    "tasks:overview": Case(statuses(403, administrator=200, reviewer=200)),
-    "tasks:board": Case(BOARD_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "tasks:complete_many": Case(WORK_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "tasks:notifications": Case(BOARD_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "tasks:overview": Case(from_ability("tasks.overview")),
+    "tasks:board": Case(from_ability("board.view"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "tasks:complete_many": Case(from_ability("work.complete_many"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "tasks:notifications": Case(from_ability("board.view"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     # Sent from the committee: those without a role on it do not see it at all.
-    "tasks:request_create": Case(
-        statuses(404, administrator=200, reviewer=200), kwargs=lambda w: {"pk": w.committee.pk}
-    ),
-    "tasks:detail": Case(BOARD_OF_A, kwargs=task_in_a),
-    "tasks:complete": Case(WORK_IN_A, kwargs=task_in_a),
-    "tasks:assign": Case(WORK_IN_A, kwargs=task_in_a),
-    "tasks:cancel": Case(WORK_IN_A, kwargs=task_in_a),
-    "tasks:check": Case(CHECK_IN_A, kwargs=done_in_a),
-    "tasks:supervise": Case(CHECK_IN_A, kwargs=task_in_a),
-    "tasks:comment": Case(CHECK_IN_A, kwargs=supervised_in_a),
-    "tasks:reply": Case(WORK_IN_A, kwargs=supervised_in_a),
-    "tasks:release": Case(
-        statuses(403, reviewer=302, secretary_b=404, outsider=404), kwargs=supervised_in_a, method="post"
-    ),
+    "tasks:request_create": Case(from_ability("requirement.send"), kwargs=lambda w: {"pk": w.committee.pk}),
+    "tasks:detail": Case(from_ability("task.view"), kwargs=task_in_a),
+    "tasks:complete": Case(from_ability("task.complete"), kwargs=task_in_a),
+    "tasks:assign": Case(from_ability("task.assign"), kwargs=task_in_a),
+    "tasks:cancel": Case(from_ability("task.cancel"), kwargs=task_in_a),
+    "tasks:check": Case(from_ability("task.check"), kwargs=done_in_a),
+    "tasks:supervise": Case(from_ability("task.supervise"), kwargs=task_in_a),
+    "tasks:comment": Case(from_ability("task.comment"), kwargs=supervised_in_a),
+    "tasks:reply": Case(from_ability("task.reply"), kwargs=supervised_in_a),
+    "tasks:release": Case(from_ability("task.release", ok=302), kwargs=supervised_in_a, method="post"),
     "tasks:evidence": Case(BOARD_OF_A, kwargs=evidence_in_a),
-    "tasks:sheet": Case(BOARD_OF_A, kwargs=sheet_of_a),
-    "tasks:sheet_pdf": Case(BOARD_OF_A, kwargs=sheet_of_a),
-    "tasks:sheet_xlsx": Case(BOARD_OF_A, kwargs=sheet_of_a),
+    "tasks:sheet": Case(from_ability("sheet.view"), kwargs=sheet_of_a),
+    "tasks:sheet_pdf": Case(from_ability("sheet.view"), kwargs=sheet_of_a),
+    "tasks:sheet_xlsx": Case(from_ability("sheet.view"), kwargs=sheet_of_a),
 }
