@@ -1,12 +1,10 @@
 """Role × URL table of the meeting records (see tests/url_table.py)."""
 
 from tests.factories import make_meeting
-from tests.url_table import SEEN_IN_A, Case, statuses
+from tests.url_table import Case, from_ability, statuses
 
-# A's records: its secretary keeps them; the committee reads them; a plain member of A reads
-# only the meetings they were expected at (the fixture member was not: 403).
-READ_IN_A = statuses(200, secretary_b=404, outsider=404, member=403)
-KEPT_IN_A = statuses(403, secretary_a=200, secretary_b=404, outsider=404)
+# The rows an ability guards are derived from meetings/permissions.py (a plain member of A
+# reads only the meetings they were expected at; the fixture member was not: 403).
 
 
 def _meeting_in_a(world: object) -> dict[str, int]:
@@ -35,13 +33,11 @@ def _file_in_a(world: object) -> dict[str, int]:
 
 URLS = {
     "meetings:index": Case(statuses(302, outsider=403)),
-    "meetings:unit": Case(SEEN_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "meetings:record": Case(KEPT_IN_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
-    "meetings:detail": Case(READ_IN_A, kwargs=_meeting_in_a),
-    "meetings:file": Case(READ_IN_A, kwargs=_file_in_a),
-    "meetings:makeup": Case(KEPT_IN_A, kwargs=_absentee_in_a),
+    "meetings:unit": Case(from_ability("meeting.list"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "meetings:record": Case(from_ability("meeting.record"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "meetings:detail": Case(from_ability("meeting.view"), kwargs=_meeting_in_a),
+    "meetings:file": Case(from_ability("meeting.view"), kwargs=_file_in_a),
+    "meetings:makeup": Case(from_ability("meeting.makeup"), kwargs=_absentee_in_a),
     "meetings:resolutions": Case(statuses(200, outsider=403)),
-    "meetings:resolution_close": Case(
-        statuses(403, secretary_a=302, secretary_b=404, outsider=404), kwargs=_resolution_in_a, method="post"
-    ),
+    "meetings:resolution_close": Case(from_ability("resolution.close", ok=302), kwargs=_resolution_in_a, method="post"),
 }
