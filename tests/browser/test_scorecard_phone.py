@@ -93,7 +93,9 @@ def test_a_secretary_fills_all_52_lines_on_a_phone(world: World, card, live_serv
         clicks, keys = clicks + 1, keys + len(note)
     page.locator("#sc-self-total").click()  # out of the last box
     clicks += 1
-    expect(page.locator("article.sc-line .sc-saved")).to_have_count(52)
+    # Every line ends saved; how long the 52 saves take is bench/'s business, not this test's
+    # (on a loaded CI machine they can take longer than the default five seconds).
+    expect(page.locator("article.sc-line .sc-saved")).to_have_count(52, timeout=60_000)
     _report(shoot, f"52 lines filled at 390×844: {clicks} taps, {keys} keystrokes (13 deductions, 52 notes)")
     saved = ScorecardLine.objects.filter(scorecard=card)
     assert saved.exclude(note="").count() == 52
