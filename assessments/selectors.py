@@ -151,11 +151,11 @@ def get_rectification_for(user: User, pk: int, *, ability: str = "rectification.
     return abilities.get_for(user, ability, items, pk)
 
 
-def findings_visible_to(user: User) -> QuerySet[Finding]:
-    """Findings of the scorecards the user may see: reviewers and administrators see them as the
-    review goes; the branch sees them once the review is final (on its feedback sheet)."""
+def _seen_as_the_review_goes(user: User, rows: QuerySet) -> QuerySet:
+    """Rows hanging on a scorecard (``scorecard__…``) the user may see: the committee's
+    reviewers and administrators as the review goes, the branch once the review is final."""
     if user.is_authenticated and user.is_superuser:
-        return Finding.objects.all()
+        return rows
     parts = []
     q_review = abilities.visible(user, "scorecard.read_review", field="scorecard__branch__path")
     if q_review is not None:
@@ -164,8 +164,14 @@ def findings_visible_to(user: User) -> QuerySet[Finding]:
     if q_self is not None:
         parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
     if not parts:
-        return Finding.objects.none()
-    return Finding.objects.filter(reduce(or_, parts))
+        return rows.none()
+    return rows.filter(reduce(or_, parts))
+
+
+def findings_visible_to(user: User) -> QuerySet[Finding]:
+    """Findings of the scorecards the user may see: reviewers and administrators see them as the
+    review goes; the branch sees them once the review is final (on its feedback sheet)."""
+    return _seen_as_the_review_goes(user, Finding.objects.all())
 
 
 def get_finding_for(user: User, pk: int, *, ability: str = "finding.view") -> Finding:
@@ -406,18 +412,7 @@ def open_difficulties(user: User) -> QuerySet[Difficulty]:
 def check_records_visible_to(user: User) -> QuerySet[CheckRecord]:
     """Check records of the cards the user may see: the committee as the check goes, the branch
     once the review is final."""
-    if user.is_authenticated and user.is_superuser:
-        return CheckRecord.objects.all()
-    parts = []
-    q_review = abilities.visible(user, "scorecard.read_review", field="scorecard__branch__path")
-    if q_review is not None:
-        parts.append(q_review)
-    q_self = abilities.visible(user, "scorecard.fill", field="scorecard__branch__path")
-    if q_self is not None:
-        parts.append(q_self & Q(scorecard__status=ScorecardStatus.FINAL))
-    if not parts:
-        return CheckRecord.objects.none()
-    return CheckRecord.objects.filter(reduce(or_, parts))
+    return _seen_as_the_review_goes(user, CheckRecord.objects.all())
 
 
 def get_check_record_for(user: User, pk: int, *, ability: str = "check.view") -> CheckRecord:
