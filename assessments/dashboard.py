@@ -17,13 +17,13 @@ from .desk import (
     CHECK_DONE,
     PARTITION,
     DeskState,
+    OfQuarter,
     PlanProgress,
     active_branches,
     is_late_with,
     partition_counts,
     plans_of,
     quarter_choices,
-    quarter_label,
     state_of,
 )
 from .line_subtotals import LineAverage, line_averages, quarter_article_rows
@@ -78,7 +78,7 @@ class RankRow:
 
 
 @dataclass
-class Dashboard:
+class Dashboard(OfQuarter):
     root: Organisation
     year: int
     quarter: int
@@ -99,14 +99,6 @@ class Dashboard:
     task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
     task_on_time_rate: float | None = None
     tasks_overdue: int = 0
-
-    @property
-    def period(self) -> str:
-        return f"{self.year}Q{self.quarter}"
-
-    @property
-    def period_label(self) -> str:
-        return quarter_label(self.year, self.quarter)
 
     @property
     def tiles(self) -> list[tuple[str, str, int]]:

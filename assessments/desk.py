@@ -109,14 +109,11 @@ class DeskRow:
         return self.card is not None and self.card.status == ScorecardStatus.SUBMITTED and self.card.times_returned > 0
 
 
-@dataclass
-class DeskList:
-    root: Organisation
+class OfQuarter:
+    """A page's quarter: its code (2026Q3) and its words (2026年第3季度)."""
+
     year: int
     quarter: int
-    state: str
-    rows: list[DeskRow]
-    counts: dict[str, int]
 
     @property
     def period(self) -> str:
@@ -125,6 +122,16 @@ class DeskList:
     @property
     def period_label(self) -> str:
         return quarter_label(self.year, self.quarter)
+
+
+@dataclass
+class DeskList(OfQuarter):
+    root: Organisation
+    year: int
+    quarter: int
+    state: str
+    rows: list[DeskRow]
+    counts: dict[str, int]
 
     @property
     def state_label(self) -> str:
