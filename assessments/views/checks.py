@@ -18,23 +18,13 @@ from ..forms.checks import AnswerForm, CheckRecordForm, DifficultyForm, GoodPrac
 from ..models import CheckRecord, Difficulty, GoodPractice, PlanKind, Scorecard
 from ..selectors import get_check_record_for, get_scorecard_for, open_difficulties, plan_entry_for
 from ..services import checks as services
-from .common import run_and_redirect
+from .common import run_and_redirect, run_with_message
 
 RECORD_URL = {PlanKind.QUARTERLY: "assessments:check_record", PlanKind.YEAR_END: "assessments:year_end_check"}
 
 
 def _to_record(record: CheckRecord) -> HttpResponse:
     return redirect(RECORD_URL[record.kind], pk=record.scorecard_id)
-
-
-def _run(request: HttpRequest, action: Any, success: str) -> None:
-    """Runs a service; its refusal becomes an error message, its success a success message."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
 
 
 def _add_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
@@ -174,7 +164,7 @@ def practice_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(" ".join(m for errors in form.errors.values() for m in errors))
         services.good_practice_add(record=record, by=request.user, **form.cleaned_data)
 
-    _run(request, add, _("Good practice recorded."))
+    run_with_message(request, add, _("Good practice recorded."))
     return _to_record(record)
 
 
@@ -202,7 +192,7 @@ def difficulty_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(" ".join(m for errors in form.errors.values() for m in errors))
         services.difficulty_add(record=record, by=request.user, text=form.cleaned_data["text"])
 
-    _run(request, add, _("Difficulty recorded."))
+    run_with_message(request, add, _("Difficulty recorded."))
     return _to_record(record)
 
 

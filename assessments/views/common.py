@@ -37,6 +37,12 @@ def posted_counts(request: HttpRequest) -> dict[int, str]:
 def run_and_redirect(
     request: HttpRequest, action: Callable[[], Any], success: str, to: str, **kwargs: Any
 ) -> HttpResponse:
+    """Runs a service with ``run_with_message`` and goes to ``to``."""
+    run_with_message(request, action, success)
+    return redirect(to, **kwargs)
+
+
+def run_with_message(request: HttpRequest, action: Callable[[], Any], success: str) -> None:
     """Runs a service; its refusal becomes an error message, its success a success message."""
     try:
         action()
@@ -44,4 +50,3 @@ def run_and_redirect(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, success)
-    return redirect(to, **kwargs)
