@@ -173,7 +173,7 @@ def practice_add(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_send(request: HttpRequest, pk: int, practice_pk: int) -> HttpResponse:
     record = get_check_record_for(request.user, pk, ability="check.send_practice")
     practice = get_object_or_404(GoodPractice, pk=practice_pk, record=record)
-    _run(
+    run_with_message(
         request,
         lambda: services.good_practice_send(practice=practice, by=request.user),
         _("Sent to the handbook as a proposal of a new article."),
