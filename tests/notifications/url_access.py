@@ -44,6 +44,7 @@ URLS = {
     "notifications:open": Case(statuses(404, secretary_a=302), kwargs=item_of_secretary_a, method="post"),
     "notifications:robots": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "notifications:log": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "notifications:required": Case(ADMIN_OF_A, kwargs=lambda w: {"pk": w.branch_a.pk}),
     "notifications:robot_edit": Case(ADMIN_OF_A, kwargs=robot_of_a),
     "notifications:robot_test": Case(ADMIN_POSTS_IN_A, kwargs=robot_of_a, method="post"),
     "notifications:robot_delete": Case(ADMIN_POSTS_IN_A, kwargs=robot_of_a, method="post"),
