@@ -37,6 +37,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "assessments.jobs.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # dues app: members three months or more in arrears, to their secretaries and themselves.
+    "dues-arrears": {
+        "task": "dues.jobs.send_arrears_reminders",
+        "schedule": crontab(hour=8, minute=40, day_of_month=5),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",

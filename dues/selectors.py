@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from branches import abilities
@@ -36,11 +36,26 @@ def arrears_members(user: User, *, today: dt.date | None = None) -> QuerySet[Mem
     scope = abilities.visible(user, "dues.view", field="branch__path")
     if scope is None:
         return Member.objects.none()
+    return _in_arrears(Member.objects.filter(scope), today=today)
+
+
+def arrears_everywhere(*, today: dt.date | None = None) -> QuerySet[Member]:
+    """Every member in arrears, whoever reads the ledger (the monthly reminder job), each
+    annotated with ``months_owed`` and ``amount_owed`` (the months before this one)."""
+    return _in_arrears(Member.objects.all(), today=today).annotate(
+        amount_owed=Sum(F("dues__amount_due") - F("dues__amount_paid"), filter=_owed(today))
+    )
+
+
+def _owed(today: dt.date | None) -> Q:
     this_month = first_of(today or timezone.localdate())
-    owed = Q(dues__month__lt=this_month) & Q(dues__amount_paid__lt=F("dues__amount_due"))
+    return Q(dues__month__lt=this_month) & Q(dues__amount_paid__lt=F("dues__amount_due"))
+
+
+def _in_arrears(members: QuerySet[Member], *, today: dt.date | None) -> QuerySet[Member]:
     return (
-        Member.objects.filter(scope, status__in=ON_ROLL_STATUSES)
-        .annotate(months_owed=Count("dues", filter=owed))
+        members.filter(status__in=ON_ROLL_STATUSES)
+        .annotate(months_owed=Count("dues", filter=_owed(today)))
         .filter(months_owed__gte=ARREARS_MONTHS)
         .select_related("branch")
         .order_by("branch__path", "name")

@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     REVIEW_RETURNED = "review_returned", _("Scorecard returned")
     IMPORT_FINISHED = "import_finished", _("Roster import finished")
     IMPORT_FAILED = "import_failed", _("Roster import failed")
+    DUES_ARREARS = "dues_arrears", _("A member's dues in arrears")
+    DUES_ARREARS_OWN = "dues_arrears_own", _("My dues in arrears")
     TEST = "test", _("Test message")
 
 
@@ -65,6 +67,9 @@ REGISTRY: dict[str, EventSpec] = {
         EventSpec(Event.REVIEW_RETURNED),
         EventSpec(Event.IMPORT_FINISHED, default=(Channel.IN_APP,), to_groups=False),
         EventSpec(Event.IMPORT_FAILED, to_groups=False),
+        # A person's arrears are not for a group chat: the secretaries, and the member in-app.
+        EventSpec(Event.DUES_ARREARS, to_groups=False),
+        EventSpec(Event.DUES_ARREARS_OWN, default=(Channel.IN_APP,), to_groups=False),
         EventSpec(Event.TEST, default=(), required=(), to_groups=True),
     )
 }

@@ -164,3 +164,28 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.event} {self.channel} {self.enabled}"
+
+
+class ChannelRule(models.Model):
+    """What the committee requires for one event in one organisation and the units below it:
+    the personal channels a person cannot turn off. The nearest rule above a unit wins; with
+    none, the event's ``required`` in ``events.py``."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channel_rules")
+    event = models.CharField(_("event"), max_length=24, choices=Event.choices)
+    # Channel values (of ``events.PERSONAL``); empty: nothing required.
+    required = models.JSONField(_("required channels"), default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("required channels")
+        verbose_name_plural = _("required channels")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "event"], name="channel_rule_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.event} {self.required}"

@@ -1,7 +1,9 @@
 """每人的通知选择: which events reach a person on which of their own channels.
 
-No row: the event's default. The channels the committee requires for an event
-(``EventSpec.required``) are always on; text messages only when a provider is configured.
+No row: the event's default. The channels the committee requires for an event are always
+on: those of the message's organisation when it is sent, and on the page those any of the
+person's units requires (``requirements``: the nearest unit's rule, else
+``EventSpec.required``); text messages only when a provider is configured.
 """
 
 from collections import defaultdict
@@ -9,20 +11,24 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from branches.models import User
+from branches.models import Organisation, User
 
 from .channels.sms import sms_available
 from .events import CHOOSABLE, PERSONAL, Channel, Event, spec_of
 from .models import Preference
+from .requirements import required_at, required_for_user
 
 
 def offered_channels() -> tuple[str, ...]:
     return tuple(c for c in PERSONAL if c != Channel.SMS or sms_available())
 
 
-def channels_for(users: Iterable[User], event: str) -> dict[int, list[str]]:
-    """Each user's channels for ``event``, in one query."""
+def channels_for(
+    users: Iterable[User], event: str, *, organisation: Organisation | None = None
+) -> dict[int, list[str]]:
+    """Each user's channels for ``event`` about ``organisation`` (two queries)."""
     spec = spec_of(event)
+    required = required_at(organisation, event)
     users = list(users)
     choices: dict[int, dict[str, bool]] = defaultdict(dict)
     rows = Preference.objects.filter(user__in=users, event=event).values_list("user_id", "channel", "enabled")
@@ -33,7 +39,7 @@ def channels_for(users: Iterable[User], event: str) -> dict[int, list[str]]:
     for user in users:
         mine = choices.get(user.pk, {})
         result[user.pk] = [
-            channel for channel in offered if channel in spec.required or mine.get(channel, channel in spec.default)
+            channel for channel in offered if channel in required or mine.get(channel, channel in spec.default)
         ]
     return result
 
@@ -43,12 +49,13 @@ def table_for(user: User) -> list[dict]:
     be changed)."""
     rows = Preference.objects.filter(user=user).values_list("event", "channel", "enabled")
     mine = {(event, channel): enabled for event, channel, enabled in rows}
+    required_by = required_for_user(user)
     table = []
     for event in CHOOSABLE:
         spec = spec_of(event)
         cells = []
         for channel in offered_channels():
-            required = channel in spec.required
+            required = channel in required_by[event]
             on = required or mine.get((event, channel), channel in spec.default)
             cells.append(
                 {
@@ -69,11 +76,12 @@ def preferences_save(*, user: User, chosen: set[str]) -> int:
     Required channels stay on whatever is sent. Returns how many choices differ from the
     defaults."""
     Preference.objects.filter(user=user).delete()
+    required_by = required_for_user(user)
     rows = []
     for event in CHOOSABLE:
         spec = spec_of(event)
         for channel in offered_channels():
-            if channel in spec.required:
+            if channel in required_by[event]:
                 continue
             on = f"{event}:{channel}" in chosen
             if on != (channel in spec.default):

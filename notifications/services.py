@@ -2,9 +2,9 @@
 
 It renders the texts once, stores a ``Message`` and one ``Delivery`` per recipient ×
 channel (each person's channels: the event's defaults, their own choices, and what the
-committee requires), plus one per group robot of the organisation (and of the units above
-that share theirs), then queues one job per delivery after the commit. In-app deliveries
-are delivered by being stored.
+committee requires for the message's organisation: ``requirements``), plus one per group
+robot of the organisation (and of the units above that share theirs), then queues one job
+per delivery after the commit. In-app deliveries are delivered by being stored.
 
 Each delivery is sent once: ``delivery_send`` claims the row with a conditional UPDATE
 (waiting or retrying, due, → sending with this run's token) and stores the outcome only if
@@ -62,7 +62,7 @@ def _phones(users: list[User]) -> dict[int, str]:
 
 
 def _personal_deliveries(message: Message, users: list[User], event: str, now: dt.datetime) -> list[Delivery]:
-    chosen = preferences.channels_for(users, event)
+    chosen = preferences.channels_for(users, event, organisation=message.organisation)
     phones = _phones(users) if any(Channel.SMS in c for c in chosen.values()) else {}
     rows = []
     for user in users:

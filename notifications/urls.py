@@ -12,6 +12,7 @@ urlpatterns = [
     path("preferences/", views.choices, name="preferences"),
     path("org/<int:pk>/robots/", views.robots, name="robots"),
     path("org/<int:pk>/log/", views.log, name="log"),
+    path("org/<int:pk>/required/", views.required, name="required"),
     path("robots/<int:pk>/", views.robot_edit, name="robot_edit"),
     path("robots/<int:pk>/test/", views.robot_test, name="robot_test"),
     path("robots/<int:pk>/delete/", views.robot_delete, name="robot_delete"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from branches import abilities
 
-from . import configuration, preferences, selectors
+from . import configuration, preferences, requirements, selectors
 from .events import Channel, Event
 from .forms import LogFilterForm, RobotForm
 from .models import Delivery, DeliveryStatus, Robot
@@ -171,4 +171,35 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.log_counts(organisation),
             "events": Event,
         },
+    )
+
+
+@login_required
+def required(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the committee requires in this unit and those below: per event, the channels a
+    person cannot turn off (inherited from the units above unless set here)."""
+    organisation = abilities.unit_for(request.user, pk, "notifications.require")
+    if request.method == "POST":
+        kept = requirements.rules_save(
+            organisation=organisation, by=request.user, chosen=set(request.POST.getlist("on"))
+        )
+        messages.success(request, _("Saved: %(count)s kinds of message set in this unit.") % {"count": kept})
+        return redirect("notifications:required", pk=organisation.pk)
+    channels = preferences.offered_channels()
+    rows = [
+        {
+            "label": Event(row.event).label,
+            "own": row.own is not None,
+            "source": row.applies.source,
+            "cells": [
+                {"name": f"{row.event}:{c}", "label": Channel(c).label, "on": c in row.applies.required}
+                for c in channels
+            ],
+        }
+        for row in requirements.table_of(organisation)
+    ]
+    return render(
+        request,
+        "notifications/required.html",
+        {"org": organisation, "rows": rows, "channels": [Channel(c).label for c in channels]},
     )

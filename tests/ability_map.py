@@ -269,4 +269,5 @@ ABILITY_MAP: dict[str, Guarded] = {
         )
     ),
     "notifications.log": Guarded(pages=("notifications:log",)),
+    "notifications.require": Guarded(pages=("notifications:required",)),
 }

@@ -43,6 +43,7 @@ URLS = {
     "notifications:open": Case(statuses(404, secretary_a=302), kwargs=item_of_secretary_a, method="post"),
     "notifications:robots": Case(from_ability("notifications.configure"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     "notifications:log": Case(from_ability("notifications.log"), kwargs=lambda w: {"pk": w.branch_a.pk}),
+    "notifications:required": Case(from_ability("notifications.require"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     "notifications:robot_edit": Case(from_ability("notifications.configure"), kwargs=robot_of_a),
     "notifications:robot_test": Case(from_ability("notifications.configure", ok=302), kwargs=robot_of_a, method="post"),
     "notifications:robot_delete": Case(
