@@ -9,10 +9,14 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.http import content_disposition_header
 from django_filters import rest_framework as django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +24,7 @@ from config.api.filters import ID_MAX, IntegerFilter, validated_query
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import selectors, services
+from .example_form import XLSX, example_form
 from .models import Article, Deduction, Edition, Frequency, Line
 from .serializers import (
     ArticleSerializer,
@@ -28,6 +33,18 @@ from .serializers import (
     EditionSerializer,
     PartSerializer,
 )
+
+
+class XlsxRenderer(BaseRenderer):
+    """The fill-in form's bytes, passed on as they are."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return data
+
 
 _DEDUCTIONS = Prefetch("deductions", queryset=Deduction.objects.order_by("position", "pk"))
 
@@ -173,6 +190,39 @@ class ArticleViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer(selectors.get_article_for(request.user, int(pk))).data)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is JSON even where the answer would have been an xlsx file.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        operation_id="handbook_articles_fill_in_form",
+        summary="The article's example as a blank form to fill in (xlsx), as the article page's download",
+        description="An article without an example is a 404.",
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="fill-in-form",
+        url_name="fill-in-form",
+        # JSON is listed for the errors (handle_exception); the answer itself is the file.
+        renderer_classes=[XlsxRenderer, JSONRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def fill_in_form(self, request: Request, pk: str) -> Response:
+        article = selectors.get_article_for(request.user, int(pk))
+        if not article.example_blocks:
+            raise Http404
+        if request.accepted_renderer.format != XlsxRenderer.format:
+            raise NotAcceptable
+        filename, content_type, content = example_form(article)
+        response = Response(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
 
     def partial_update(self, request: Request, pk: str) -> Response:
         article = selectors.get_article_for(request.user, int(pk), edit=True)

@@ -5,8 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .examples import as_data
 from .exchange import ParsedDeduction
 from .models import Article, Deduction, Edition, Part, clean_quarters
 
@@ -71,6 +73,11 @@ class ArticleSerializer(serializers.ModelSerializer):
         "them, else by the frequency (yearly [4], half-yearly [2, 4], otherwise all four).",
     )
     deductions = DeductionSerializer(many=True, read_only=True)
+    example_blocks = serializers.SerializerMethodField(
+        help_text="The example read as blocks (handbook.examples): {kind: paragraph, text, fields: "
+        "[{label, value}]} or {kind: table, caption, header: [cells], rows: [[cells]]}. The blank form "
+        "to fill in is GET …/{id}/fill-in-form/ (xlsx)."
+    )
 
     class Meta:
         model = Article
@@ -100,10 +107,37 @@ class ArticleSerializer(serializers.ModelSerializer):
             "standard",
             "evidence",
             "example",
+            "example_blocks",
             "max_score",
             "deductions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": ["paragraph", "table"]},
+                    "text": {"type": "string"},
+                    "fields": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"label": {"type": "string"}, "value": {"type": "string"}},
+                        },
+                    },
+                    "caption": {"type": "string"},
+                    "header": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                },
+                "required": ["kind"],
+            },
+        }
+    )
+    def get_example_blocks(self, article: Article) -> list[dict[str, Any]]:
+        return as_data(article.example_blocks)
 
 
 class DeductionWriteSerializer(serializers.Serializer):

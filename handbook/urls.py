@@ -11,6 +11,7 @@ urlpatterns = [
     path("editions/<int:pk>/", reading.edition_detail, name="edition"),
     path("editions/<int:pk>/pdf/", reading.edition_pdf, name="edition_pdf"),
     path("articles/<int:pk>/", reading.article_detail, name="article"),
+    path("articles/<int:pk>/fill-in.xlsx", reading.article_fill_in, name="article_fill_in"),
     path("editions/<int:pk>/export/<str:fmt>/", exchange.edition_export, name="edition_export"),
     path("editions/import/", exchange.edition_upload, name="edition_import"),
     # 优标: revising (administrators)

@@ -56,3 +56,9 @@ def test_the_yearly_scores_escape_formulas(default_edition, world: World, as_rol
     Organisation.objects.filter(pk=world.branch_a.pk).update(name=FORMULA)
     url = reverse("assessments:export") + "?year=2026"
     _assert_escaped(_texts(as_role("reviewer").get(url)))
+
+
+def test_an_articles_fill_in_form_escapes_formulas(default_edition, as_role) -> None:
+    article = default_edition.articles.get(code="1-06")
+    Article.objects.filter(pk=article.pk).update(example=f"{FORMULA}\n{FORMULA}|@列\n+1|=2\n{FORMULA}：值")
+    _assert_escaped(_texts(as_role("member").get(reverse("handbook:article_fill_in", kwargs={"pk": article.pk}))))

@@ -13,8 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ..examples import Block, parse_example
 
 
 class EditionStatus(models.TextChoices):
@@ -196,6 +199,11 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @cached_property
+    def example_blocks(self) -> list[Block]:
+        """The example as paragraphs and tables (``handbook.examples``), for the page and the PDF."""
+        return parse_example(self.example)
 
     @property
     def due_rule(self) -> str:

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from config.jobs import send
 from config.request_values import is_ascii_digits
 
 from .. import jobs, printing, selectors, study
+from ..example_form import example_form
 from ..models import Edition, Frequency, Line, StudyFocus
 
 
@@ -101,6 +103,19 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_propose": selectors.may_propose(request.user) and article.edition.status == "published",
         },
     )
+
+
+@login_required
+def article_fill_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """填写表: the article's example as a blank xlsx form (handbook.example_form); whoever may
+    read the article may download it. An article without an example has none: 404."""
+    article = selectors.get_article_for(request.user, pk)
+    if not article.example_blocks:
+        raise Http404
+    filename, content_type, content = example_form(article)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 @login_required

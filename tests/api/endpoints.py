@@ -223,6 +223,7 @@ ENDPOINTS: dict[tuple[str, str], ApiCase] = {
     ("api:handbook-edition-publish", "post"): ApiCase(from_ability("handbook.edit"), kwargs=_draft),
     ("api:handbook-article-list", "get"): ApiCase(_READERS, kwargs=_in_force),
     ("api:handbook-article-detail", "get"): ApiCase(_READERS, kwargs=_article_in_force),
+    ("api:handbook-article-fill-in-form", "get"): ApiCase(_READERS, kwargs=_article_in_force),
     ("api:handbook-article-detail", "patch"): ApiCase(
         statuses(403, administrator=200), kwargs=_article_of_a_draft, data=lambda w: {"title": "按期召开支委会"}
     ),

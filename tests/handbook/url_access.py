@@ -47,6 +47,7 @@ URLS = {
     "handbook:edition": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk}),
     "handbook:edition_pdf": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk}),
     "handbook:article": Case(READERS, kwargs=lambda w: {"pk": in_force(w).articles.first().pk}),
+    "handbook:article_fill_in": Case(READERS, kwargs=lambda w: {"pk": in_force(w).articles.first().pk}),
     "handbook:edition_export": Case(READERS, kwargs=lambda w: {"pk": in_force(w).pk, "fmt": "xlsx"}),
     "handbook:edition_import": Case(from_ability("handbook.edit")),
     "handbook:draft_start": Case(
