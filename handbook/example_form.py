@@ -25,6 +25,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EMPTY_ROWS = 12  # rows to fill in under each table
 FORM_COLUMNS = 4  # a form without a table: the label and three columns for the answer
 LANDSCAPE_FROM = 7  # a table this wide is printed on a landscape page
+# About what fits across A4 at the default font, in Excel's column units.
+PAGE_WIDTH_PORTRAIT = 92
+PAGE_WIDTH_LANDSCAPE = 135
 
 THIN = Side(style="thin", color="555555")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -117,7 +120,12 @@ def _column_widths(blocks: list[Block], width: int) -> list[float]:
     widths[0] = max(widths[0], max(labels, default=0))
     if not any(isinstance(b, Table) for b in blocks):
         return [min(max(widths[0], 12), 24)] + [22.0] * (width - 1)
-    return [min(max(w, 8), 30) for w in widths]
+    widths = [min(max(w, 8), 30) for w in widths]
+    # A header row alone ("序号|问题表现|整改措施") would give narrow columns: they are widened,
+    # in proportion, to fill the page's width, so that there is room to write by hand.
+    page = PAGE_WIDTH_LANDSCAPE if width >= LANDSCAPE_FROM else PAGE_WIDTH_PORTRAIT
+    total = sum(widths)
+    return [round(w * page / total, 1) for w in widths] if total < page else widths
 
 
 def _answer_below(blocks: list[Block], start: int) -> int:

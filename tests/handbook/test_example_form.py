@@ -214,3 +214,10 @@ def test_the_printed_handbook_keeps_a_small_example_table_on_one_page(default_ed
     assert len(holding) == 1
     for cell in ("2026年党员党费交纳基数核定表", "序号", "张XX", "王XX", "14.50", "核定人"):
         assert cell in holding[0]
+
+
+def test_a_header_row_alone_is_widened_to_the_page_to_leave_room_to_write(default_edition: Edition) -> None:
+    sheet = _workbook(_article(default_edition, "1-02"))["Fill-in form"]
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEF"]
+    assert sum(widths) >= 90
+    assert widths[2] > widths[0], "整改措施 is wider than 序号"
