@@ -6,10 +6,14 @@ one, with and without filters; nothing of the other branch (its units, its membe
 appear anywhere in the answer.
 """
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from branches.models import Organisation, OrgKind
+from handbook.example_form import XLSX
 from members.models import Member
 from tests.api.conftest import api_client_for
 from tests.api.endpoints import ENDPOINTS
@@ -26,6 +30,14 @@ VIEWERS = [
 QUERIES = [{}, {"shape": "flat"}, {"include_dissolved": "true"}, {"page_size": 200}, {"kind": "branch"}]
 # Keys that name an organisation in an answer.
 UNIT_KEYS = ("branch", "organisation", "from_branch", "to_branch")
+
+
+def _text(response: object) -> str:
+    """The answer as text; a spreadsheet (an article's fill-in form) by its cells' values."""
+    if response["Content-Type"] == XLSX:  # type: ignore[index]
+        book = load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+        return "\n".join(str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value)
+    return response.content.decode()  # type: ignore[attr-defined]
 
 
 def _ids(data: object) -> set[int]:
@@ -82,7 +94,7 @@ def test_no_answer_contains_the_other_branchs_rows(world: World, name: str, role
         url = reverse(name, kwargs=target)
         for query in queries:
             response = client.get(url, query)
-            text = response.content.decode()
+            text = _text(response)
             for secret in (hidden.name, hidden_member.name, hidden_member.id_number, hidden_member.masked_id_number):
                 assert secret not in text, f"{url} {query} as {role}"
             if response["Content-Type"].startswith("application/json"):
