@@ -109,8 +109,12 @@ def recordable(candidate: Candidate) -> list[str]:
 def timeline(candidate: Candidate) -> list[tuple[str, str, list[Step]]]:
     """The file's steps grouped under the five stages: (stage, its label, its steps)."""
     groups: dict[str, list[Step]] = {stage: [] for stage in Stage.values}
+    approved = steps_by_kind(candidate).get(StepKind.APPROVED)
     for step in candidate.steps.all():
-        groups[STAGE_OF[step.kind]].append(step)
+        stage = STAGE_OF[step.kind]
+        if step.kind == StepKind.ASSESSMENT and approved is not None and step.on >= approved.on:
+            stage = Stage.PROBATIONARY  # the assessments of the probation
+        groups[stage].append(step)
     return [(stage, str(Stage(stage).label), groups[stage]) for stage in Stage.values]
 
 

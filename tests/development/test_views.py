@@ -119,3 +119,16 @@ def test_the_member_page_links_to_the_file_the_member_came_from(world, roster_a,
     candidate = file_through(world.branch_a, StepKind.APPROVED, people=roster_a, admitted_ago=100)
     page = as_role("secretary_a").get(reverse("members:detail", args=[candidate.member_id]))
     assert reverse("development:detail", args=[candidate.pk]) in page.content.decode()
+
+
+def test_the_timeline_puts_the_assessments_of_the_probation_under_the_probationary_stage(world, roster_a) -> None:
+    from development import selectors
+    from development.services import step_record
+
+    candidate = file_through(world.branch_a, StepKind.OATH, people=roster_a, admitted_ago=200)
+    oath = candidate.steps.get(kind=StepKind.OATH).on
+    step_record(candidate=candidate, by=None, kind=StepKind.ASSESSMENT, on=oath + D(1))
+    candidate = selectors.get_candidate_for(world.secretary_a, candidate.pk)
+    stages = {stage: [s.kind for s in steps] for stage, _label, steps in selectors.timeline(candidate)}
+    assert stages["probationary"] == ["admitted", "approved", "oath", "assessment"]
+    assert "assessment" not in stages["activist"]
