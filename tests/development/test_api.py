@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -17,6 +18,7 @@ LIST = "/api/v1/development-candidates/"
 def _client(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the tests read the English messages
     return client
 
 
