@@ -220,7 +220,9 @@ def step_record(
 ) -> Step:
     """Records one step of the file, moves it into the step's stage, names its contacts or
     sponsors, and keeps the roster in step (approval, 转正)."""
-    candidate = Candidate.objects.select_for_update().select_related("branch", "member").get(pk=candidate.pk)
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",)).select_related("branch", "member").get(pk=candidate.pk)
+    )
     _require(by, "development.keep", candidate)
     if not candidate.is_open:
         raise Conflict(abilities.refusal("development.keep", candidate))
@@ -252,7 +254,7 @@ def step_record(
 @transaction.atomic
 def candidate_close(*, candidate: Candidate, by: User | None, on: dt.date, reason: str) -> Candidate:
     """Closes a file that stops here (不再列为发展对象, moved away, withdrawn), with the reason."""
-    candidate = Candidate.objects.select_for_update().select_related("branch").get(pk=candidate.pk)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("branch").get(pk=candidate.pk)
     _require(by, "development.keep", candidate)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the file is closed.")})
