@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from assessments import selectors as assessments
 from assessments.models import Scorecard
 from assessments.services.scorecards import current_quarter, default_deadline
+from development import selectors as development
 from dues import selectors as dues
 from handbook.models import ChangeProposal, Edition, EditionStatus, ProposalStatus
 from meetings import selectors as meetings
@@ -472,8 +473,41 @@ def _dues(user: User, today: dt.date) -> Section | None:
     return Section("dues", _("Party dues"), items)
 
 
+# --- member development: the deadlines of the files the user keeps ----------------------------
+
+
+def _development(user: User, today: dt.date) -> Section | None:
+    if not abilities.can(user, "development.keep"):
+        return None
+    rows = development.upcoming_deadlines(user, today=today)
+    item = Item(
+        "development_deadlines",
+        _("Development deadlines in the next %(days)d days") % {"days": development.UPCOMING_DAYS},
+        len(rows),
+        reverse("development:index"),
+        [
+            Row(
+                f"{row.candidate.name} · {row.step.label}",
+                reverse("development:detail", args=[row.candidate.pk]),
+                f"{row.candidate.branch.name} · {_('due on')} {_date(row.due_on)}",
+                late=row.due_on < today,
+            )
+            for row in rows[:ROWS]
+        ],
+        _("No development deadline is near."),
+        urgent=any(row.due_on < today for row in rows),
+    )
+    return Section("development", _("Member development"), [item])
+
+
 def workbench_for(user: User, *, today: dt.date | None = None) -> list[Section]:
     """The sections of the user's workbench, in the order a day's work takes them."""
     today = today or timezone.localdate()
-    sections = (_work(user, today), _dues(user, today), _review(user, today), _administration(user, today))
+    sections = (
+        _work(user, today),
+        _dues(user, today),
+        _development(user, today),
+        _review(user, today),
+        _administration(user, today),
+    )
     return [section for section in sections if section is not None]

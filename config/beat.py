@@ -42,6 +42,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dues.jobs.send_arrears_reminders",
         "schedule": crontab(hour=8, minute=40, day_of_month=5),
     },
+    # development app: the applicant's talk and the end of probation, days before they fall due.
+    "development-deadlines": {
+        "task": "development.jobs.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=50),
+    },
     # tasks app: the day's tasks just after midnight, then the reminder sheets in the morning.
     "generate-tasks": {
         "task": "tasks.jobs.generate_tasks",

@@ -32,5 +32,6 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),
     path("meetings/", include("meetings.urls")),
+    path("development/", include("development.urls")),
     path("admin/", admin.site.urls),
 ]

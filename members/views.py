@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from branches import abilities
 from branches.models import Organisation, OrgKind
 from branches.selectors import in_subtree
+from development.selectors import file_of_member
 from dues.selectors import dues_flag
 
 from . import selectors, services
@@ -83,6 +84,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_admin": abilities.holds(request.user, "member.administer", member),
             "can_edit": abilities.holds(request.user, "member.edit", member),
             **dues_flag(request.user, member),
+            "development_file": file_of_member(request.user, member),
         },
     )
 

@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     IMPORT_FAILED = "import_failed", _("Roster import failed")
     DUES_ARREARS = "dues_arrears", _("A member's dues in arrears")
     DUES_ARREARS_OWN = "dues_arrears_own", _("My dues in arrears")
+    DEVELOPMENT_DEADLINE = "development_deadline", _("A development file's deadline approaching")
     TEST = "test", _("Test message")
 
 
@@ -70,6 +71,8 @@ REGISTRY: dict[str, EventSpec] = {
         # A person's arrears are not for a group chat: the secretaries, and the member in-app.
         EventSpec(Event.DUES_ARREARS, to_groups=False),
         EventSpec(Event.DUES_ARREARS_OWN, default=(Channel.IN_APP,), to_groups=False),
+        # A candidate's file is not for a group chat: the branch's secretaries only.
+        EventSpec(Event.DEVELOPMENT_DEADLINE, to_groups=False),
         EventSpec(Event.TEST, default=(), required=(), to_groups=True),
     )
 }

@@ -101,6 +101,23 @@ ABILITY_MAP: dict[str, Guarded] = {
         api=(("api:member-import-list", "post"),),
         parity=(("members:import_start", ("api:member-import-list", "post")),),
     ),
+    # development
+    "development.list": Guarded(pages=("development:unit",)),
+    "development.view": Guarded(
+        pages=("development:detail",),
+        api=(("api:development-candidate-detail", "get"),),
+        parity=(("development:detail", ("api:development-candidate-detail", "get")),),
+    ),
+    "development.open": Guarded(
+        pages=("development:create",),
+        api=(("api:development-candidate-list", "post"),),
+        parity=(("development:create", ("api:development-candidate-list", "post")),),
+    ),
+    "development.keep": Guarded(
+        pages=("development:record", "development:close"),
+        api=(("api:development-candidate-steps", "post"),),
+        parity=(("development:record", ("api:development-candidate-steps", "post")),),
+    ),
     # dues
     "dues.view": Guarded(pages=("dues:month", "dues:export", "dues:current")),
     "dues.keep": Guarded(

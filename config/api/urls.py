@@ -14,6 +14,7 @@ from assessments.apis import grades as grades_apis
 from assessments.apis import rectification as rectification_apis
 from assessments.apis import scorecards as scorecard_apis
 from branches import apis as branches_apis
+from development import apis as development_apis
 from dues import apis as dues_apis
 from handbook import apis as handbook_apis
 from meetings import apis as meetings_apis
@@ -46,6 +47,7 @@ router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evid
 router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
 router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
 router.register("meetings", meetings_apis.MeetingViewSet, basename="meeting")
+router.register("development-candidates", development_apis.CandidateViewSet, basename="development-candidate")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "notifications",
     "dues",
     "meetings",
+    "development",
 ]
 
 MIDDLEWARE = [
@@ -379,3 +380,5 @@ NOTIFY_SMS_PROVIDER = env_str("NOTIFY_SMS_PROVIDER")
 NOTIFY_SCORECARD_DAYS_BEFORE = env_int("NOTIFY_SCORECARD_DAYS_BEFORE", 3)
 # Days before a rectification item's deadline when its owner is reminded.
 NOTIFY_RECTIFICATION_DAYS_BEFORE = env_int("NOTIFY_RECTIFICATION_DAYS_BEFORE", 3)
+# Days before a development file's deadline (the applicant's talk, the end of probation).
+NOTIFY_DEVELOPMENT_DAYS_BEFORE = env_int("NOTIFY_DEVELOPMENT_DAYS_BEFORE", 7)

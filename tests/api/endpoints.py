@@ -722,3 +722,50 @@ ENDPOINTS |= {
         of_branch=_meeting_of,
     ),
 }
+
+# --- development -----------------------------------------------------------------------------
+
+
+def _development_file_of(world: Any, branch: Any) -> dict[str, int]:
+    from tests.development.files import new_file
+
+    return {"pk": new_file(branch).pk}
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _new_development_file(world: Any) -> dict[str, Any]:
+    from tests.factories import make_id_number
+
+    birth = dt.date(1997, 4, 5)
+    return {
+        "branch": world.branch_a.pk,
+        "name": "新申请人",
+        "gender": "female",
+        "birth_date": birth.isoformat(),
+        "id_number": make_id_number(birth, region="310102"),
+        "applied_on": "2026-01-05",
+    }
+
+
+ENDPOINTS |= {
+    # A plain member of A sees nothing of the files; an outsider holds no role.
+    ("api:development-candidate-list", "get"): ApiCase(statuses(200, member=403, outsider=403)),
+    ("api:development-candidate-list", "post"): ApiCase(
+        from_ability("development.open", ok=201), data=_new_development_file
+    ),
+    ("api:development-candidate-detail", "get"): ApiCase(
+        from_ability("development.view"),
+        kwargs=lambda w: _development_file_of(w, w.branch_a),
+        of_branch=_development_file_of,
+    ),
+    ("api:development-candidate-steps", "post"): ApiCase(
+        from_ability("development.keep", ok=201),
+        kwargs=lambda w: _development_file_of(w, w.branch_a),
+        data=lambda w: {"kind": "talk", "on": _today()},
+    ),
+}

@@ -321,7 +321,7 @@ def test_an_administrator_of_one_branch_sees_neither_unplaced_users_nor_the_hand
 def test_a_user_with_several_roles_sees_each_section_that_applies(world: World) -> None:
     role_grant(by=None, user=world.secretary_a, role=Role.REVIEWER, organisation=world.committee)
     role_grant(by=None, user=world.secretary_a, role=Role.ADMINISTRATOR, organisation=world.committee)
-    assert sections(en(world, "secretary_a")) == ["work", "dues", "review", "admin"]
+    assert sections(en(world, "secretary_a")) == ["work", "dues", "development", "review", "admin"]
     assert sections(en(world, "reviewer")) == ["dues", "review"]
 
 
@@ -370,8 +370,8 @@ def test_the_workbench_reads_a_fixed_number_of_queries_whatever_the_amount_of_wo
     with django_assert_max_num_queries(len(small.captured_queries)):
         sections = workbench_for(User.objects.get(pk=user.pk))
     assert (sections == []) == (role == "outsider")
-    # The whole page too, at the larger size: a fixed budget.
-    with django_assert_max_num_queries(40):
+    # The whole page too, at the larger size: a fixed budget (the development deadlines: one more).
+    with django_assert_max_num_queries(41):
         en(world, role).get("/")
 
 
@@ -383,4 +383,5 @@ def test_a_superuser_sees_every_section_in_a_fixed_number_of_queries(
         workbench_for(User.objects.get(pk=boss.pk))
     _grow(world, article, boss, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert [s.key for s in workbench_for(User.objects.get(pk=boss.pk))] == ["work", "dues", "review", "admin"]
+        keys = [s.key for s in workbench_for(User.objects.get(pk=boss.pk))]
+        assert keys == ["work", "dues", "development", "review", "admin"]

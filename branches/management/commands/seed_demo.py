@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from assessments import demo as assessments_demo
 from branches import demo
+from development import demo as development_demo
 from dues import demo as dues_demo
 from meetings import demo as meetings_demo
 from members import demo as members_demo
@@ -12,8 +13,16 @@ from tasks import demo as tasks_demo
 # the assessments demo's current scorecards point to the work the tasks demo has done; the
 # meetings, recorded by 一标's secretary from the roster, complete the tasks of their period; the
 # dues ledger keeps a year for the roster's members. The handbook has no demo of its own (its
-# default edition is loaded by the first that needs it).
-SEEDERS = [members_demo.seed, tasks_demo.seed, assessments_demo.seed, meetings_demo.seed, dues_demo.seed]
+# default edition is loaded by the first that needs it). The development files name people of
+# the roster as contacts and sponsors.
+SEEDERS = [
+    members_demo.seed,
+    tasks_demo.seed,
+    assessments_demo.seed,
+    meetings_demo.seed,
+    dues_demo.seed,
+    development_demo.seed,
+]
 
 
 class Command(BaseCommand):
