@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, F, Sum, Value, When, Window
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
@@ -26,8 +26,9 @@ from .desk import (
     quarter_choices,
     state_of,
 )
-from .line_subtotals import LineAverage, line_averages, quarter_article_rows
+from .line_subtotals import LineAverage, line_averages
 from .models import (
+    ArticleRollup,
     Grade,
     RectificationItem,
     RectificationStatus,
@@ -36,6 +37,7 @@ from .models import (
     ScorecardStatus,
     grade_label,
 )
+from .rollups import quarter_article_rows, quarter_averages
 from .services.scorecards import default_deadline, quarter_end, quarter_start
 from .services.years import year_end_scores, year_result
 
@@ -196,24 +198,11 @@ def dashboard_for(
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
-    # the last eight, the quarter picker all of them.
-    averages = {
-        (row["year"], row["quarter"]): row
-        for row in Scorecard.objects.filter(in_tree)
-        .values("year", "quarter")
-        .annotate(
-            avg=Avg("review_total", filter=Q(status=ScorecardStatus.FINAL)),
-            n=Count("pk", filter=Q(status=ScorecardStatus.FINAL)),
-        )
-        .order_by()
-    }
+    # the last eight, the quarter picker all of them. The final cards come summed from the
+    # roll-ups; the others only name their quarters.
+    averages = quarter_averages(root)
     board.trend = [
-        (
-            f"{y}Q{q}",
-            round(float(averages[(y, q)]["avg"]), 2) if averages.get((y, q), {}).get("n") else None,
-            averages[(y, q)]["n"] if (y, q) in averages else 0,
-        )
-        for y, q in previous_periods(year, quarter, TREND_QUARTERS)
+        (f"{y}Q{q}", *averages.get((y, q), (None, 0))) for y, q in previous_periods(year, quarter, TREND_QUARTERS)
     ]
     checked = {branch_id for branch_id, status, *_ in cards if status in CHECK_DONE}
     board.plans, with_plans = plans_of(root, year=year, quarter=quarter, checked=checked)
@@ -267,19 +256,22 @@ def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, b
 
 def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:
     """Points deducted by the final reviews of a quarter below ``organisation``, per article:
-    the handbook's study-focus suggestion (明标) reads this through its registry."""
-    return dict(
-        ScorecardLine.objects.filter(
-            in_subtree(organisation, via="scorecard__branch__path"),
-            scorecard__year=year,
-            scorecard__quarter=quarter,
-            scorecard__status=ScorecardStatus.FINAL,
-            review_score__lt=F("max_score"),
+    the handbook's study-focus suggestion (明标) reads this through its registry. From the
+    unit's roll-up, plus its own final card (a branch's) from its lines."""
+    points: dict[int, Decimal] = dict(
+        ArticleRollup.objects.filter(unit=organisation, year=year, quarter=quarter, review_points__gt=0).values_list(
+            "article_id", "review_points"
         )
-        .values("article_id")
-        .annotate(points=Sum(F("max_score") - F("review_score")))
-        .values_list("article_id", "points")
     )
+    for article_id, lost in ScorecardLine.objects.filter(
+        scorecard__branch=organisation,
+        scorecard__year=year,
+        scorecard__quarter=quarter,
+        scorecard__status=ScorecardStatus.FINAL,
+        review_score__lt=F("max_score"),
+    ).values_list("article_id", F("max_score") - F("review_score")):
+        points[article_id] = points.get(article_id, Decimal(0)) + lost
+    return points
 
 
 def year_scores(root: Organisation, year: int) -> list[dict[str, Any]]:
