@@ -2,6 +2,7 @@
 whatever the number of branches. Every aggregate is computed by the database."""
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
@@ -121,7 +122,8 @@ class Dashboard(OfQuarter):
 
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw, for ``json_script``."""
-        gaps = sorted(self.ranking, key=lambda r: abs(r.gap), reverse=True)[:30]
+        # The thirty widest, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000.
+        gaps = heapq.nlargest(30, self.ranking, key=lambda r: abs(r.self_score - r.score))
         return {
             "grades": [{"name": label, "value": n} for _, label, n in self.grades],
             "trend": {"periods": [p for p, _, _ in self.trend], "scores": [s for _, s, _ in self.trend]},
