@@ -14,3 +14,14 @@ class AssessmentsConfig(AppConfig):
 
         # The handbook proposes next quarter's study focus from the most-deducted articles.
         register_deduction_source(reviewed_deductions)
+
+        from branches.services import organisation_moved
+
+        # The roll-ups are kept per unit above a branch: a moved subtree takes its sums along.
+        organisation_moved.connect(_moved, dispatch_uid="assessments_rollups_moved")
+
+
+def _moved(sender: object, *, unit_id: int, old_path: str, new_path: str, **kwargs: object) -> None:
+    from .rollups import subtree_moved
+
+    subtree_moved(unit_id=unit_id, old_path=old_path, new_path=new_path)

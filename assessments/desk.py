@@ -21,6 +21,7 @@ from branches.selectors import in_subtree
 
 from .models import AssessmentPlan, PlanEntry, PlanKind, Scorecard, ScorecardStatus
 from .models.scorecards import SELF_EDITABLE
+from .rollups import quarter_averages
 from .services.scorecards import current_quarter, default_deadline
 
 LIST_ROWS = 100
@@ -245,13 +246,10 @@ def _kind_label(kind: str) -> str:
 
 
 def quarters_for(root: Organisation) -> list[str]:
-    """The quarters to choose from when there is no dashboard to read them from (two queries)."""
-    with_cards = set(
-        Scorecard.objects.filter(in_subtree(root, via="branch__path"))
-        .values_list("year", "quarter")
-        .distinct()
-        .order_by()
-    )
+    """The quarters to choose from when there is no dashboard to read them from (two queries;
+    the quarters with cards from the roll-ups, as the dashboard reads them, not by scanning
+    every card of the subtree)."""
+    with_cards = set(quarter_averages(root))
     _plans, with_plans = plans_of(root, year=0, quarter=0)  # no plan is for year 0: quarters only
     return quarter_choices(with_cards, with_plans, current_quarter())
 

@@ -61,10 +61,11 @@ class LineAverage:
         return (100 * self.review_score / self.max_score).quantize(TWO_PLACES) if self.max_score else Decimal(0)
 
 
-def quarter_article_rows(root: Organisation, *, year: int, quarter: int) -> list[dict]:
+def live_quarter_article_rows(root: Organisation, *, year: int, quarter: int) -> list[dict]:
     """Per article, the quarter's final lines below ``root``: sums of max, self and review
-    score, points lost, lines deducted and lines in all — one query that serves both the
-    dashboard's most-deducted articles and its 大政工 subtotals."""
+    score, points lost, lines deducted and lines in all, read from the lines themselves. The
+    dashboard reads the same figures from the roll-ups (``rollups.quarter_article_rows``);
+    this is what they are checked against."""
     return list(
         ScorecardLine.objects.filter(
             in_subtree(root, via="scorecard__branch__path"),
@@ -110,5 +111,8 @@ def line_averages(article_rows: list[dict]) -> list[LineAverage]:
 
 
 def quarter_line_subtotals(root: Organisation, *, year: int, quarter: int) -> list[LineAverage]:
-    """Per 大政工 line, the average of the quarter's final cards below ``root``: one query."""
+    """Per 大政工 line, the average of the quarter's final cards below ``root``: one query
+    (of the roll-ups)."""
+    from .rollups import quarter_article_rows
+
     return line_averages(quarter_article_rows(root, year=year, quarter=quarter))

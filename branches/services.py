@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,10 @@ from config.exceptions import Conflict
 from . import abilities, audit, selectors
 from .models import ApiToken, Organisation, OrgStatus, Role, RoleAssignment, User
 from .selectors import forget_grants
+
+# Sent inside the transaction of ``organisation_move`` with ``unit_id``, ``old_path`` and
+# ``new_path``: apps that keep sums per unit (the assessments' roll-ups) move them along.
+organisation_moved = Signal()
 
 # ``by``: the user asking, whose abilities are checked here (the callers are not trusted to
 # have checked); ``None`` only for the system itself (the demo seed, a management command run
@@ -122,6 +127,7 @@ def organisation_move(*, by: User | None, organisation: Organisation, new_parent
     )
     Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
     organisation.refresh_from_db()
+    organisation_moved.send(Organisation, unit_id=organisation.pk, old_path=old_path, new_path=new_path)
     # Under its new path: the administrators of the unit's new place see the move.
     _record_change(organisation, "moved", by, **{"from": old_parent, "to": new_parent.code})
     return organisation

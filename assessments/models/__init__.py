@@ -6,6 +6,7 @@ from .feedback import FeedbackNumber
 from .findings import Finding, Severity
 from .plans import AssessmentPlan, EntryReason, PlanEntry, PlanKind, UpgradeGrading, UpgradePlan, UpgradeTarget
 from .rectification import RectificationEvidence, RectificationItem, RectificationStatus
+from .rollups import ArticleRollup, QuarterRollup
 from .scorecards import (
     Grade,
     LineDeduction,
@@ -20,6 +21,7 @@ from .scorecards import (
 )
 
 __all__ = [
+    "ArticleRollup",
     "AssessmentPlan",
     "CheckRecord",
     "Difficulty",
@@ -33,6 +35,7 @@ __all__ = [
     "Method",
     "PlanEntry",
     "PlanKind",
+    "QuarterRollup",
     "RectificationEvidence",
     "RectificationItem",
     "RectificationStatus",

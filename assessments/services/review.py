@@ -25,6 +25,7 @@ from ..models import (
     ScoreChange,
     Side,
 )
+from ..rollups import card_finalised
 from ..selectors import may_review
 from .checks import written_test_refusal
 from .feedback import feedback_sheet_request
@@ -211,6 +212,8 @@ def scorecard_finalise(*, scorecard: Scorecard, by: User, version: int) -> Score
     card.status = ScorecardStatus.FINAL
     card.finalised_at = timezone.now()
     bump(card, "status", "finalised_at", "review_total", "grade")
+    # The dashboard's sums of final cards, in the same transaction (final cards never change).
+    card_finalised(card)
     ScoreChange.objects.create(
         scorecard=card, action="finalised", side=Side.REVIEW, new_score=card.review_total, changed_by=by
     )
