@@ -1,6 +1,7 @@
 """The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
 
 from .checks import CheckRecord, Difficulty, GoodPractice, WrittenTestScore
+from .claims import MeasureClaim
 from .evidence import EvidenceFile
 from .feedback import FeedbackNumber
 from .findings import Finding, Severity
@@ -30,6 +31,7 @@ __all__ = [
     "GoodPractice",
     "Grade",
     "LineDeduction",
+    "MeasureClaim",
     "Method",
     "PlanEntry",
     "PlanKind",

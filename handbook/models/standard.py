@@ -16,6 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..measures import MeasureCode, measure_errors
+
 
 class EditionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -290,6 +292,9 @@ class Deduction(models.Model):
         _("points per occurrence"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     cap = models.DecimalField(_("at most"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # What the ledgers and tasks say about the rule (``handbook.measures``): blank, not measurable.
+    measure = models.CharField(_("measure"), max_length=32, blank=True, choices=MeasureCode.choices)
+    measure_params = models.JSONField(_("measure parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("deduction rule")
@@ -310,3 +315,6 @@ class Deduction(models.Model):
             raise ValidationError({"cap": _("The cap cannot be above the article's max score.")})
         if self.cap is not None and self.points and self.points > self.cap:
             raise ValidationError({"points": _("Points per occurrence cannot be above the cap.")})
+        measure_problems = measure_errors(self.measure, self.measure_params)
+        if measure_problems:
+            raise ValidationError({"measure_params": measure_problems})
