@@ -20,9 +20,11 @@ from handbook.measures import MeasureCode
 from handbook.models import Deduction
 from meetings.kinds import MeetingKind
 
-from ..services.scorecards import MAX_COUNT, quarter_end, quarter_start
-from .ledgers import MeetingRow, QuarterLedgers
+from .ledgers import MeetingRow, QuarterLedgers, quarter_end, quarter_start
 
+# The services (which save what is measured here) import this package: its own copy of the
+# largest count (``services.scorecards.MAX_COUNT``, a test keeps the two equal).
+MAX_COUNT = 999
 MAX_LINKS = 5  # records linked per fact list: the rest are on the meetings page
 
 
@@ -92,7 +94,7 @@ def _in_window(ledgers: QuarterLedgers, scope: Scope, params: dict[str, Any], ki
     first = window_start(scope.year, scope.quarter, params.get("per", "quarter"))
     last = quarter_end(scope.year, scope.quarter)
     wanted = set(kinds)
-    return [m for m in ledgers.meetings.get(scope.branch_id, []) if m.kind in wanted and first <= m.day <= last]
+    return [m for m in ledgers.of(scope.branch_id).meetings if m.kind in wanted and first <= m.day <= last]
 
 
 def _rate(present: int, expected: int) -> Decimal:
@@ -170,24 +172,23 @@ def meetings_unsigned(ledgers: QuarterLedgers, scope: Scope, params: dict[str, A
 def talks_uncovered(ledgers: QuarterLedgers, scope: Scope, params: dict[str, Any]) -> tuple[int, list[Fact]]:
     """Members on the roll not talked with (谈心谈话) in the period."""
     per = params.get("per", "half")
-    first = window_start(scope.year, scope.quarter, per)
-    talked = {member for member, day in ledgers.talks.get(scope.branch_id, []) if day >= first}
-    members = ledgers.members_on_roll.get(scope.branch_id, 0)
+    figures = ledgers.of(scope.branch_id)
     text = _("%(period)s %(talked)d of %(members)d members talked with") % {
         "period": per_words(per),
-        "talked": len(talked),
-        "members": members,
+        "talked": figures.talked,
+        "members": figures.members,
     }
-    return max(0, members - len(talked)), [Fact(text, _meetings_url(scope, "talk", per))]
+    return max(0, figures.members - figures.talked), [Fact(text, _meetings_url(scope, "talk", per))]
 
 
 def resolutions_overdue(ledgers: QuarterLedgers, scope: Scope, params: dict[str, Any]) -> tuple[int, list[Fact]]:
-    n = ledgers.resolutions_overdue.get(scope.branch_id, 0)
+    n = ledgers.of(scope.branch_id).resolutions_overdue
     return n, [Fact(_("%(n)d resolutions open past their due date") % {"n": n}, reverse("meetings:resolutions"))]
 
 
 def dues_unpaid(ledgers: QuarterLedgers, scope: Scope, params: dict[str, Any]) -> tuple[int, list[Fact]]:
-    n, members = ledgers.dues_unpaid.get(scope.branch_id, (0, 0))
+    figures = ledgers.of(scope.branch_id)
+    n, members = figures.dues_unpaid, figures.dues_members
     text = _("%(n)d member-months of dues not paid in full (%(members)d members)") % {"n": n, "members": members}
     return n, [Fact(text, reverse("dues:current", args=[scope.branch_id]))]
 
@@ -230,32 +231,50 @@ def measured_rules(edition_ids: Iterable[int]) -> dict[int, list[Deduction]]:
     return rules
 
 
-def measure_cards(cards: Sequence[Any], *, today: dt.date | None = None) -> dict[int, dict[int, Measured]]:
+def measure_cards(
+    cards: Sequence[Any],
+    *,
+    today: dt.date | None = None,
+    rules: Sequence[Deduction] | None = None,
+    tasks_late: dict[tuple[int, int], int] | None = None,
+) -> dict[int, dict[int, Measured]]:
     """Card id → rule id → ``Measured``, for every measured rule whose article is assessed in
-    the card's quarter. Cards need ``pk``, ``branch_id``, ``edition_id``, ``year``, ``quarter``."""
+    the card's quarter. Cards need ``pk``, ``branch_id``, ``edition_id``, ``year``, ``quarter``.
+
+    Two queries per quarter among the cards (the meetings with the per-branch figures, the
+    late tasks) and one for the rules, whatever the number of cards; a caller that has read
+    the rules (with their ``article``) or the late tasks already passes them in."""
     today = today or timezone.localdate()
     result: dict[int, dict[int, Measured]] = {card.pk: {} for card in cards}
     if not cards:
         return result
-    rules = measured_rules(card.edition_id for card in cards)
+    by_edition: dict[int, list[Deduction]] = defaultdict(list)
+    if rules is None:
+        by_edition = measured_rules(card.edition_id for card in cards)
+    else:
+        for rule in rules:
+            if rule.measure:
+                by_edition[rule.article.edition_id].append(rule)
     by_quarter: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for card in cards:
         by_quarter[(card.year, card.quarter)].append(card)
     for (year, quarter), group in by_quarter.items():
-        group_rules = [r for card in group for r in rules.get(card.edition_id, [])]
+        group_rules = [r for card in group for r in by_edition.get(card.edition_id, [])]
+        if not group_rules:
+            continue
         ledgers = QuarterLedgers(
             branch_ids=sorted({card.branch_id for card in group}),
-            first=min(
-                (window_start(year, quarter, r.measure_params.get("per", "quarter")) for r in group_rules),
-                default=quarter_start(year, quarter),
-            ),
+            first=_first(year, quarter, group_rules, exclude=MeasureCode.TALKS_UNCOVERED),
+            talks_first=_first(year, quarter, group_rules, only=MeasureCode.TALKS_UNCOVERED),
             quarter_first=quarter_start(year, quarter),
             last=quarter_end(year, quarter),
             today=today,
             article_ids=sorted({r.article_id for r in group_rules if r.measure == MeasureCode.TASKS_LATE}),
         )
+        if tasks_late is not None:
+            ledgers.__dict__["tasks_late"] = tasks_late
         for card in group:
-            for rule in rules.get(card.edition_id, []):
+            for rule in by_edition.get(card.edition_id, []):
                 if not rule.article.is_assessed_in(quarter):
                     continue
                 scope = Scope(card.branch_id, year, quarter, rule.article_id)
@@ -264,5 +283,14 @@ def measure_cards(cards: Sequence[Any], *, today: dt.date | None = None) -> dict
     return result
 
 
-def measure_card(card: Any, *, today: dt.date | None = None) -> dict[int, Measured]:
-    return measure_cards([card], today=today)[card.pk]
+def _first(year: int, quarter: int, rules: list[Deduction], *, exclude: str = "", only: str = "") -> dt.date:
+    starts = [
+        window_start(year, quarter, r.measure_params.get("per", "half" if r.measure == only else "quarter"))
+        for r in rules
+        if (not only or r.measure == only) and r.measure != exclude
+    ]
+    return min(starts, default=quarter_start(year, quarter))
+
+
+def measure_card(card: Any, *, today: dt.date | None = None, **preread: Any) -> dict[int, Measured]:
+    return measure_cards([card], today=today, **preread)[card.pk]

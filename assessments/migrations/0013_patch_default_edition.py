@@ -59,7 +59,7 @@ def patch(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0012_measure_claims"),
+        ("assessments", "0012_line_measure_claims"),
         ("handbook", "0004_deduction_measures"),
     ]
 

@@ -1,7 +1,6 @@
 """The assessments app's models: 对标 scorecards, 核标 reviews, 优标 rectification."""
 
 from .checks import CheckRecord, Difficulty, GoodPractice, WrittenTestScore
-from .claims import MeasureClaim
 from .evidence import EvidenceFile
 from .feedback import FeedbackNumber
 from .findings import Finding, Severity
@@ -31,7 +30,6 @@ __all__ = [
     "GoodPractice",
     "Grade",
     "LineDeduction",
-    "MeasureClaim",
     "Method",
     "PlanEntry",
     "PlanKind",

@@ -18,7 +18,7 @@ from config.exceptions import Conflict
 
 from .. import selectors
 from ..cards import card_context, part_score, parts_of, unfinished
-from ..forms.cards import COUNT_PREFIX, LineForm, add_service_errors
+from ..forms.cards import COUNT_PREFIX, REASON_PREFIX, LineForm, add_service_errors
 from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
@@ -191,6 +191,10 @@ def _show_refused(lines: list[ScorecardLine], refused: ScorecardLine) -> None:
         for rule, self_count, review_count in line.rules:  # type: ignore[attr-defined]
             name = f"{COUNT_PREFIX}{rule.pk}"
             rule.error = count_errors.get(rule.pk, "")
+            reason = f"{REASON_PREFIX}{rule.pk}"
+            rule.reason_error = " ".join(form.errors.get(reason, []))
+            if form.data.get(reason) is not None:
+                rule.reason = form.data[reason]
             typed_rules.append((rule, form.data.get(name, self_count), review_count))
         line.rules = typed_rules  # type: ignore[attr-defined]
 
@@ -231,6 +235,7 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 # A field not posted (None) keeps what the line has.
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
+                reasons=form.reasons(),
             )
         except StaleLine as exc:
             if _wants_json(request):
@@ -245,7 +250,9 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
             return _saved(saved, line)
     if _wants_json(request):
-        return JsonResponse({"error": form.all_messages()}, status=409 if conflict else 400)
+        return JsonResponse(
+            {"error": form.all_messages(), "fields": form.field_messages()}, status=409 if conflict else 400
+        )
     line.typed = form  # type: ignore[attr-defined]
     return scorecard_page(request, card, refused=line, status=409 if conflict else 400)
 

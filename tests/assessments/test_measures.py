@@ -166,6 +166,16 @@ def test_measures_of_many_cards_take_the_same_queries_as_one(world, default_edit
         measure_cards(cards[:1], today=AFTER_Q3)
     with CaptureQueriesContext(connection) as twenty:
         result = measure_cards(cards, today=AFTER_Q3)
-    assert len(one) == len(twenty) <= 8
+    assert len(one) == len(twenty) == 3  # the rules, the meetings with the branch figures, the tasks
     rule = rule_of(cards[5], "1-01", 0)
     assert result[cards[5].pk][rule.pk].count == 2
+
+
+def test_the_measures_know_the_services_largest_count_and_quarters():
+    from assessments.measures import ledgers, registry
+    from assessments.services import scorecards
+
+    assert registry.MAX_COUNT == scorecards.MAX_COUNT
+    for year, quarter in ((2026, 1), (2028, 1), (2026, 4)):
+        assert ledgers.quarter_start(year, quarter) == scorecards.quarter_start(year, quarter)
+        assert ledgers.quarter_end(year, quarter) == scorecards.quarter_end(year, quarter)

@@ -1,0 +1,132 @@
+"""The branch accepts what its records suggest or claims another count with a reason; the
+page shows the facts and the suggestion beside each measured rule."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.measures import measure_card
+from assessments.models import ScorecardLine
+from assessments.services.claims import ReasonRequired
+from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from tests.factories import make_meeting, open_scorecard
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def at(month: int, day: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(2026, month, day, 19, 0))
+
+
+@pytest.fixture
+def card(world, default_edition):
+    card = open_scorecard(world.branch_a, year=2026, quarter=3, deadline=dt.date(2099, 1, 10))
+    make_meeting(world.branch_a, held_at=at(7, 10), absent=0)
+    make_meeting(world.branch_a, held_at=at(8, 10), absent=0)
+    return card
+
+
+def _line(card, code="1-01"):
+    line = card.lines.select_related("article").get(article__code=code)
+    line.scorecard = card
+    return line
+
+
+def _rules(line):
+    return list(line.article.deductions.order_by("position", "pk"))
+
+
+def _accepted(card, line) -> dict[int, int]:
+    measures = measure_card(card)
+    return {rule.pk: measures[rule.pk].count for rule in _rules(line)}
+
+
+def test_the_suggestion_is_accepted_without_a_reason(world, card):
+    line = _line(card)
+    counts = _accepted(card, line)
+    first = _rules(line)[0]
+    assert counts[first.pk] == 1  # two committee meetings of three
+    saved = scorecard_line_save(line=line, by=world.secretary_a, line_version=line.version, counts=counts, reasons={})
+    assert saved.claims[str(first.pk)] == {"suggested": 1, "claimed": 1, "reason": ""}
+    assert saved.below_records == 0
+
+
+def test_another_count_needs_a_reason_beside_its_rule(world, card):
+    line = _line(card)
+    first = _rules(line)[0]
+    counts = _accepted(card, line) | {first.pk: 0}
+    with pytest.raises(ReasonRequired) as caught:
+        scorecard_line_save(
+            line=line, by=world.secretary_a, line_version=line.version, counts=counts, reasons={first.pk: "  "}
+        )
+    assert list(caught.value.message_dict) == [f"reason-{first.pk}"]
+    assert "suggest 1" in caught.value.message_dict[f"reason-{first.pk}"][0]
+    assert ScorecardLine.objects.get(pk=line.pk).version == 1  # nothing saved
+    saved = scorecard_line_save(
+        line=line,
+        by=world.secretary_a,
+        line_version=line.version,
+        counts=counts,
+        reasons={first.pk: "第三次支委会记录在纸质本上"},
+    )
+    assert saved.claims[str(first.pk)]["reason"] == "第三次支委会记录在纸质本上"
+    assert saved.below_records == 1
+
+
+def test_a_client_that_sends_no_reasons_is_not_refused_and_keeps_them(world, card):
+    line = _line(card)
+    first = _rules(line)[0]
+    counts = _accepted(card, line) | {first.pk: 0}
+    scorecard_line_save(
+        line=line, by=world.secretary_a, line_version=line.version, counts=counts, reasons={first.pk: "纸质记录"}
+    )
+    line = _line(card)
+    saved = scorecard_line_save(
+        line=line, by=world.secretary_a, line_version=line.version, counts=counts, note="补充说明"
+    )
+    assert saved.claims[str(first.pk)]["reason"] == "纸质记录"
+
+
+def test_submitting_takes_the_suggestions_as_the_records_stand(world, card):
+    line = _line(card)
+    first = _rules(line)[0]
+    card.refresh_from_db()
+    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    line = ScorecardLine.objects.get(pk=line.pk)
+    assert line.claims[str(first.pk)] == {"suggested": 1, "claimed": 0, "reason": ""}
+    assert line.below_records >= 1
+    not_assessed = card.lines.get(article__code="1-02")  # yearly: Q4 only
+    assert not_assessed.claims == {}
+
+
+def test_the_secretary_sees_the_facts_and_the_suggestion(card, as_role):
+    body = as_role("secretary_a").get(reverse("assessments:scorecard", args=[card.pk])).content.decode()
+    assert "This quarter Branch committee meeting 2/3" in body
+    assert 'class="sc-suggested">1<' in body
+    assert f"/meetings/org/{card.branch_id}/?kind=committee&amp;quarter=2026Q3" in body
+    assert 'class="secondary sc-accept"' in body
+
+
+def test_another_branch_gets_404(card, as_role):
+    assert as_role("secretary_b").get(reverse("assessments:scorecard", args=[card.pk])).status_code == 404
+
+
+def test_the_page_refuses_a_count_without_reason_beside_the_field(card, as_role):
+    line = _line(card)
+    first = _rules(line)[0]
+    data = {f"count-{pk}": n for pk, n in (_accepted(card, line) | {first.pk: 0}).items()}
+    data |= {f"reason-{rule.pk}": "" for rule in _rules(line)} | {"line_version": 1, "note": "", "evidence": ""}
+    url = reverse("assessments:line_save", args=[card.pk, line.pk])
+    client = as_role("secretary_a")
+    answer = client.post(url, data, **JSON)
+    assert answer.status_code == 400
+    assert list(answer.json()["fields"]) == [f"reason-{first.pk}"]
+    page = client.post(url, data)
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert f'name="reason-{first.pk}" rows="1" maxlength="300" aria-invalid="true"' in body
+    assert "accept the suggestion or say why" in body
+    data[f"reason-{first.pk}"] = "纸质记录"
+    assert client.post(url, data, **JSON).status_code == 200
