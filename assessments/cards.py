@@ -61,6 +61,10 @@ def line_labels() -> dict[str, str]:
         "accept": _("Accept"),
         "reason": _("Reason for another count"),
         "reason_hint": _("Needed when your count differs from the suggestion"),
+        "records": _("Records"),
+        "branch_reason": _("Branch's reason"),
+        "when_saved": _("when saved"),
+        "claimed_below": _("Claimed below the records"),
     }
 
 
@@ -130,7 +134,12 @@ def attach_measures(card: Scorecard, lines: list[Any], *, tasks_late: dict[tuple
         line.measured = False
         for rule, _self, _review in line.rules:
             rule.measured = measures.get(rule.pk)
-            rule.reason = (line.claims.get(str(rule.pk)) or {}).get("reason", "")
+            rule.claim = line.claims.get(str(rule.pk)) or {}
+            rule.reason = rule.claim.get("reason", "")
+            # The records changed since the branch last saved or submitted the line.
+            rule.was_suggested = rule.claim.get("suggested")
+            if rule.measured is None or rule.was_suggested == rule.measured.count:
+                rule.was_suggested = None
             line.measured = line.measured or rule.measured is not None
 
 

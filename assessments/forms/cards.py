@@ -95,9 +95,9 @@ class LineForm(forms.Form):
         }
         return posted or None
 
-    def field_messages(self) -> dict[str, str]:
-        """Each field's errors, for the page's script to show beside the field."""
-        return {name: " ".join(errors) for name, errors in self.errors.items() if name != "__all__"}
+    def reason_messages(self) -> dict[str, str]:
+        """The reasons' errors by field, for the page's script to show beside each reason."""
+        return {name: " ".join(errors) for name, errors in self.errors.items() if name.startswith(REASON_PREFIX)}
 
     def all_messages(self) -> str:
         """Every error of the form in one sentence, for the page's script (it shows it on the line)."""

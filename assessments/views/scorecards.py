@@ -250,9 +250,10 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
             return _saved(saved, line)
     if _wants_json(request):
-        return JsonResponse(
-            {"error": form.all_messages(), "fields": form.field_messages()}, status=409 if conflict else 400
-        )
+        answer: dict[str, object] = {"error": form.all_messages()}
+        if form.reason_messages():
+            answer["fields"] = form.reason_messages()
+        return JsonResponse(answer, status=409 if conflict else 400)
     line.typed = form  # type: ignore[attr-defined]
     return scorecard_page(request, card, refused=line, status=409 if conflict else 400)
 

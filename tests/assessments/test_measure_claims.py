@@ -130,3 +130,22 @@ def test_the_page_refuses_a_count_without_reason_beside_the_field(card, as_role)
     assert "accept the suggestion or say why" in body
     data[f"reason-{first.pk}"] = "纸质记录"
     assert client.post(url, data, **JSON).status_code == 200
+
+
+def test_the_reviewer_sees_suggested_claimed_and_reviewed_side_by_side(world, card, as_role):
+    line = _line(card)
+    first = _rules(line)[0]
+    counts = _accepted(card, line) | {first.pk: 0}
+    scorecard_line_save(
+        line=line, by=world.secretary_a, line_version=line.version, counts=counts, reasons={first.pk: "纸质记录"}
+    )
+    card.refresh_from_db()
+    scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    make_meeting(world.branch_a, held_at=at(9, 10), absent=0)  # the records change after submitting
+    body = as_role("reviewer").get(reverse("assessments:review", args=[card.pk])).content.decode()
+    assert "<th>Records</th><th>Self</th><th>Review</th>" in body
+    assert "This quarter Branch committee meeting 3/3" in body
+    assert "纸质记录" in body
+    assert "(when saved 1)" in body
+    row = body[body.index(first.description) :]
+    assert 'sc-suggested-col"><strong>0</strong>' in row
