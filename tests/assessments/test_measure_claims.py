@@ -149,3 +149,20 @@ def test_the_reviewer_sees_suggested_claimed_and_reviewed_side_by_side(world, ca
     assert "(when saved 1)" in body
     row = body[body.index(first.description) :]
     assert 'sc-suggested-col"><strong>0</strong>' in row
+
+
+def test_the_dashboard_counts_the_rules_a_branch_claimed_below_its_records(world, card, as_role):
+    from assessments.dashboard import dashboard_for
+    from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
+
+    card.refresh_from_db()
+    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    line = ScorecardLine.objects.get(pk=_line(card).pk)
+    card = scorecard_mark_reviewed(scorecard=card, by=world.reviewer, version=card.version)
+    scorecard_finalise(scorecard=card, by=world.reviewer, version=card.version)
+    board = dashboard_for(world.committee, year=2026, quarter=3)
+    row = next(r for r in board.ranking if r.branch_id == world.branch_a.pk)
+    total = sum(ScorecardLine.objects.filter(scorecard=card).values_list("below_records", flat=True))
+    assert row.below_records == total >= line.below_records >= 1
+    body = as_role("reviewer").get(reverse("assessments:dashboard") + "?quarter=2026Q3").content.decode()
+    assert "Below the records" in body and f'class="sc-beat">{total}<' in body
