@@ -166,3 +166,24 @@ def test_the_dashboard_counts_the_rules_a_branch_claimed_below_its_records(world
     assert row.below_records == total >= line.below_records >= 1
     body = as_role("reviewer").get(reverse("assessments:dashboard") + "?quarter=2026Q3").content.decode()
     assert "Below the records" in body and f'class="sc-beat">{total}<' in body
+
+
+def test_the_api_gives_the_measures_of_a_card_and_takes_reasons(world, card, as_role):
+    client = as_role("secretary_a")
+    rows = client.get(reverse("api:scorecard-measures", args=[card.pk])).json()
+    line = _line(card)
+    first = _rules(line)[0]
+    row = next(r for r in rows if r["rule"] == first.pk)
+    assert (row["article"], row["measure"], row["suggested"], row["claimed"]) == ("1-01", "meetings_short", 1, 0)
+    assert row["facts"][0]["url"].startswith("/meetings/org/")
+    assert {r["article"] for r in rows} >= {"1-01", "2-01", "3-04", "1-06"}
+    counts = _accepted(card, line) | {first.pk: 0}
+    item = {"line": line.pk, "version": 1, "deductions": [{"rule": k, "count": v} for k, v in counts.items() if v]}
+    url = reverse("api:scorecard-lines", args=[card.pk])
+    refused = client.post(url, {"lines": [item | {"reasons": []}]}, content_type="application/json")
+    assert refused.status_code == 400
+    reasons = [{"rule": first.pk, "reason": "纸质记录"}]
+    saved = client.post(url, {"lines": [item | {"reasons": reasons}]}, content_type="application/json")
+    assert saved.status_code == 200
+    rows = client.get(reverse("api:scorecard-measures", args=[card.pk])).json()
+    assert next(r for r in rows if r["rule"] == first.pk)["reason"] == "纸质记录"
