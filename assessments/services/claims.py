@@ -27,11 +27,17 @@ def claims_for(
     counts: Mapping[int, int],
     measures: Mapping[int, Measured],
     reasons: Mapping[int, str] | None,
+    *,
+    before: Mapping[int, int] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """The line's claims for ``counts`` (rule id → count; a rule not named is 0). With
-    ``reasons`` (the page posts one field per measured rule), a count other than the suggested
-    one needs a reason, else ``ReasonRequired``; without (a client that does not show the
-    suggestions), the reasons already given are kept and nothing is refused."""
+    """The line's claims for ``counts`` (rule id → count; a rule not named is 0).
+
+    With ``reasons`` (the page posts one field per measured rule), a count the branch sets —
+    other than its count ``before`` this save — must be the suggested one or come with a
+    reason, else ``ReasonRequired``. A rule left as it was does not stop the line's note from
+    being saved: it stays unanswered, shown to the reviewer and counted by the dashboard when
+    below the records. Without ``reasons`` (a client that does not show the suggestions, the
+    submission) nothing is refused and the reasons already given are kept."""
     errors: dict[str, str] = {}
     claims: dict[str, dict[str, Any]] = {}
     for rule in line.article.deductions.all():
@@ -43,7 +49,7 @@ def claims_for(
         reason = (kept if reasons is None else reasons.get(rule.pk, "")).strip()[:REASON_MAX]
         if claimed == measured.count:
             reason = ""
-        elif reasons is not None and not reason:
+        elif reasons is not None and not reason and before is not None and claimed != before.get(rule.pk, 0):
             errors[reason_field(rule.pk)] = _(
                 "The records suggest %(suggested)d, you count %(claimed)d: accept the suggestion or say why."
             ) % {"suggested": measured.count, "claimed": claimed}

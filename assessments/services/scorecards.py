@@ -253,7 +253,11 @@ def _line_apply(
     card: Scorecard, line: ScorecardLine, edit: LineEdit, by: User, now: dt.datetime, measures: Mapping[int, Measured]
 ) -> None:
     cleaned = clean_counts(line, edit.counts, quarter=card.quarter)
-    line.claims = claims_for(line, cleaned, measures, edit.reasons)
+    if measures:
+        before = dict(
+            LineDeduction.objects.filter(line=line, side=Side.SELF).order_by().values_list("rule_id", "count")
+        )
+        line.claims = claims_for(line, cleaned, measures, edit.reasons, before=before)
     line.below_records = below_records(line.claims)
     old = line.self_score
     line.self_score = apply_deductions(line=line, side=Side.SELF, counts=cleaned)

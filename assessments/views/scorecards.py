@@ -136,6 +136,7 @@ def page_labels() -> dict[str, str]:
         "restored": _("Your unsaved text was restored; saving it…"),
         "leave": _("Some lines are not saved yet. Leave the page anyway?"),
         "unsaved": _("Lines not saved yet:"),
+        "marked": _("see the reasons marked below."),
     }
 
 

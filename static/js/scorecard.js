@@ -294,8 +294,12 @@
         } else {
           // Refused for what it says (a count out of range, a locked card): shown on the line,
           // tried again after the next change.
-          line.show("error", line.sheet.msg.msgFailed + " " + (answer.data.error || ""));
-          line.fieldErrors(answer.data.fields || {});
+          // Messages with a place of their own are shown there: the line's head says only
+          // where to look (a long head would move the line under the finger).
+          var beside = answer.data.fields || {};
+          var said = Object.keys(beside).length ? line.sheet.msg.msgMarked : (answer.data.error || "");
+          line.show("error", line.sheet.msg.msgFailed + " " + said);
+          line.fieldErrors(beside);
           if (!same(fieldsOf(line.form), fields)) { line.save(false); }
         }
       })

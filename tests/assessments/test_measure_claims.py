@@ -56,6 +56,8 @@ def test_the_suggestion_is_accepted_without_a_reason(world, card):
 def test_another_count_needs_a_reason_beside_its_rule(world, card):
     line = _line(card)
     first = _rules(line)[0]
+    scorecard_line_save(line=line, by=world.secretary_a, line_version=1, counts=_accepted(card, line), reasons={})
+    line = _line(card)
     counts = _accepted(card, line) | {first.pk: 0}
     with pytest.raises(ReasonRequired) as caught:
         scorecard_line_save(
@@ -63,7 +65,7 @@ def test_another_count_needs_a_reason_beside_its_rule(world, card):
         )
     assert list(caught.value.message_dict) == [f"reason-{first.pk}"]
     assert "suggest 1" in caught.value.message_dict[f"reason-{first.pk}"][0]
-    assert ScorecardLine.objects.get(pk=line.pk).version == 1  # nothing saved
+    assert ScorecardLine.objects.get(pk=line.pk).version == 2  # nothing saved
     saved = scorecard_line_save(
         line=line,
         by=world.secretary_a,
@@ -73,6 +75,17 @@ def test_another_count_needs_a_reason_beside_its_rule(world, card):
     )
     assert saved.claims[str(first.pk)]["reason"] == "第三次支委会记录在纸质本上"
     assert saved.below_records == 1
+
+
+def test_a_rule_left_as_it_was_does_not_stop_the_note_and_counts_below_the_records(world, card):
+    line = _line(card)
+    reasons = {rule.pk: "" for rule in _rules(line)}
+    saved = scorecard_line_save(
+        line=line, by=world.secretary_a, line_version=1, counts={}, reasons=reasons, note="已查看"
+    )
+    assert saved.note == "已查看"
+    assert saved.claims[str(_rules(line)[0].pk)] == {"suggested": 1, "claimed": 0, "reason": ""}
+    assert saved.below_records == 2  # the committee meetings, and the general meeting and lecture
 
 
 def test_a_client_that_sends_no_reasons_is_not_refused_and_keeps_them(world, card):
@@ -116,7 +129,7 @@ def test_another_branch_gets_404(card, as_role):
 def test_the_page_refuses_a_count_without_reason_beside_the_field(card, as_role):
     line = _line(card)
     first = _rules(line)[0]
-    data = {f"count-{pk}": n for pk, n in (_accepted(card, line) | {first.pk: 0}).items()}
+    data = {f"count-{pk}": n for pk, n in (_accepted(card, line) | {first.pk: 2}).items()}
     data |= {f"reason-{rule.pk}": "" for rule in _rules(line)} | {"line_version": 1, "note": "", "evidence": ""}
     url = reverse("assessments:line_save", args=[card.pk, line.pk])
     client = as_role("secretary_a")
@@ -177,7 +190,7 @@ def test_the_api_gives_the_measures_of_a_card_and_takes_reasons(world, card, as_
     assert (row["article"], row["measure"], row["suggested"], row["claimed"]) == ("1-01", "meetings_short", 1, 0)
     assert row["facts"][0]["url"].startswith("/meetings/org/")
     assert {r["article"] for r in rows} >= {"1-01", "2-01", "3-04", "1-06"}
-    counts = _accepted(card, line) | {first.pk: 0}
+    counts = _accepted(card, line) | {first.pk: 2}
     item = {"line": line.pk, "version": 1, "deductions": [{"rule": k, "count": v} for k, v in counts.items() if v]}
     url = reverse("api:scorecard-lines", args=[card.pk])
     refused = client.post(url, {"lines": [item | {"reasons": []}]}, content_type="application/json")
