@@ -311,7 +311,7 @@
 
   // Each refused field's message beside it (the reasons of measured rules have a place).
   Line.prototype.fieldErrors = function (messages) {
-    this.form.querySelectorAll("p.sc-field-error[data-field]").forEach(function (p) {
+    this.form.querySelectorAll("p.sc-reason-error[data-field]").forEach(function (p) {
       var text = messages[p.dataset.field] || "";
       p.textContent = text;
       p.hidden = !text;

@@ -93,7 +93,7 @@ def test_recording_a_committee_meeting_changes_the_lines_suggestions(
     count = committee.locator("input[type=number]")
     count.fill("1")
     count.press("Tab")
-    error = committee.locator(".sc-field-error[data-field^='reason-']")
+    error = committee.locator(".sc-reason-error")
     expect(error).to_contain_text("台账建议扣分 2 次，您填写 1 次")
     expect(page.locator(f"#{line_id} .sc-state")).to_have_text("未保存： 请查看下方标出的理由。")
     expect(committee.locator("textarea[name^='reason-']")).to_have_attribute("aria-invalid", "true")
