@@ -33,6 +33,15 @@ def setup(world: World, default_edition):
     return card, roster
 
 
+def _shot_at(page: Page, target, path) -> None:
+    """The viewport with ``target`` near its top, below the page's sticky bar."""
+    target.scroll_into_view_if_needed()
+    page.evaluate(
+        "(y) => window.scrollTo(0, y)", target.evaluate("el => el.getBoundingClientRect().top + window.scrollY - 160")
+    )
+    page.screenshot(path=str(path))
+
+
 def _rule_box(page: Page, line_id: str, n: int):
     return page.locator(f"#{line_id} ul.sc-rules > li").nth(n)
 
@@ -84,8 +93,7 @@ def test_recording_a_committee_meeting_changes_the_lines_suggestions(
     expect(_rule_box(page, line_id, 3).locator(".sc-facts")).to_contain_text("缺席未补学 1 人次")
     expect(_rule_box(page, line_id, 3).locator(".sc-suggested")).to_have_text("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    committee.scroll_into_view_if_needed()
-    page.locator(f"#{line_id}").screenshot(path=str(shoot.folder / "01-line-facts-phone.png"))
+    _shot_at(page, committee, shoot.folder / "01-line-facts-phone.png")
     box = committee.locator(".sc-accept").bounding_box()
     assert box and box["height"] >= 44
 
@@ -97,7 +105,7 @@ def test_recording_a_committee_meeting_changes_the_lines_suggestions(
     expect(error).to_contain_text("台账建议扣分 2 次，您填写 1 次")
     expect(page.locator(f"#{line_id} .sc-state")).to_have_text("未保存： 请查看下方标出的理由。")
     expect(committee.locator("textarea[name^='reason-']")).to_have_attribute("aria-invalid", "true")
-    page.locator(f"#{line_id}").screenshot(path=str(shoot.folder / "02-override-error-phone.png"))
+    _shot_at(page, committee, shoot.folder / "02-override-error-phone.png")
     for n in range(4):
         _rule_box(page, line_id, n).locator(".sc-accept").click()
     committee.locator("textarea[name^='reason-']").fill("")
@@ -107,11 +115,11 @@ def test_recording_a_committee_meeting_changes_the_lines_suggestions(
     assert {c["claimed"] for c in line.claims.values()} == {c["suggested"] for c in line.claims.values()}
 
     page.set_viewport_size(DESKTOP)
-    page.locator(f"#{line_id}").screenshot(path=str(shoot.folder / "03-line-facts-desktop.png"))
+    _shot_at(page, committee, shoot.folder / "03-line-facts-desktop.png")
     count.fill("0")
     count.press("Tab")
     expect(error).to_contain_text("台账建议扣分 2 次，您填写 0 次")
-    page.locator(f"#{line_id}").screenshot(path=str(shoot.folder / "04-override-error-desktop.png"))
+    _shot_at(page, committee, shoot.folder / "04-override-error-desktop.png")
     committee.locator("textarea[name^='reason-']").fill("另一次支委会记录在纸质记录本上")
     committee.locator("textarea[name^='reason-']").press("Tab")
     expect(page.locator(f"#{line_id} .sc-saved")).to_be_visible(timeout=15_000)
