@@ -143,6 +143,21 @@ def attach_measures(card: Scorecard, lines: list[Any], *, tasks_late: dict[tuple
             line.measured = line.measured or rule.measured is not None
 
 
+def unanswered(card: Scorecard) -> list[Any]:
+    """The lines with a measured rule whose count differs from what the records suggest and
+    that says no reason (the check before submitting lists them)."""
+    lines = lines_of(card)
+    attach_measures(card, lines)
+    return [
+        line
+        for line in lines
+        if any(
+            rule.measured is not None and count != rule.measured.count and not rule.reason
+            for rule, count, _review in line.rules
+        )
+    ]
+
+
 def parts_of(groups: list[tuple[Any, list[Any]]]) -> list[dict[str, Any]]:
     """Per part of the card: its lines, how many were looked at, its subtotal and maximum; a
     part is shown unfolded while it holds a line not yet looked at."""

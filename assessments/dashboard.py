@@ -195,7 +195,7 @@ def dashboard_for(
     if sort != "score":
         board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
-    add_below_records(board.ranking, year=year, quarter=quarter)  # the second honesty signal: one query more
+    add_below_records(board.ranking, root=root, year=year, quarter=quarter)  # the second honesty signal: one query more
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
     # the last eight, the quarter picker all of them.

@@ -17,7 +17,7 @@ from branches.models import OrgKind, OrgStatus
 from config.exceptions import Conflict
 
 from .. import selectors
-from ..cards import card_context, part_score, parts_of, unfinished
+from ..cards import card_context, part_score, parts_of, unanswered, unfinished
 from ..forms.cards import COUNT_PREFIX, REASON_PREFIX, LineForm, add_service_errors
 from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
@@ -319,6 +319,7 @@ def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": card.self_editable and selectors.may_edit_self(request.user, card),
         "self_grade": grade_label(grade_for(card.self_total)),
         **unfinished(card),
+        "unanswered": unanswered(card),
     }
     template = "assessments/_submit_check.html" if request.GET.get("fragment") else "assessments/submit_check.html"
     return render(request, template, context)

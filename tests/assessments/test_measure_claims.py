@@ -200,3 +200,14 @@ def test_the_api_gives_the_measures_of_a_card_and_takes_reasons(world, card, as_
     assert saved.status_code == 200
     rows = client.get(reverse("api:scorecard-measures", args=[card.pk])).json()
     assert next(r for r in rows if r["rule"] == first.pk)["reason"] == "纸质记录"
+
+
+def test_the_check_before_submitting_lists_the_lines_whose_counts_differ_without_a_reason(world, card, as_role):
+    line = _line(card)
+    client = as_role("secretary_a")
+    url = reverse("assessments:submit_check", args=[card.pk])
+    body = client.get(url).content.decode()
+    assert 'id="sc-check-unanswered"' in body and f'data-line="{line.pk}"' in body
+    scorecard_line_save(line=line, by=world.secretary_a, line_version=1, counts=_accepted(card, line), reasons={})
+    body = client.get(url).content.decode()
+    assert f'data-line="{line.pk}"' not in body[body.index('id="sc-check-unanswered"') :]
