@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 
 from branches.models import User
 from tasks.evidence import ACCEPT as EVIDENCE_ACCEPT
-from tasks.selectors import done_work_by_article
+from tasks.models import TaskStatus
+from tasks.selectors import handbook_tasks_due
 
+from .measures import measure_card
+from .measures.ledgers import as_of_day, tasks_late_of
 from .models import LineDeduction, Scorecard, ScorecardLine, Side, grade_label
 from .selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
 from .services.scorecards import quarter_end, quarter_start
@@ -53,6 +56,15 @@ def line_labels() -> dict[str, str]:
         "not_looked_at": _("Not yet looked at"),
         "not_assessed": _("Not assessed this quarter"),
         "assessed_in": _("Assessed in"),
+        "suggested": _("The records suggest"),
+        "times": _("times"),
+        "accept": _("Accept"),
+        "reason": _("Reason for another count"),
+        "reason_hint": _("Needed when your count differs from the suggestion"),
+        "records": _("Records"),
+        "branch_reason": _("Branch's reason"),
+        "when_saved": _("when saved"),
+        "claimed_below": _("Claimed below the records"),
     }
 
 
@@ -79,10 +91,15 @@ def card_context(user: User, card: Scorecard, *, line_ids: list[int] | None = No
     grouped by part, and what ``user`` may do with it."""
     lines = lines_of(card, line_ids=line_ids)
     focus = focus_items(card)
-    # The branch's handbook work done in the quarter is evidence for the line of its article.
-    done = done_work_by_article(
-        card.branch, first=quarter_start(card.year, card.quarter), last=quarter_end(card.year, card.quarter)
-    )
+    first, last = quarter_start(card.year, card.quarter), quarter_end(card.year, card.quarter)
+    # One read of the quarter's handbook tasks: the work done is evidence for the line of its
+    # article, the work not done by its due date is what the ``tasks_late`` measure counts.
+    tasks = handbook_tasks_due(card.branch, first=first, last=last)
+    done: dict[str, list[Any]] = {}
+    for task in tasks:
+        if task.status in (TaskStatus.DONE, TaskStatus.CHECKED):
+            done.setdefault(task.article_code, []).append(task)  # type: ignore[attr-defined]
+    attach_measures(card, lines, tasks_late=tasks_late_of(tasks, first, as_of_day(last)))
     for line in lines:
         line.focus = focus.get(line.article.code, [])  # type: ignore[attr-defined]
         line.done_tasks = done.get(line.article.code, [])  # type: ignore[attr-defined]
@@ -101,6 +118,44 @@ def card_context(user: User, card: Scorecard, *, line_ids: list[int] | None = No
         "is_reviewer": may_review(user, card),
         "is_secretary": may_edit_self(user, card),
     }
+
+
+def attach_measures(card: Scorecard, lines: list[Any], *, tasks_late: dict[tuple[int, int], int] | None = None) -> None:
+    """Sets on every rule of the lines ``measured`` (what the records show and suggest, None
+    for a rule no ledger measures) and ``reason`` (the branch's, for another count), and on
+    every line ``measured`` (whether any of its rules is)."""
+    rules = []
+    for line in lines:
+        for rule, _self, _review in line.rules:
+            rule.article = line.article  # read with the line: no query
+            rules.append(rule)
+    measures = measure_card(card, rules=rules, tasks_late=tasks_late)
+    for line in lines:
+        line.measured = False
+        for rule, _self, _review in line.rules:
+            rule.measured = measures.get(rule.pk)
+            rule.claim = line.claims.get(str(rule.pk)) or {}
+            rule.reason = rule.claim.get("reason", "")
+            # The records changed since the branch last saved or submitted the line.
+            rule.was_suggested = rule.claim.get("suggested")
+            if rule.measured is None or rule.was_suggested == rule.measured.count:
+                rule.was_suggested = None
+            line.measured = line.measured or rule.measured is not None
+
+
+def unanswered(card: Scorecard) -> list[Any]:
+    """The lines with a measured rule whose count differs from what the records suggest and
+    that says no reason (the check before submitting lists them)."""
+    lines = lines_of(card)
+    attach_measures(card, lines)
+    return [
+        line
+        for line in lines
+        if any(
+            rule.measured is not None and count != rule.measured.count and not rule.reason
+            for rule, count, _review in line.rules
+        )
+    ]
 
 
 def parts_of(groups: list[tuple[Any, list[Any]]]) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from .desk import (
     state_of,
 )
 from .line_subtotals import LineAverage, line_averages
+from .measures.honesty import add_below_records
 from .models import (
     ArticleRollup,
     Grade,
@@ -213,6 +214,7 @@ def dashboard_for(
     if sort != "score":
         board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
+    add_below_records(board.ranking, root=root, year=year, quarter=quarter)  # the second honesty signal: one query more
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
     # the last eight, the quarter picker all of them. The final cards come summed from the

@@ -67,7 +67,7 @@ def shows_review(user: User, scorecard: Scorecard) -> bool:
 
 def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> list[ScorecardLine]:
     """The lines with their article and part; on each, ``rules`` — (rule, self count, review
-    count) in the article's order — and ``file_list``. Four queries whatever the number of lines.
+    count) in the article's order — and ``file_list``. Three queries whatever the number of lines.
 
     The rules, counts and files are fetched with one plain query each and joined here rather
     than with ``prefetch_related``, which builds a queryset per line and lookup: on a 52-line
@@ -85,14 +85,23 @@ def lines_of(scorecard: Scorecard, *, line_ids: Iterable[int] | None = None) -> 
     rules_by_article: dict[int, list[Deduction]] = defaultdict(list)
     # Explicit orderings: the models' own ("article", "line") would join in the parents' orderings.
     articles = {line.article_id for line in lines}
-    for rule in Deduction.objects.filter(article_id__in=articles).order_by("article_id", "position", "pk"):
+    # A card has one line per article: a rule's count on the card is its count on that line,
+    # read with the rule (one query for the rules and both sides' counts).
+    applied = LineDeduction.objects.filter(rule_id=OuterRef("pk"), line__scorecard_id=scorecard.pk).order_by()
+    counts: dict[tuple[int, str, int], int] = {}
+    by_article = {line.article_id: line.pk for line in lines}
+    for rule in (
+        Deduction.objects.filter(article_id__in=articles)
+        .annotate(
+            self_count=Subquery(applied.filter(side=Side.SELF).values("count")[:1]),
+            review_count=Subquery(applied.filter(side=Side.REVIEW).values("count")[:1]),
+        )
+        .order_by("article_id", "position", "pk")
+    ):
         rules_by_article[rule.article_id].append(rule)
-    counts: dict[tuple[int, str, int], int] = {
-        (line_id, side, rule_id): count
-        for line_id, side, rule_id, count in LineDeduction.objects.filter(line_id__in=pks)
-        .order_by()
-        .values_list("line_id", "side", "rule_id", "count")
-    }
+        line_id = by_article[rule.article_id]
+        counts[(line_id, Side.SELF, rule.pk)] = rule.self_count or 0  # type: ignore[attr-defined]
+        counts[(line_id, Side.REVIEW, rule.pk)] = rule.review_count or 0  # type: ignore[attr-defined]
     files: dict[int, list[EvidenceFile]] = defaultdict(list)
     for file in EvidenceFile.objects.filter(line_id__in=pks).order_by("uploaded_at", "pk"):
         files[file.line_id].append(file)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from config.request_values import is_ascii_digits, parse_decimal
 
+from .measures import measure_errors
 from .models import (
     Article,
     DueKind,
@@ -55,6 +56,9 @@ class ParsedDeduction:
     description: str
     points: Decimal
     cap: Decimal | None
+    # None: not said (an editor's form) — a rule of the same description keeps its measure.
+    measure: str | None = None
+    measure_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,9 +167,27 @@ def _deductions(errors: list[str], where: str, raw: Any, max_score: Decimal | No
                 )
             elif points is not None and points > cap:
                 errors.append(_("%(where)s: the points are above the cap.") % {"where": at})
+        measure, params = _measure(errors, at, item.get("measure"))
         if points is not None and points > 0:
-            parsed.append(ParsedDeduction(description=description, points=points, cap=cap))
+            parsed.append(
+                ParsedDeduction(description=description, points=points, cap=cap, measure=measure, measure_params=params)
+            )
     return parsed
+
+
+def _measure(errors: list[str], where: str, raw: Any) -> tuple[str, dict[str, Any]]:
+    """``{"code": "meetings_short", "params": {...}}`` or absent → (code, params); "" for none."""
+    if raw is None:
+        return "", {}
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        errors.append(_("%(where)s: “measure” must be an object with a “code”.") % {"where": where})
+        return "", {}
+    code, params = raw["code"], raw.get("params", {})
+    problems = measure_errors(code, params)
+    if problems:
+        errors.extend(f"{where}: {problem}" for problem in problems)
+        return "", {}
+    return code, params
 
 
 def _article(errors: list[str], n: int, raw: Any, part_numbers: set[int]) -> ParsedArticle | None:
@@ -298,6 +320,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
                 "description": d.description,
                 "points": _json_number(d.points),
                 "cap": None if d.cap is None else _json_number(d.cap),
+                **({"measure": {"code": d.measure, "params": d.measure_params}} if d.measure else {}),
             }
             for d in article.deductions.all()
         ],

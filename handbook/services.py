@@ -33,10 +33,23 @@ def _check_version_free(version: str) -> None:
 def _save_deductions(article: Article, deductions: list[ParsedDeduction]) -> None:
     # Through the model, not ``article.deductions``: a copied article may still carry the
     # prefetched rules of the article it was copied from.
-    Deduction.objects.filter(article=article).delete()
+    old = Deduction.objects.filter(article=article)
+    # A rule given without a measure (the editor's form) keeps the measure of the rule of the
+    # same description.
+    kept = {d.description: (d.measure, d.measure_params) for d in old}
+    old.delete()
     for position, item in enumerate(deductions):
+        measure, params = (
+            (item.measure, item.measure_params) if item.measure is not None else kept.get(item.description, ("", {}))
+        )
         deduction = Deduction(
-            article=article, position=position, description=item.description, points=item.points, cap=item.cap
+            article=article,
+            position=position,
+            description=item.description,
+            points=item.points,
+            cap=item.cap,
+            measure=measure,
+            measure_params=params,
         )
         deduction.full_clean()
         deduction.save()
@@ -113,7 +126,10 @@ def edition_start_draft(*, source: Edition, version: str, created_by: User | Non
     draft.save()
     parts = {p.number: Part.objects.create(edition=draft, number=p.number, title=p.title) for p in source.parts.all()}
     for article in source.articles.select_related("part").prefetch_related("deductions"):
-        deductions = [ParsedDeduction(d.description, d.points, d.cap) for d in article.deductions.all()]
+        deductions = [
+            ParsedDeduction(d.description, d.points, d.cap, d.measure, d.measure_params)
+            for d in article.deductions.all()
+        ]
         article.pk = None
         article._state.adding = True
         article.edition = draft

@@ -1,6 +1,7 @@
 """The exchange format as an Excel workbook: one sheet each for the edition, its parts, its
 articles and their deduction rules, with the JSON keys as column headers."""
 
+import json
 from io import BytesIO
 from typing import IO, Any
 from zipfile import BadZipFile
@@ -15,7 +16,7 @@ from config.xlsx import escape_formula, unescape_formula
 from .exchange import ARTICLE_KEYS
 
 ARTICLE_COLUMNS = [key for key in ARTICLE_KEYS if key != "deductions"]
-DEDUCTION_COLUMNS = ["code", "description", "points", "cap"]
+DEDUCTION_COLUMNS = ["code", "description", "points", "cap", "measure", "measure_params"]
 
 
 class _SafeSheet:
@@ -51,7 +52,11 @@ def handbook_to_xlsx(data: dict[str, Any]) -> bytes:
     for article in data["articles"]:
         articles.append([_cell(article.get(key)) for key in ARTICLE_COLUMNS])
         for rule in article["deductions"]:
-            deductions.append([article["code"], rule["description"], rule["points"], rule["cap"]])
+            measure = rule.get("measure") or {}
+            params = json.dumps(measure["params"], ensure_ascii=False) if measure else None
+            deductions.append(
+                [article["code"], rule["description"], rule["points"], rule["cap"], measure.get("code"), params]
+            )
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -80,9 +85,10 @@ def xlsx_to_handbook(file: IO[bytes]) -> dict[str, Any]:
     meta = {row.get("key"): row.get("value") for row in _rows(workbook, "edition")}
     deductions: dict[str, list[dict[str, Any]]] = {}
     for row in _rows(workbook, "deductions"):
-        deductions.setdefault(str(row.get("code") or "").strip(), []).append(
-            {"description": row.get("description"), "points": row.get("points"), "cap": row.get("cap")}
-        )
+        rule = {"description": row.get("description"), "points": row.get("points"), "cap": row.get("cap")}
+        if row.get("measure"):
+            rule["measure"] = {"code": row["measure"], "params": _json_cell(row.get("measure_params"))}
+        deductions.setdefault(str(row.get("code") or "").strip(), []).append(rule)
     articles = []
     for row in _rows(workbook, "articles"):
         article = {key: row.get(key) for key in ARTICLE_COLUMNS}
@@ -94,3 +100,13 @@ def xlsx_to_handbook(file: IO[bytes]) -> dict[str, Any]:
         "parts": [{"number": row.get("number"), "title": row.get("title")} for row in _rows(workbook, "parts")],
         "articles": articles,
     }
+
+
+def _json_cell(value: Any) -> Any:
+    """A cell holding a JSON object; anything else is passed on for the parser to refuse."""
+    if not value:
+        return {}
+    try:
+        return json.loads(str(value))
+    except ValueError:
+        return str(value)

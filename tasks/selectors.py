@@ -241,6 +241,17 @@ def done_work_by_article(branch: Organisation, *, first: dt.date, last: dt.date)
     return done
 
 
+def handbook_tasks_due(branch: Organisation, *, first: dt.date, last: dt.date) -> list[Task]:
+    """The branch's handbook tasks due in [first, last], cancelled ones aside, each with its
+    ``article_code`` (one query): the scorecard reads its done work and its late tasks here."""
+    return list(
+        Task.objects.filter(branch=branch, due_on__range=(first, last), article__isnull=False)
+        .exclude(status=TaskStatus.CANCELLED)
+        .annotate(article_code=F("article__code"))
+        .order_by("due_on", "pk")
+    )
+
+
 def chosen_tasks(branch: Organisation, ids: set[int]) -> list[Task]:
     """The tasks ``ids``, all of ``branch`` (the ticks of "complete several"), or 404: a tick
     of another branch's task names nothing of it."""

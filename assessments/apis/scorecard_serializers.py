@@ -311,6 +311,13 @@ def _unique_rules(counts: list[dict[str, int]]) -> list[dict[str, int]]:
     return counts
 
 
+class ReasonSerializer(serializers.Serializer):
+    rule = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A measured rule of the line's article.")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=300, help_text="Why the count differs from the records."
+    )
+
+
 class SelfLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A line of this scorecard.")
     deductions = CountSerializer(
@@ -330,6 +337,14 @@ class SelfLineSerializer(serializers.Serializer):
         required=False,
         help_text="The line's version as read: only a save of this same line since is a 409. When every "
         "line names its version, the card's version is not needed.",
+    )
+    reasons = ReasonSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="Given (even []), every measured rule whose count differs from what the records suggest "
+        "(see the card's measures) needs a reason: a 400 names the rule. Not given: nothing is asked and "
+        "the reasons already saved are kept.",
     )
 
     def validate_deductions(self, value: list[dict[str, int]]) -> list[dict[str, int]]:

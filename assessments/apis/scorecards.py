@@ -41,7 +41,7 @@ from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from config.exceptions import Conflict
 
 from .. import selectors
-from ..cards import card_context
+from ..cards import attach_measures, card_context
 from ..models import Scorecard, ScorecardLine
 from ..services import review as review_services
 from ..services.feedback import feedback_acknowledge, feedback_filename
@@ -54,6 +54,7 @@ from ..services.scorecards import (
     scorecard_submit,
 )
 from .filters import ScorecardFilter
+from .measure_serializers import MeasureSerializer, measure_rows
 from .scorecard_serializers import (
     LinesSaveSerializer,
     OpenSerializer,
@@ -223,6 +224,7 @@ class ScorecardViewSet(viewsets.GenericViewSet):
                 note=item.get("note"),
                 evidence=item.get("evidence"),
                 version=item.get("version"),
+                reasons={r["rule"]: r["reason"] for r in item["reasons"]} if "reasons" in item else None,
             )
             for item in fields["lines"]
         ]
@@ -336,6 +338,21 @@ class ScorecardViewSet(viewsets.GenericViewSet):
         version = written_version(request, _valid(VersionSerializer, request))
         review_services.scorecard_finalise(scorecard=card, by=request.user, version=version)
         return self._detail(card.pk)
+
+    @extend_schema(
+        operation_id="scorecards_measures",
+        summary="The measures of a card: what the ledgers and tasks show for each measured rule",
+        description="Per deduction rule that a ledger or a task measures (and whose article is assessed "
+        "in the card's quarter): the facts found with links to the records, the count they suggest, the "
+        "branch's count and its reason for another one.",
+        responses={200: MeasureSerializer(many=True), **error_responses(404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def measures(self, request: Request, pk: str) -> Response:
+        card = selectors.get_scorecard_for(request.user, int(pk))
+        lines = selectors.lines_of(card)
+        attach_measures(card, lines)
+        return Response(MeasureSerializer(measure_rows(card, lines), many=True).data)
 
     # --- 优标 -----------------------------------------------------------------------------------
 

@@ -16,10 +16,12 @@ from tasks.evidence import ACCEPT, KINDS, MAX_FILES, checked_type
 from tasks.forms import MultipleFileField
 
 from ..models import ScorecardLine
+from ..services.claims import REASON_MAX
 from ..services.scorecards import MAX_COUNT
 
 TEXT_MAX = 2000
 COUNT_PREFIX = "count-"
+REASON_PREFIX = "reason-"
 
 
 class CountField(forms.CharField):
@@ -50,6 +52,12 @@ class LineForm(forms.Form):
         self.line = line
         for rule in line.article.deductions.all():
             self.fields[f"{COUNT_PREFIX}{rule.pk}"] = CountField(required=False, label=rule.description)
+            if rule.measure:
+                # Why the count differs from what the records suggest (the service decides
+                # whether one is needed).
+                self.fields[f"{REASON_PREFIX}{rule.pk}"] = forms.CharField(
+                    required=False, max_length=REASON_MAX, label=_("Reason for another count")
+                )
 
     def clean_line_version(self) -> int:
         try:
@@ -76,6 +84,20 @@ class LineForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith(COUNT_PREFIX) and name in self.data
         }
+
+    def reasons(self) -> dict[int, str] | None:
+        """Rule id → reason, for the measured rules posted; None when the post has none (a
+        client that does not show the suggestions: the service asks for no reason then)."""
+        posted = {
+            int(name[len(REASON_PREFIX) :]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(REASON_PREFIX) and name in self.data
+        }
+        return posted or None
+
+    def reason_messages(self) -> dict[str, str]:
+        """The reasons' errors by field, for the page's script to show beside each reason."""
+        return {name: " ".join(errors) for name, errors in self.errors.items() if name.startswith(REASON_PREFIX)}
 
     def all_messages(self) -> str:
         """Every error of the form in one sentence, for the page's script (it shows it on the line)."""

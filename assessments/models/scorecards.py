@@ -212,6 +212,12 @@ class ScorecardLine(models.Model):
     # Kept on the server (not in the browser) so that the progress bar and the check before
     # submitting agree on every device: set when the secretary first opens or saves the line.
     looked_at = models.DateTimeField(_("looked at"), null=True, blank=True)
+    # The measured rules of the line (``assessments.measures``), as the branch last saved or
+    # submitted it: {rule id: {"suggested": n, "claimed": n, "reason": "…"}} — the count the
+    # records suggested, the count claimed, and why they differ. ``below_records`` is how many
+    # of them the branch claimed below the records (the dashboard's second honesty signal).
+    claims = models.JSONField(_("measured counts"), default=dict, blank=True)
+    below_records = models.PositiveSmallIntegerField(_("claimed below the records"), default=0)
 
     SELF_FIELDS = ("self_score", "note", "evidence")
     REVIEW_FIELDS = ("review_score", "review_note")

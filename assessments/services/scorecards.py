@@ -19,8 +19,10 @@ from config.exceptions import Conflict
 from config.request_values import is_ascii_digits, parse_quarter
 from handbook.selectors import edition_in_force
 
+from ..measures import Measured, measure_card
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
 from ..selectors import may_edit_self
+from .claims import ReasonRequired, below_records, claims_for, claims_refresh
 from .scoring import Applied, line_score, refuse_if_not_assessed
 
 MAX_COUNT = 999
@@ -193,6 +195,8 @@ class LineEdit:
     note: str | None = None
     evidence: str | None = None
     version: int | None = None
+    # Rule id → why the count differs from the records' suggestion; None: not asked (kept).
+    reasons: Mapping[int, str] | None = None
 
 
 @transaction.atomic
@@ -228,12 +232,16 @@ def scorecard_lines_save(
     if unknown:
         raise ValidationError(unknown)
     now = timezone.now()
+    measured = [rule for line in lines.values() for rule in line.article.deductions.all() if rule.measure]
+    measures = measure_card(card, rules=measured) if measured else {}
     for n, edit in enumerate(edits):
         line = lines[edit.line_id]
         if edit.version is not None and edit.version != line.version:
             raise StaleLine(line)
         try:
-            _line_apply(card, line, edit, by, now)
+            _line_apply(card, line, edit, by, now, measures)
+        except ReasonRequired as exc:
+            raise ReasonRequired({f"lines.{n}.{k}": v for k, v in exc.message_dict.items()}) from None
         except ValidationError as exc:
             raise ValidationError({f"lines.{n}": exc.messages}) from None
     card.self_total = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"))["t"] or 0
@@ -241,8 +249,16 @@ def scorecard_lines_save(
     return card
 
 
-def _line_apply(card: Scorecard, line: ScorecardLine, edit: LineEdit, by: User, now: dt.datetime) -> None:
+def _line_apply(
+    card: Scorecard, line: ScorecardLine, edit: LineEdit, by: User, now: dt.datetime, measures: Mapping[int, Measured]
+) -> None:
     cleaned = clean_counts(line, edit.counts, quarter=card.quarter)
+    if measures:
+        before = dict(
+            LineDeduction.objects.filter(line=line, side=Side.SELF).order_by().values_list("rule_id", "count")
+        )
+        line.claims = claims_for(line, cleaned, measures, edit.reasons, before=before)
+    line.below_records = below_records(line.claims)
     old = line.self_score
     line.self_score = apply_deductions(line=line, side=Side.SELF, counts=cleaned)
     if edit.note is not None:
@@ -275,12 +291,17 @@ def scorecard_line_save(
     line_version: int | None = None,
     note: str | None = "",
     evidence: str | None = "",
+    reasons: Mapping[int, str] | None = None,
 ) -> ScorecardLine:
     """The branch's deductions, note and evidence for one line (``scorecard_lines_save`` with
-    one item); returns the line as saved, its ``scorecard`` the card with the new total."""
-    edit = LineEdit(line_id=line.pk, counts=counts, note=note, evidence=evidence, version=line_version)
+    one item); returns the line as saved, its ``scorecard`` the card with the new total.
+    ``reasons``: why a measured rule's count differs from the records (``services.claims``)."""
+    edit = LineEdit(line_id=line.pk, counts=counts, note=note, evidence=evidence, version=line_version, reasons=reasons)
     try:
         card = scorecard_lines_save(scorecard=line.scorecard, by=by, edits=[edit], version=version)
+    except ReasonRequired as exc:
+        # One line: each message keyed by its field, without the item's number.
+        raise ReasonRequired({k.split(".", 2)[2]: v for k, v in exc.message_dict.items()}) from None
     except ValidationError as exc:
         if isinstance(exc, Conflict) or not hasattr(exc, "error_dict"):
             raise
@@ -324,6 +345,7 @@ def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scoreca
     for line in lines:
         line.review_score = line.self_score
     ScorecardLine.objects.bulk_update(lines, ["review_score"])
+    claims_refresh(card)
     card.review_total = card.self_total
     card.save(update_fields=["review_total"])
     ScoreChange.objects.create(

@@ -17,8 +17,8 @@ from branches.models import OrgKind, OrgStatus
 from config.exceptions import Conflict
 
 from .. import selectors
-from ..cards import card_context, part_score, parts_of, unfinished
-from ..forms.cards import COUNT_PREFIX, LineForm, add_service_errors
+from ..cards import card_context, part_score, parts_of, unanswered, unfinished
+from ..forms.cards import COUNT_PREFIX, REASON_PREFIX, LineForm, add_service_errors
 from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
@@ -136,6 +136,7 @@ def page_labels() -> dict[str, str]:
         "restored": _("Your unsaved text was restored; saving it…"),
         "leave": _("Some lines are not saved yet. Leave the page anyway?"),
         "unsaved": _("Lines not saved yet:"),
+        "marked": _("see the reasons marked below."),
     }
 
 
@@ -191,6 +192,10 @@ def _show_refused(lines: list[ScorecardLine], refused: ScorecardLine) -> None:
         for rule, self_count, review_count in line.rules:  # type: ignore[attr-defined]
             name = f"{COUNT_PREFIX}{rule.pk}"
             rule.error = count_errors.get(rule.pk, "")
+            reason = f"{REASON_PREFIX}{rule.pk}"
+            rule.reason_error = " ".join(form.errors.get(reason, []))
+            if form.data.get(reason) is not None:
+                rule.reason = form.data[reason]
             typed_rules.append((rule, form.data.get(name, self_count), review_count))
         line.rules = typed_rules  # type: ignore[attr-defined]
 
@@ -231,6 +236,7 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 # A field not posted (None) keeps what the line has.
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
+                reasons=form.reasons(),
             )
         except StaleLine as exc:
             if _wants_json(request):
@@ -245,7 +251,10 @@ def line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 return redirect(f"{card.get_absolute_url()}#line-{line.pk}")
             return _saved(saved, line)
     if _wants_json(request):
-        return JsonResponse({"error": form.all_messages()}, status=409 if conflict else 400)
+        answer: dict[str, object] = {"error": form.all_messages()}
+        if form.reason_messages():
+            answer["fields"] = form.reason_messages()
+        return JsonResponse(answer, status=409 if conflict else 400)
     line.typed = form  # type: ignore[attr-defined]
     return scorecard_page(request, card, refused=line, status=409 if conflict else 400)
 
@@ -310,6 +319,7 @@ def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": card.self_editable and selectors.may_edit_self(request.user, card),
         "self_grade": grade_label(grade_for(card.self_total)),
         **unfinished(card),
+        "unanswered": unanswered(card),
     }
     template = "assessments/_submit_check.html" if request.GET.get("fragment") else "assessments/submit_check.html"
     return render(request, template, context)

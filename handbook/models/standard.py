@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..examples import Block, parse_example
+from ..measures import MeasureCode, measure_errors
 
 
 class EditionStatus(models.TextChoices):
@@ -298,6 +299,9 @@ class Deduction(models.Model):
         _("points per occurrence"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     cap = models.DecimalField(_("at most"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # What the ledgers and tasks say about the rule (``handbook.measures``): blank, not measurable.
+    measure = models.CharField(_("measure"), max_length=32, blank=True, choices=MeasureCode.choices)
+    measure_params = models.JSONField(_("measure parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("deduction rule")
@@ -318,3 +322,6 @@ class Deduction(models.Model):
             raise ValidationError({"cap": _("The cap cannot be above the article's max score.")})
         if self.cap is not None and self.points and self.points > self.cap:
             raise ValidationError({"points": _("Points per occurrence cannot be above the cap.")})
+        measure_problems = measure_errors(self.measure, self.measure_params)
+        if measure_problems:
+            raise ValidationError({"measure_params": measure_problems})

@@ -161,6 +161,16 @@
       line.timer = window.setTimeout(function () { line.save(false); }, DEBOUNCE_MS);
     });
     form.addEventListener("focusout", function () { line.save(false); });
+    // "Accept": the count the records suggest, saved like a count typed in.
+    form.querySelectorAll(".sc-accept").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var input = button.closest("li").querySelector("input[type=number]");
+        if (!input) { return; }
+        input.value = button.dataset.count;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        line.save(false);
+      });
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       line.save(false);
@@ -284,7 +294,12 @@
         } else {
           // Refused for what it says (a count out of range, a locked card): shown on the line,
           // tried again after the next change.
-          line.show("error", line.sheet.msg.msgFailed + " " + (answer.data.error || ""));
+          // Messages with a place of their own are shown there: the line's head says only
+          // where to look (a long head would move the line under the finger).
+          var beside = answer.data.fields || {};
+          var said = Object.keys(beside).length ? line.sheet.msg.msgMarked : (answer.data.error || "");
+          line.show("error", line.sheet.msg.msgFailed + " " + said);
+          line.fieldErrors(beside);
           if (!same(fieldsOf(line.form), fields)) { line.save(false); }
         }
       })
@@ -294,7 +309,19 @@
       });
   };
 
+  // Each refused field's message beside it (the reasons of measured rules have a place).
+  Line.prototype.fieldErrors = function (messages) {
+    this.form.querySelectorAll("p.sc-reason-error[data-field]").forEach(function (p) {
+      var text = messages[p.dataset.field] || "";
+      p.textContent = text;
+      p.hidden = !text;
+      var input = p.parentNode.querySelector("[name='" + p.dataset.field + "']");
+      if (input) { if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); } }
+    });
+  };
+
   Line.prototype.saved = function (fields, data) {
+    this.fieldErrors({});
     this.show("saved", this.sheet.msg.msgSaved);
     this.version.value = String(data.version);
     this.confirmed = fields;

@@ -419,6 +419,9 @@ ENDPOINTS |= {
     ("api:scorecard-detail", "get"): ApiCase(
         from_ability("scorecard.view"), kwargs=_in_a(_draft_of), of_branch=_pk_of(_draft_of)
     ),
+    ("api:scorecard-measures", "get"): ApiCase(
+        from_ability("scorecard.view"), kwargs=_in_a(_draft_of), of_branch=_pk_of(_draft_of)
+    ),
     ("api:scorecard-lines", "post"): ApiCase(
         from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_first_line_of_a
     ),

@@ -37,6 +37,9 @@ def test_a_secretary_submits_a_full_scorecard_and_a_reviewer_finalises_it(
         # A line not assessed this quarter (yearly work before Q4) takes no count.
         if n % 5 == 0 and "not-assessed" not in (form.get_attribute("class") or ""):
             form.locator("input[type=number]").first.fill("1")
+        # A measured rule whose count differs from what the (empty) records suggest says why.
+        for reason in form.locator("textarea[name^='reason-']").all():
+            reason.fill("台账另有纸质记录")
         form.locator("textarea[name=note]").fill(f"第{n + 1}条已按要求完成")
         form.locator("textarea[name=evidence]").fill("会议记录本、签到表")
         form.locator("textarea[name=evidence]").press("Tab")
