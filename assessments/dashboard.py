@@ -29,7 +29,6 @@ from .desk import (
     state_of,
 )
 from .line_subtotals import LineAverage, line_averages
-from .measures.honesty import add_below_records
 from .models import (
     ArticleRollup,
     Grade,
@@ -63,6 +62,7 @@ class RankRow:
     self_score: Decimal
     grade: str
     previous: Decimal | None
+    below_records: int = 0  # the second honesty signal: rules claimed below the records
     rank: int = 0
 
     @property
@@ -179,6 +179,7 @@ def dashboard_for(
             "card__grade",
             "card__is_late",
             "card__deadline",
+            "card__below_records",
             "previous__review_total",
         )
     )
@@ -188,14 +189,14 @@ def dashboard_for(
     late_names = []
     states = []
     grade_counts = dict.fromkeys(Grade.values, 0)
-    for pk, name, code, is_key, status, self_total, review_total, grade, flagged, deadline, previous in rows:
+    for pk, name, code, is_key, status, self_total, review_total, grade, flagged, deadline, below, previous in rows:
         started += status is not None
         late = is_late_with(status, bool(flagged), deadline, fallback, today)
         states.append((state_of(status), late))
         if late:
             late_names.append(name)
         if status == ScorecardStatus.FINAL:
-            board.ranking.append(RankRow(pk, name, code, is_key, review_total, self_total, grade, previous))
+            board.ranking.append(RankRow(pk, name, code, is_key, review_total, self_total, grade, previous, below))
             if grade in grade_counts:
                 grade_counts[grade] += 1
     counts = partition_counts(states)
@@ -214,7 +215,6 @@ def dashboard_for(
     if sort != "score":
         board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
-    add_below_records(board.ranking, root=root, year=year, quarter=quarter)  # the second honesty signal: one query more
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
     # the last eight, the quarter picker all of them. The final cards come summed from the

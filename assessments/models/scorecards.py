@@ -86,6 +86,10 @@ class Scorecard(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     times_returned = models.PositiveSmallIntegerField(default=0)
     self_total = models.DecimalField(_("self score"), max_digits=6, decimal_places=2, default=Decimal(0))
+    # The measured rules the branch claimed fewer deductions on than its records suggest, summed
+    # over the lines (kept with each line save and retaken at submission): the dashboard's second
+    # honesty signal, read with the card instead of scanning the quarter's lines.
+    below_records = models.PositiveIntegerField(_("claimed below the records"), default=0)
     review_total = models.DecimalField(_("review score"), max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
     methods = models.JSONField(_("methods used"), default=list, blank=True, validators=[_methods_valid])

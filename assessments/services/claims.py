@@ -82,3 +82,5 @@ def claims_refresh(card: Scorecard) -> None:
         line.claims = claims_for(line, line_counts, measures, None)
         line.below_records = below_records(line.claims)
     ScorecardLine.objects.bulk_update(lines, ["claims", "below_records"])
+    card.below_records = sum(line.below_records for line in lines)
+    card.save(update_fields=["below_records"])

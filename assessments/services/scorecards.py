@@ -244,8 +244,9 @@ def scorecard_lines_save(
             raise ReasonRequired({f"lines.{n}.{k}": v for k, v in exc.message_dict.items()}) from None
         except ValidationError as exc:
             raise ValidationError({f"lines.{n}": exc.messages}) from None
-    card.self_total = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"))["t"] or 0
-    bump(card, "self_total")
+    sums = ScorecardLine.objects.filter(scorecard=card).aggregate(t=Sum("self_score"), b=Sum("below_records"))
+    card.self_total, card.below_records = sums["t"] or 0, sums["b"] or 0
+    bump(card, "self_total", "below_records")
     return card
 
 
