@@ -61,8 +61,12 @@ def sheet_period(kind: str, on: dt.date) -> Period:
 
 def _lines(branch_ids: list[int], kind: str, on: dt.date, period: Period) -> dict[int, list[dict]]:
     """The lines of each branch's sheet, in two queries (tasks, then their articles)."""
+    listed = Q(due_on__lte=period.end)
+    if kind == SheetKind.DAILY:
+        # Daily work tracked as a weekly checklist is today's work all week long.
+        listed |= Q(article__frequency=Frequency.DAILY, period_start__lte=on, period_end__gte=on)
     rows = (
-        Task.objects.filter(branch_id__in=branch_ids, status=TaskStatus.OPEN, due_on__lte=period.end)
+        Task.objects.filter(listed, branch_id__in=branch_ids, status=TaskStatus.OPEN)
         .filter(frequency__in=[*LISTED[kind], ""])
         .values(
             "pk", "branch_id", "article_id", "title", "due_on", "period_key",
