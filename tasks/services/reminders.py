@@ -29,7 +29,7 @@ from branches.models import User
 from handbook.models import Article, Frequency
 from notifications.events import Event
 from notifications.recipients import secretaries_of
-from notifications.services import notify
+from notifications.services import Notice, notify_many
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
 from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
@@ -144,14 +144,13 @@ def _notify(sheets: QuerySet[ReminderSheet]) -> None:
     )
 
 
-def _tell(sheet: ReminderSheet, secretaries: list[User]) -> None:
-    """The sheet through the notifications module: its secretaries (in the platform, by
-    e-mail, as each chose) and the branch's group robots; once per sheet (its key)."""
+def _notice(sheet: ReminderSheet, secretaries: list[User]) -> Notice:
+    """The sheet as told through the notifications module: its secretaries (in the
+    platform, by e-mail, as each chose) and the branch's group robots; once per sheet (its key)."""
     due = sheet.due_lines
-    notify(
-        secretaries,
-        Event.SHEET,
-        {
+    return Notice(
+        recipients=secretaries,
+        context={
             "kind": _("%(kind)s work reminder sheet") % {"kind": sheet.get_kind_display()},
             "period": sheet.period_key,
             "period_end": f"{sheet.period_end:%Y-%m-%d}",
@@ -185,8 +184,7 @@ def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
         with transaction.atomic():
             # Texts are made in the interface's default language, whatever the caller's.
             with translation.override(settings.LANGUAGE_CODE):
-                for sheet in sheets:
-                    _tell(sheet, secretaries.get(sheet.branch_id, []))
+                notify_many(Event.SHEET, [_notice(sheet, secretaries.get(sheet.branch_id, [])) for sheet in sheets])
             for sheet in sheets:
                 sheet.sent_at = now
                 sheet.recipients = [user.email for user in secretaries.get(sheet.branch_id, []) if user.email]
