@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 
 from branches.models import User
-from notifications.secrets import encrypt, hint
 from notifications.events import Channel, Event
 from notifications.models import ChannelRule, Delivery, Message, Preference, Robot
+from notifications.secrets import encrypt, hint
 from notifications.services import Notice, notify, notify_many
 from tests.conftest import World
 from tests.factories import make_org
