@@ -3,8 +3,9 @@
     .venv/bin/python bench/import_members.py [--rows N] [--branches N] [--json]
 
 Builds the tree and a synthetic .xlsx (valid ID numbers with their check digits), then
-times, each on its own: reading the file with openpyxl in read-only mode (the floor any
-importer pays), checking it (``importer.validate`` plus storing the checked rows, as the
+times, each on its own: reading the file raw with python-calamine (the reader the import
+uses for such a file: the floor it pays) and with openpyxl in read-only mode (the fallback
+reader, and the floor of earlier runs), checking it (``importer.validate`` plus storing the checked rows, as the
 web check does; writes no member), and committing it (loading the checked rows, the
 re-check against the database and the bulk writes, in one transaction, as the commit job
 does), and finally a re-import of the same file (all rows unchanged). Peak memory is the process's maximum
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Row, emit, setup_django
 
+TARGET_RATE = 5_000  # rows/s end to end, on PostgreSQL
 REGIONS = ("110101", "310104", "420102", "440305", "510107", "610113", "330106", "320102")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -219,6 +221,13 @@ def write_file(path: Path, rows: int, codes: list[str], *, like_excel: bool = Tr
     workbook.save(path)
 
 
+def calamine_pass(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        return sum(1 for _ in workbook.get_sheet_by_index(0).iter_rows())
+
+
 def read_only_pass(path: Path) -> int:
     from openpyxl import load_workbook
 
@@ -260,12 +269,17 @@ def main() -> int:
         generate_s = time.perf_counter() - started
         size_mb = path.stat().st_size / 1048576
 
-        read_s = read_cpu = float("inf")
+        read_s = read_cpu = raw_s = raw_cpu = float("inf")
         for _attempt in range(2):  # the first pass also pays for imports and a cold cache
             started, cpu = time.perf_counter(), time.process_time()
             read_only_pass(path)
             read_s = min(read_s, time.perf_counter() - started)
             read_cpu = min(read_cpu, time.process_time() - cpu)
+            started, cpu = time.perf_counter(), time.process_time()
+            calamine_pass(path)
+            raw_s = min(raw_s, time.perf_counter() - started)
+            raw_cpu = min(raw_cpu, time.process_time() - cpu)
+        load_before = os.getloadavg()[0]
 
         validate_q, commit_q, reimport_q = QueryCounter(), QueryCounter(), QueryCounter()
         started, cpu = time.perf_counter(), time.process_time()
@@ -298,33 +312,40 @@ def main() -> int:
         Row("rows in file", n, "rows", baseline=None),
         Row("file size", size_mb, "MB"),
         Row("generate file", generate_s, "s"),
-        Row("openpyxl read-only pass", n / read_s, "rows/s"),
-        Row("validate", n / validate_s, "rows/s", baseline=n / read_s, ratio=validate_s / read_s),
+        Row("raw read: python-calamine (the floor)", n / raw_s, "rows/s"),
+        Row("raw read: openpyxl read-only pass", n / read_s, "rows/s"),
+        Row("validate", n / validate_s, "rows/s", baseline=n / raw_s, ratio=validate_s / raw_s),
         Row("commit (re-check + write)", n / commit_s, "rows/s"),
         Row(
-            "validate + commit end to end",
+            "validate + commit end to end (ratio: time / calamine floor)",
             n / total_s,
             "rows/s",
-            target=">= 2,000 rows/s",
-            baseline=n / read_s,
-            ratio=total_s / read_s,
+            target=f">= {TARGET_RATE:,} rows/s",
+            baseline=n / raw_s,
+            ratio=total_s / raw_s,
         ),
+        Row("  end to end against the target", n / total_s, "rows/s", baseline=TARGET_RATE,
+            ratio=n / total_s / TARGET_RATE),
+        Row("  end to end against the openpyxl floor", n / total_s, "rows/s", baseline=n / read_s,
+            ratio=total_s / read_s),
         Row(
             "validate + commit, CPU time of this process",
             n / (validate_cpu + commit_cpu),
             "rows/s",
-            target=">= 2,000 rows/s",
-            baseline=n / read_cpu,
-            ratio=(validate_cpu + commit_cpu) / read_cpu,
+            target=f">= {TARGET_RATE:,} rows/s",
+            baseline=n / raw_cpu,
+            ratio=(validate_cpu + commit_cpu) / raw_cpu,
         ),
-        Row("re-import, all unchanged", n / reimport_s, "rows/s", baseline=n / read_s, ratio=reimport_s / read_s),
+        Row("re-import, all unchanged", n / reimport_s, "rows/s", baseline=n / raw_s, ratio=reimport_s / raw_s),
         Row("queries per 1,000 rows: validate", validate_q.count * per_k, "queries"),
-        Row("queries per 1,000 rows: commit", commit_q.count * per_k, "queries", target="not per row"),
-        Row("peak memory (max RSS)", peak_mb(), "MB", target="<= 500 MB"),
+        Row("queries per 1,000 rows: commit (COPY not counted)", commit_q.count * per_k, "queries",
+            target="not per row"),
+        Row("peak memory (max RSS)", peak_mb(), "MB", target="<= 500 MB", baseline=500, ratio=peak_mb() / 500),
         Row("database", 0, connection.vendor),
         # Wall-clock rates mean little when other work shares the 2 cores: say how busy it was.
-        Row("load average (1 min) at the end", os.getloadavg()[0], f"on {os.cpu_count()} CPUs"),
-    ]
+        Row("load average (1 min) before checking / at the end", load_before,
+            f"/ {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"),
+    ]  # fmt: skip
     emit(rows, as_json=args.json)
     return 0
 

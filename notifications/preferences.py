@@ -27,13 +27,25 @@ def channels_for(
     users: Iterable[User], event: str, *, organisation: Organisation | None = None
 ) -> dict[int, list[str]]:
     """Each user's channels for ``event`` about ``organisation`` (two queries)."""
-    spec = spec_of(event)
-    required = required_at(organisation, event)
     users = list(users)
+    return channels_from(users, event, required_at(organisation, event), choices_of(users, event))
+
+
+def choices_of(users: Iterable[User], event: str) -> dict[int, dict[str, bool]]:
+    """The users' own choices for ``event`` (one query)."""
     choices: dict[int, dict[str, bool]] = defaultdict(dict)
-    rows = Preference.objects.filter(user__in=users, event=event).values_list("user_id", "channel", "enabled")
+    rows = Preference.objects.filter(user__in=list(users), event=event).values_list("user_id", "channel", "enabled")
     for user_id, channel, enabled in rows:
         choices[user_id][channel] = enabled
+    return choices
+
+
+def channels_from(
+    users: Iterable[User], event: str, required: Iterable[str], choices: dict[int, dict[str, bool]]
+) -> dict[int, list[str]]:
+    """Each user's channels from what is required and their choices (no query)."""
+    spec = spec_of(event)
+    required = tuple(required)
     offered = offered_channels()
     result: dict[int, list[str]] = {}
     for user in users:

@@ -56,6 +56,16 @@ def required_at(organisation: Organisation | None, event: str) -> tuple[str, ...
     return _resolve(organisation.path, event, _rules([organisation.path], [event])).required
 
 
+def rules_for(paths: Iterable[str], event: str) -> dict[tuple[int, str], ChannelRule]:
+    """The rules of ``event`` on the units of ``paths`` and above them (one query), for ``resolve``."""
+    return _rules(paths, [event])
+
+
+def resolve(path: str, event: str, rules: dict[tuple[int, str], ChannelRule]) -> tuple[str, ...]:
+    """``required_at`` of the unit at ``path`` from rules loaded by ``rules_for`` (no query)."""
+    return _resolve(path, event, rules).required
+
+
 def _paths_of(user: User) -> list[str]:
     from members.models import Member
 

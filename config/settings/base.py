@@ -192,6 +192,9 @@ MEMBER_IMPORT_FILE_DAYS = env_int("MEMBER_IMPORT_FILE_DAYS", 7)
 MEMBERS_IMPORT_MAX_BYTES = env_int("MEMBERS_IMPORT_MAX_BYTES", UPLOAD_MAX_BYTES)
 MEMBERS_IMPORT_MAX_ROWS = env_int("MEMBERS_IMPORT_MAX_ROWS", 60_000)
 MEMBERS_IMPORT_MAX_UNZIPPED_BYTES = env_int("MEMBERS_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
+# Daily handbook work (article 2-02's patrol) as one weekly checklist task ("weekly") or
+# one task a day ("daily"); see tasks/services/generation.py.
+TASKS_DAILY_WORK = env_str("TASKS_DAILY_WORK", "weekly")
 # Stored files are data: readable by the application's user (and its group, for backups),
 # never executable, whatever the process umask.
 FILE_UPLOAD_PERMISSIONS = 0o640

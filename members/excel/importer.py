@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,8 +274,10 @@ def load(data: bytes) -> Plan:
 
 def _existing(id_list: list[str]) -> dict[str, dict[str, object]]:
     found: dict[str, dict[str, object]] = {}
-    for start in range(0, len(id_list), _CHUNK):
-        chunk = id_list[start : start + _CHUNK]
+    # psycopg2 binds on the client, so PostgreSQL takes a long list in one statement.
+    size = _CHUNK if connection.vendor == "sqlite" else 20 * _CHUNK
+    for start in range(0, len(id_list), size):
+        chunk = id_list[start : start + size]
         for values in Member.objects.filter(id_number__in=chunk).values("pk", "branch__path", *_COMPARED):
             found[values["id_number"]] = values
     return found

@@ -29,7 +29,7 @@ from branches.models import User
 from handbook.models import Article, Frequency
 from notifications.events import Event
 from notifications.recipients import secretaries_of
-from notifications.services import notify
+from notifications.services import Notice, notify_many
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
 from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
@@ -61,8 +61,12 @@ def sheet_period(kind: str, on: dt.date) -> Period:
 
 def _lines(branch_ids: list[int], kind: str, on: dt.date, period: Period) -> dict[int, list[dict]]:
     """The lines of each branch's sheet, in two queries (tasks, then their articles)."""
+    listed = Q(due_on__lte=period.end)
+    if kind == SheetKind.DAILY:
+        # Daily work tracked as a weekly checklist is today's work all week long.
+        listed |= Q(article__frequency=Frequency.DAILY, period_start__lte=on, period_end__gte=on)
     rows = (
-        Task.objects.filter(branch_id__in=branch_ids, status=TaskStatus.OPEN, due_on__lte=period.end)
+        Task.objects.filter(listed, branch_id__in=branch_ids, status=TaskStatus.OPEN)
         .filter(frequency__in=[*LISTED[kind], ""])
         .values(
             "pk", "branch_id", "article_id", "title", "due_on", "period_key",
@@ -140,14 +144,13 @@ def _notify(sheets: QuerySet[ReminderSheet]) -> None:
     )
 
 
-def _tell(sheet: ReminderSheet, secretaries: list[User]) -> None:
-    """The sheet through the notifications module: its secretaries (in the platform, by
-    e-mail, as each chose) and the branch's group robots; once per sheet (its key)."""
+def _notice(sheet: ReminderSheet, secretaries: list[User]) -> Notice:
+    """The sheet as told through the notifications module: its secretaries (in the
+    platform, by e-mail, as each chose) and the branch's group robots; once per sheet (its key)."""
     due = sheet.due_lines
-    notify(
-        secretaries,
-        Event.SHEET,
-        {
+    return Notice(
+        recipients=secretaries,
+        context={
             "kind": _("%(kind)s work reminder sheet") % {"kind": sheet.get_kind_display()},
             "period": sheet.period_key,
             "period_end": f"{sheet.period_end:%Y-%m-%d}",
@@ -181,8 +184,7 @@ def reminders_claim_and_send(*, kind: str, period_key: str) -> int:
         with transaction.atomic():
             # Texts are made in the interface's default language, whatever the caller's.
             with translation.override(settings.LANGUAGE_CODE):
-                for sheet in sheets:
-                    _tell(sheet, secretaries.get(sheet.branch_id, []))
+                notify_many(Event.SHEET, [_notice(sheet, secretaries.get(sheet.branch_id, [])) for sheet in sheets])
             for sheet in sheets:
                 sheet.sent_at = now
                 sheet.recipients = [user.email for user in secretaries.get(sheet.branch_id, []) if user.email]

@@ -58,6 +58,22 @@ def test_a_good_file_is_all_new_and_writes_members_with_their_history(world):
     assert MemberTransfer.objects.filter(member=member, kind=TransferKind.JOINED, to_branch=world.branch_a).exists()
 
 
+def test_text_with_backslashes_tabs_and_line_breaks_is_stored_as_written(world):
+    # PostgreSQL receives new rows by COPY, whose text format escapes these characters.
+    post = "技术员\\一线\t班组\n夜班"
+    plan = check(world, [row(工作岗位=post, 流动去向="")])
+    assert plan.ok, plan.errors
+    importer.write(plan, by=world.administrator)
+    member = Member.objects.get()
+    assert member.post == post and member.flowing_to == "" and member.full_member_on == dt.date(2013, 7, 1)
+    history = MemberTransfer.objects.get(member=member)
+    assert (history.kind, history.to_branch, history.recorded_by) == (
+        TransferKind.JOINED,
+        world.branch_a,
+        world.administrator,
+    )
+
+
 def test_re_importing_the_same_file_changes_nothing(world):
     data = [row(), row(姓名="李四", birth=dt.date(1991, 1, 2))]
     importer.write(check(world, data))

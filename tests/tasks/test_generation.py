@@ -15,15 +15,21 @@ from branches.services import organisation_dissolve
 from handbook.models import Article, Edition
 from tasks.jobs import generate_tasks
 from tasks.models import Task
-from tasks.services import tasks_generate
-from tasks.services.generation import BATCH
+from tasks.services import generation, tasks_generate
 from tests.conftest import World
 from tests.factories import make_org
 
 D = dt.date
 # The default edition's scheduled articles: 1 daily, 2 weekly, 10 monthly, 16 quarterly,
-# 9 half-yearly, 9 yearly (and 5 occasional, which get no task).
+# 9 half-yearly, 9 yearly (and 5 occasional, which get no task). The daily one is tracked
+# as a weekly checklist task: three weekly tasks a week.
 PER_DAY = 1 + 2 + 10 + 16 + 9 + 9
+DAILY_ARTICLE = "2-02"
+
+
+@pytest.fixture
+def one_task_a_day(settings) -> None:
+    settings.TASKS_DAILY_WORK = "daily"
 
 
 @pytest.fixture
@@ -34,13 +40,12 @@ def edition(world: World, default_edition: Edition) -> Edition:
 def test_a_day_makes_one_task_per_scheduled_article_for_each_active_branch(world: World, edition: Edition) -> None:
     assert tasks_generate(first=D(2026, 11, 18)) == 2 * PER_DAY
     by_frequency = Counter(Task.objects.filter(branch=world.branch_a).values_list("frequency", flat=True))
-    assert by_frequency == {"daily": 1, "weekly": 2, "monthly": 10, "quarterly": 16, "half_yearly": 9, "yearly": 9}
+    assert by_frequency == {"weekly": 3, "monthly": 10, "quarterly": 16, "half_yearly": 9, "yearly": 9}
     assert not Task.objects.filter(article__frequency="occasional").exists()
     # Groups, general branches and committees get no tasks of their own.
     assert set(Task.objects.values_list("branch__kind", flat=True)) == {OrgKind.BRANCH}
     keys = set(Task.objects.filter(branch=world.branch_a).values_list("frequency", "period_key"))
     assert keys == {
-        ("daily", "2026-11-18"),
         ("weekly", "2026-W47"),
         ("monthly", "2026-11"),
         ("quarterly", "2026-Q4"),
@@ -54,12 +59,36 @@ def test_a_quarter_makes_every_period_inside_it(world: World, edition: Edition) 
         first=D(2026, 1, 1), last=D(2026, 3, 31), branches=world.branch_a.__class__.objects.filter(pk=world.branch_a.pk)
     )
     by_frequency = Counter(Task.objects.values_list("frequency", flat=True))
+    # ISO weeks W01 (from 29 Dec) to W14 (to 5 Apr), for three weekly articles (the daily
+    # one's checklist among them); three months.
+    assert by_frequency == {"weekly": 42, "monthly": 30, "quarterly": 16, "half_yearly": 9, "yearly": 9}
+
+
+def test_daily_work_is_one_weekly_checklist_task_due_when_the_week_ends(world: World, edition: Edition) -> None:
+    tasks_generate(first=D(2026, 11, 16), last=D(2026, 11, 29))
+    daily = Article.objects.get(edition=edition, code=DAILY_ARTICLE)
+    assert daily.frequency == "daily"
+    weeks = Task.objects.filter(branch=world.branch_a, article=daily).order_by("period_key")
+    assert [(t.frequency, t.period_key, t.period_start, t.period_end, t.due_on) for t in weeks] == [
+        ("weekly", "2026-W47", D(2026, 11, 16), D(2026, 11, 22), D(2026, 11, 22)),
+        ("weekly", "2026-W48", D(2026, 11, 23), D(2026, 11, 29), D(2026, 11, 29)),
+    ]
+    assert not Task.objects.filter(frequency="daily").exists()
+    # Every day of the week finds the same task: generating again adds nothing.
+    assert tasks_generate(first=D(2026, 11, 20)) == 0
+
+
+def test_a_branch_may_still_be_given_a_task_a_day(world: World, edition: Edition, one_task_a_day) -> None:
+    tasks_generate(
+        first=D(2026, 1, 1), last=D(2026, 3, 31), branches=world.branch_a.__class__.objects.filter(pk=world.branch_a.pk)
+    )
+    by_frequency = Counter(Task.objects.values_list("frequency", flat=True))
     # 90 days; ISO weeks W01 (from 29 Dec) to W14 (to 5 Apr); three months.
     assert by_frequency == {"daily": 90, "weekly": 28, "monthly": 30, "quarterly": 16, "half_yearly": 9, "yearly": 9}
 
 
 def test_a_leap_year_quarter_has_ninety_one_days_and_month_end_work_is_due_on_the_29th(
-    world: World, edition: Edition
+    world: World, edition: Edition, one_task_a_day
 ) -> None:
     tasks_generate(first=D(2028, 1, 1), last=D(2028, 3, 31))
     assert Task.objects.filter(branch=world.branch_a, frequency="daily").count() == 91
@@ -82,9 +111,9 @@ def test_the_last_day_of_a_month_and_the_first_of_the_next_are_different_periods
     world: World, edition: Edition
 ) -> None:
     tasks_generate(first=D(2026, 11, 30))
-    assert tasks_generate(first=D(2026, 12, 1)) == 2 * (1 + 10)  # new day and new month; same week, quarter…
-    assert tasks_generate(first=D(2026, 12, 31)) == 2 * (1 + 2)  # new day and new ISO week
-    assert tasks_generate(first=D(2027, 1, 1)) == 2 * (1 + 10 + 16 + 9 + 9)  # new day, month, quarter, half, year
+    assert tasks_generate(first=D(2026, 12, 1)) == 2 * 10  # a new month; same week, quarter…
+    assert tasks_generate(first=D(2026, 12, 31)) == 2 * 3  # a new ISO week (three weekly tasks)
+    assert tasks_generate(first=D(2027, 1, 1)) == 2 * (10 + 16 + 9 + 9)  # new month, quarter, half, year
 
 
 def test_dissolved_branches_get_no_tasks(world: World, edition: Edition) -> None:
@@ -108,14 +137,15 @@ def test_generation_is_idempotent(world: World, edition: Edition) -> None:
     assert Task.objects.count() == 2 * PER_DAY
 
 
-def test_the_count_is_of_the_rows_this_run_inserted_across_batches(world: World, edition: Edition) -> None:
+def test_the_count_is_of_the_rows_this_run_inserted_across_batches(world: World, edition: Edition, monkeypatch) -> None:
     for n in range(10):
         make_org(world.general, code=f"N{n}")
-    # A year for twelve branches: several batches of the insert, each counted.
+    monkeypatch.setattr(generation, "BRANCHES_PER_BATCH", 5)
+    # A year for twelve branches: three batches of branches, each counted.
     made = tasks_generate(first=D(2026, 1, 1), last=D(2026, 12, 31))
-    assert made == Task.objects.count() > 2 * BATCH
+    assert made == Task.objects.count() == 12 * (53 * 3 + 12 * 10 + 4 * 16 + 2 * 9 + 9)
     # Only 1 January 2027's periods are new (its ISO week, 2026-W53, began in December).
-    assert tasks_generate(first=D(2026, 12, 1), last=D(2027, 1, 1)) == 12 * (1 + 10 + 16 + 9 + 9)
+    assert tasks_generate(first=D(2026, 12, 1), last=D(2027, 1, 1)) == 12 * (10 + 16 + 9 + 9)
     assert tasks_generate(first=D(2026, 1, 1), last=D(2027, 1, 1)) == 0
 
 
@@ -145,7 +175,8 @@ def test_the_command_generates_for_a_date_and_says_how_many(world: World, editio
     call_command("generate_tasks", "--date", "2026-11-18")
     assert capsys.readouterr().out.startswith("0 task(s)")
     call_command("generate_tasks", "--date", "2026-11-01", "--until", "2026-11-30")
-    assert Task.objects.filter(branch=world.branch_a, frequency="daily").count() == 30
+    # ISO weeks W44 (from 26 October) to W49 (to 6 December).
+    assert Task.objects.filter(branch=world.branch_a, article__code=DAILY_ARTICLE).count() == 6
 
 
 def test_the_command_refuses_a_bad_date(world: World, edition: Edition) -> None:
@@ -153,6 +184,48 @@ def test_the_command_refuses_a_bad_date(world: World, edition: Edition) -> None:
         call_command("generate_tasks", "--date", "2026-02-30")
     with pytest.raises(CommandError, match="before"):
         call_command("generate_tasks", "--date", "2026-02-03", "--until", "2026-02-01")
+
+
+class Queries:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _queries_to_generate(first: D, last: D) -> int:
+    counter = Queries()
+    with connection.execute_wrapper(counter):
+        tasks_generate(first=first, last=last)
+    return counter.count
+
+
+def test_queries_do_not_grow_with_the_branches_only_with_their_batches(
+    world: World, edition: Edition, monkeypatch
+) -> None:
+    top = make_org(code="QC")
+    for n in range(3):
+        make_org(top, code=f"Q{n}")
+    five = _queries_to_generate(D(2026, 11, 18), D(2026, 11, 18))  # branches A, B and three more
+    assert Task.objects.values("branch").distinct().count() == 5
+    for n in range(3, 48):
+        make_org(top, code=f"Q{n}")
+    fifty = _queries_to_generate(D(2026, 11, 19), D(2026, 11, 19))
+    assert Task.objects.values("branch").distinct().count() == 50
+    assert fifty == five
+    # In batches of 10 branches: each batch costs the same few queries (the edition's are
+    # read once), so 5 batches cost 4 batches more than one, and 10 batches 5 more again.
+    monkeypatch.setattr(generation, "BRANCHES_PER_BATCH", 10)
+    in_five = _queries_to_generate(D(2026, 12, 1), D(2026, 12, 1))
+    for n in range(48, 98):
+        make_org(top, code=f"Q{n}")
+    in_ten = _queries_to_generate(D(2026, 12, 2), D(2026, 12, 2))
+    per_batch = (in_ten - in_five) / 5
+    assert 0 < per_batch <= 5
+    # + 1: after a full last batch, the next page is read and found empty.
+    assert in_five == five + 4 * per_batch + 1
 
 
 @pytest.mark.parametrize(
@@ -194,7 +267,7 @@ def test_two_concurrent_generations_make_each_task_once_on_postgresql() -> None:
         t.start()
     for t in threads:
         t.join()
-    expected = 20 * (31 + 2 * 5 + 10 + 16 + 9 + 9)
+    expected = 20 * (3 * 5 + 10 + 16 + 9 + 9)
     assert Task.objects.count() == expected
     assert len(results) == 2 and sum(results) == expected
 

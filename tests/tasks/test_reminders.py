@@ -74,7 +74,8 @@ def test_running_the_job_again_sends_nothing_twice(ready: World, django_capture_
 def test_done_work_leaves_the_next_sheet(ready: World) -> None:
     reminders_send(kind=SheetKind.DAILY, on=D(2026, 11, 20))
     daily = ReminderSheet.objects.get(branch=ready.branch_a, kind="daily")
-    assert "2026-11-20" in {line["period"] for line in daily.lines}  # the daily task is on the daily sheet
+    # Daily work (its weekly checklist, due on Sunday) is on every daily sheet of the week.
+    assert ("2-02", "2026-W47", False) in {(line["code"], line["period"], line["overdue"]) for line in daily.lines}
     for task in Task.objects.filter(branch=ready.branch_a, due_on__lte=D(2026, 11, 21)):
         task_complete(task=task, by=ready.secretary_a, note="ok")
     reminders_send(kind=SheetKind.DAILY, on=D(2026, 11, 21))
