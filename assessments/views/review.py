@@ -66,9 +66,9 @@ def _review_page(
     status: int = 200,
     refused: ReviewLineForm | None = None,
     refused_line: int | None = None,
-    **forms: Any,
+    **bound: forms.Form,
 ) -> HttpResponse:
-    """The review page; a form in ``forms`` (``details_form``, ``finding_form``, ``return_form``)
+    """The review page; a form in ``bound`` (``details_form``, ``finding_form``, ``return_form``)
     is one just refused, shown with what was typed and each message beside its field; a line
     form in ``refused`` likewise on the line ``refused_line``."""
     context = card_context(request.user, card)
@@ -91,7 +91,7 @@ def _review_page(
             "return_form": ReturnForm(),
         }
     )
-    context.update(forms)
+    context.update(bound)
     return render(request, "assessments/review.html", context, status=status)
 
 
