@@ -36,42 +36,7 @@ class CountField(forms.CharField):
         return count
 
 
-class RuleCountsMixin:
-    """A ``count-<rule id>`` field per deduction rule of a line's article, for the branch's side
-    and the reviewer's alike. A count under a name that is no rule of this article (count-²,
-    count-<another's rule>) is refused, as the services refuse it: nothing would say what it counts."""
-
-    data: Any
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-    errors: Any
-
-    def add_count_fields(self, line: ScorecardLine) -> None:
-        for rule in line.article.deductions.all():
-            self.fields[f"{COUNT_PREFIX}{rule.pk}"] = CountField(required=False, label=rule.description)
-
-    def refuse_foreign_counts(self) -> None:
-        foreign = [key for key in self.data if key.startswith(COUNT_PREFIX) and key not in self.fields]
-        if foreign:
-            raise ValidationError(_("That deduction rule does not belong to this article."), code="foreign_rule")
-
-    def counts(self) -> dict[int, int]:
-        """Rule id → count, for every rule posted (a rule not posted is not applied)."""
-        return {
-            int(name[len(COUNT_PREFIX) :]): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith(COUNT_PREFIX) and name in self.data
-        }
-
-    def count_errors(self) -> dict[int, str]:
-        return {
-            int(name[len(COUNT_PREFIX) :]): " ".join(errors)
-            for name, errors in self.errors.items()
-            if name.startswith(COUNT_PREFIX)
-        }
-
-
-class LineForm(RuleCountsMixin, forms.Form):
+class LineForm(forms.Form):
     """One line of the branch's side: a count per deduction rule of the line's article, the
     note and the evidence text, and the line's version as the page read it. A text field not
     posted at all is ``None`` in ``cleaned_data``: the line keeps what it has."""
@@ -83,7 +48,8 @@ class LineForm(RuleCountsMixin, forms.Form):
     def __init__(self, *args: Any, line: ScorecardLine, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.line = line
-        self.add_count_fields(line)
+        for rule in line.article.deductions.all():
+            self.fields[f"{COUNT_PREFIX}{rule.pk}"] = CountField(required=False, label=rule.description)
 
     def clean_line_version(self) -> int:
         try:
@@ -93,15 +59,34 @@ class LineForm(RuleCountsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        self.refuse_foreign_counts()
+        # A count under a name that is no rule of this article (count-², count-<another's rule>)
+        # is refused, as the service refuses it: nothing would say what it counts.
+        foreign = [key for key in self.data if key.startswith(COUNT_PREFIX) and key not in self.fields]
+        if foreign:
+            raise ValidationError(_("That deduction rule does not belong to this article."), code="foreign_rule")
         for name in ("note", "evidence"):
             if name not in self.data:
                 cleaned[name] = None
         return cleaned
 
+    def counts(self) -> dict[int, int]:
+        """Rule id → count, for every rule posted (a rule not posted is not applied)."""
+        return {
+            int(name[len(COUNT_PREFIX) :]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(COUNT_PREFIX) and name in self.data
+        }
+
     def all_messages(self) -> str:
         """Every error of the form in one sentence, for the page's script (it shows it on the line)."""
         return " ".join(message for errors in self.errors.values() for message in errors)
+
+    def count_errors(self) -> dict[int, str]:
+        return {
+            int(name[len(COUNT_PREFIX) :]): " ".join(errors)
+            for name, errors in self.errors.items()
+            if name.startswith(COUNT_PREFIX)
+        }
 
 
 def _checked_files(files: list[Any]) -> list[Any]:

@@ -14,7 +14,7 @@ from config.forms import DateInput
 from config.request_values import MAX_ID, parse_date_or_none, parse_decimal, parse_id, parse_int
 
 from ..models import Method, ScorecardLine, Severity
-from .cards import TEXT_MAX, RuleCountsMixin
+from .cards import COUNT_PREFIX, TEXT_MAX, CountField
 
 VERSION_MISSING = _("The form is missing the scorecard's version: reload the page.")
 WRITTEN_SCORE_REFUSED = _("The written test score must be a number from 0 to 100, with at most one decimal place.")
@@ -41,6 +41,41 @@ class VersionForm(forms.Form):
     """A button that only posts the card's version (complete the review, finalise, submit)."""
 
     version = CardVersionField()
+
+
+class RuleCountsMixin:
+    """A ``count-<rule id>`` field per deduction rule of a line's article. A count under a name
+    that is no rule of this article (count-², count-<another's rule>) is refused, as the service
+    refuses it: nothing would say what it counts. (The branch's LineForm does the same.)"""
+
+    data: Any
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+    errors: Any
+
+    def add_count_fields(self, line: ScorecardLine) -> None:
+        for rule in line.article.deductions.all():
+            self.fields[f"{COUNT_PREFIX}{rule.pk}"] = CountField(required=False, label=rule.description)
+
+    def refuse_foreign_counts(self) -> None:
+        foreign = [key for key in self.data if key.startswith(COUNT_PREFIX) and key not in self.fields]
+        if foreign:
+            raise ValidationError(_("That deduction rule does not belong to this article."), code="foreign_rule")
+
+    def counts(self) -> dict[int, int]:
+        """Rule id → count, for every rule posted (a rule not posted is not applied)."""
+        return {
+            int(name[len(COUNT_PREFIX) :]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(COUNT_PREFIX) and name in self.data
+        }
+
+    def count_errors(self) -> dict[int, str]:
+        return {
+            int(name[len(COUNT_PREFIX) :]): " ".join(errors)
+            for name, errors in self.errors.items()
+            if name.startswith(COUNT_PREFIX)
+        }
 
 
 class ReviewLineForm(RuleCountsMixin, forms.Form):
