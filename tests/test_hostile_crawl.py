@@ -131,9 +131,9 @@ def _module_names(module: Any) -> set[str]:
             sources.append(sys.modules[candidate])
     for source in sources:
         names |= set(_READ.findall(inspect.getsource(source)))
-    for value in vars(module).values():
-        if inspect.isclass(value) and issubclass(value, BaseForm) and value is not BaseForm:
-            names |= set(getattr(value, "base_fields", {}))
+        for value in vars(source).values():
+            if inspect.isclass(value) and issubclass(value, BaseForm) and value is not BaseForm:
+                names |= set(getattr(value, "base_fields", {}))
     return names
 
 

@@ -9,7 +9,15 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from assessments.models import Finding, RectificationItem, Scorecard, ScorecardLine, UpgradeTarget
+from assessments.models import (
+    AssessmentPlan,
+    Finding,
+    RectificationItem,
+    Scorecard,
+    ScorecardLine,
+    ScoreChange,
+    UpgradeTarget,
+)
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
 from assessments.services.scorecards import scorecard_submit
 from config.request_values import parse_decimal, parse_id, parse_int, parse_quarter
@@ -123,8 +131,11 @@ def test_a_review_count_under_an_id_in_other_digits_is_refused(world: World, as_
     line = card.lines.first()
     url = reverse("assessments:review_line_save", kwargs={"pk": card.pk, "line_pk": line.pk})
     response = as_role("reviewer").post(url, {"version": card.version, "count-²": "1"})
-    assert response.status_code == 302
-    assert _errors(response)
+    # The review page again, the refusal on the line, nothing saved.
+    assert response.status_code == 400
+    shown = next(x for x in response.context["lines"] if x.pk == line.pk)
+    assert shown.top_errors == ["That deduction rule does not belong to this article."]
+    assert not ScoreChange.objects.filter(scorecard=card, side="review").exists()
 
 
 @pytest.mark.parametrize("raw", ["NaN", "sNaN", "Infinity", "1e30", "-5", "100.5"])
@@ -146,7 +157,8 @@ def test_a_finding_on_an_article_id_in_other_digits_is_refused(world: World, as_
     url = reverse("assessments:finding_add", kwargs={"pk": card.pk})
     for article in ("²", str(10**20)):
         response = as_role("reviewer").post(url, {"article": article, "problem": "问题", "severity": "minor"})
-        assert _errors(response) == ["Choose an article of this scorecard."]
+        assert response.status_code == 400
+        assert response.context["finding_form"].errors == {"article": ["Choose an article of this scorecard."]}
     assert not Finding.objects.exists()
 
 
@@ -182,9 +194,11 @@ def test_a_plan_for_an_organisation_or_quarter_in_other_digits_is_refused(world:
     url = reverse("assessments:plan_create")
     assert as_role("reviewer").post(url, {"org": "²", "quarter": "2026Q3"}).status_code == 404
     response = as_role("reviewer").post(url, {"org": world.committee.pk, "quarter": "²026Q1"})
-    assert _errors(response) == ["A quarter is written like 2026Q3."]
+    assert response.context["form"].errors == {"quarter": ["A quarter is written like 2026Q3."]}
     response = as_role("reviewer").post(url, {"org": world.committee.pk, "quarter": "2026Q3", "sample_percent": "²"})
-    assert _errors(response) == ["Enter a whole number."]
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"sample_percent": ["Enter a whole number."]}
+    assert not AssessmentPlan.objects.exists()
 
 
 @pytest.mark.parametrize("raw", ["-5", "999", "NaN", "1e30"])
@@ -193,7 +207,9 @@ def test_an_upgrade_target_score_outside_0_to_100_is_refused(world: World, as_ro
     before = target.target_score
     url = reverse("assessments:upgrade_target", kwargs={"pk": target.plan_id, "target_pk": target.pk})
     response = as_role("secretary_a").post(url, {"action": "补短板", "progress": "", "target_score": raw})
-    assert _errors(response) == ["The target score must be a number from 0 to 100."]
+    assert response.status_code == 400
+    shown = next(t for t in response.context["targets"] if t.pk == target.pk)
+    assert shown.form.errors == {"target_score": ["The target score must be a number from 0 to 100."]}
     target.refresh_from_db()
     assert target.target_score == before
 

@@ -175,7 +175,7 @@ def good_practice_send(*, practice: GoodPractice, by: User) -> GoodPractice:
     text = practice.title if not practice.description else f"{practice.title}\n{practice.description}"
     reason = _("Good practice found by the committee's check of %(branch)s, %(period)s.") % {
         "branch": card.branch.name,
-        "period": card.period,
+        "period": _("%(year)d, quarter %(quarter)d") % {"year": card.year, "quarter": card.quarter},
     }
     practice.proposal = proposal_create(
         article=None, field=ProposalField.NEW_ARTICLE, proposed_text=text, reason=reason, by=by

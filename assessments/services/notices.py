@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from notifications.events import Event
 from notifications.recipients import secretaries, secretaries_of
@@ -16,13 +18,20 @@ from ..models import RectificationItem, RectificationStatus, Scorecard, Scorecar
 from .scorecards import default_deadline
 
 
+def _quarter(year: int, quarter: int) -> str:
+    """The quarter in words (2026年第3季度), in the platform's language: the messages' templates
+    are written in it, whoever's request sends them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": quarter}
+
+
 def feedback_ready(*, scorecard_id: int) -> None:
     card = Scorecard.objects.select_related("branch").get(pk=scorecard_id)
     notify(
         secretaries(card.branch_id),
         Event.FEEDBACK_READY,
         {
-            "period": card.period,
+            "period": _quarter(card.year, card.quarter),
             "total": f"{card.review_total}" if card.review_total is not None else "",
             "grade": card.get_grade_display(),
         },
@@ -36,7 +45,7 @@ def review_returned(card: Scorecard) -> None:
     notify(
         secretaries(card.branch_id),
         Event.REVIEW_RETURNED,
-        {"period": card.period, "reason": card.return_reason[:300]},
+        {"period": _quarter(card.year, card.quarter), "reason": card.return_reason[:300]},
         organisation=card.branch,
         link=reverse("assessments:scorecard", args=[card.pk]),
         key=f"review_returned:{card.pk}:{card.times_returned}",
@@ -67,7 +76,7 @@ def scorecard_deadline_reminders(*, today: dt.date) -> int:
             message = notify(
                 people.get(branch.pk, []),
                 Event.SCORECARD_DEADLINE,
-                {"period": f"{year}Q{quarter}", "deadline": f"{deadline:%Y-%m-%d}", "days": days},
+                {"period": _quarter(year, quarter), "deadline": f"{deadline:%Y-%m-%d}", "days": days},
                 organisation=branch,
                 link=reverse("assessments:branch", args=[branch.pk]),
                 key=f"scorecard_deadline:{branch.pk}:{year}Q{quarter}",

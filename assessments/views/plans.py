@@ -1,64 +1,68 @@
 """核标 assessment plans (who is checked this quarter) and 优标 upgrade plans."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
-from config.request_values import MAX_ID, parse_decimal, parse_id, parse_int
+from config.forms import add_service_errors
 
-from ..dashboard import default_quarter
+from ..forms.plans import PlanForm, UpgradeTargetForm
 from ..models import AssessmentPlan, PlanKind, UpgradePlan, UpgradeTarget
 from ..selectors import checked_outside, plan_rows
 from ..services.plans import assessment_plan_create, plan_reproduces, upgrade_target_update
-from ..services.scorecards import parse_period
-from .common import run_and_redirect
 from .dashboard import _subtrees
+
+
+def _plans_page(request: HttpRequest, form: PlanForm, status: int = 200) -> HttpResponse:
+    units = abilities.units_for(request.user, "dashboard.view").values("pk")
+    plans = AssessmentPlan.objects.filter(organisation__in=units).select_related("organisation")[:200]
+    return render(
+        request,
+        "assessments/plans.html",
+        {"plans": plans, "subtrees": _subtrees(request.user), "form": form},
+        status=status,
+    )
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     abilities.require(request.user, "dashboard.view")
-    units = abilities.units_for(request.user, "dashboard.view").values("pk")
-    plans = AssessmentPlan.objects.filter(organisation__in=units).select_related("organisation")[:200]
-    year, quarter = default_quarter()
-    return render(
-        request,
-        "assessments/plans.html",
-        {"plans": plans, "subtrees": _subtrees(request.user), "period": f"{year}Q{quarter}", "kinds": PlanKind.choices},
-    )
-
-
-def _int(raw: str, default: int, *, min_value: int, max_value: int) -> int:
-    if not raw.strip():
-        return default
-    return parse_int(raw, min_value=min_value, max_value=max_value)
+    return _plans_page(request, PlanForm())
 
 
 @login_required
 @require_POST
 def plan_create(request: HttpRequest) -> HttpResponse:
-    org_id = parse_id(request.POST.get("org", ""))
+    form = PlanForm(request.POST)
+    form.is_valid()
+    org_id = form.cleaned_data.get("org")
     if org_id is None:
         raise Http404
     organisation = abilities.unit_for(request.user, org_id, "plan.create")
-
-    def create() -> None:
-        year, quarter = parse_period(request.POST.get("quarter", ""))
-        seed_raw = request.POST.get("seed", "").strip()
-        assessment_plan_create(
-            organisation=organisation,
-            year=year,
-            quarter=quarter,
-            kind=request.POST.get("kind", PlanKind.QUARTERLY),
-            sample_percent=_int(request.POST.get("sample_percent", ""), 30, min_value=0, max_value=100),
-            seed=_int(seed_raw, 0, min_value=-MAX_ID - 1, max_value=MAX_ID) if seed_raw else None,
-            by=request.user,
-        )
-
-    return run_and_redirect(request, create, _("Plan drawn."), "assessments:plans")
+    if form.is_valid():
+        data = form.cleaned_data
+        year, quarter = data["quarter"]
+        try:
+            assessment_plan_create(
+                organisation=organisation,
+                year=year,
+                quarter=quarter,
+                kind=data["kind"],
+                sample_percent=data["sample_percent"],
+                seed=data["seed"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Plan drawn."))
+            return redirect("assessments:plans")
+    return _plans_page(request, form, status=400)
 
 
 @login_required
@@ -90,19 +94,41 @@ def _upgrade_plan_for(request: HttpRequest, pk: int, ability: str = "upgrade.vie
     return abilities.get_for(request.user, ability, plans, pk)
 
 
-@login_required
-def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _upgrade_plan_for(request, pk)
+def _upgrade_page(
+    request: HttpRequest, plan: UpgradePlan, *, refused: UpgradeTargetForm | None = None, refused_pk: int = 0
+) -> HttpResponse:
+    """The plan with a form per target; ``refused`` is the one just refused, with what was typed."""
+    targets = list(plan.targets.all())
+    for target in targets:
+        target.form = (  # type: ignore[attr-defined]
+            refused
+            if refused is not None and target.pk == refused_pk
+            else UpgradeTargetForm(
+                target_pk=target.pk,
+                initial={
+                    "action": target.action,
+                    "progress": target.progress,
+                    "target_score": target.target_score,
+                    "done": target.done,
+                },
+            )
+        )
     return render(
         request,
         "assessments/upgrade.html",
         {
             "plan": plan,
-            "targets": plan.targets.all(),
+            "targets": targets,
             "gradings": plan.gradings.select_related("scorecard"),
             "can_edit": abilities.can(request.user, "upgrade.edit", plan),
         },
+        status=400 if refused is not None else 200,
     )
+
+
+@login_required
+def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upgrade_page(request, _upgrade_plan_for(request, pk))
 
 
 @login_required
@@ -110,28 +136,21 @@ def upgrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def upgrade_target(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     plan = _upgrade_plan_for(request, pk, "upgrade.edit")
     target = get_object_or_404(UpgradeTarget, pk=target_pk, plan=plan)
-
-    def update() -> None:
-        raw = request.POST.get("target_score", "").strip()
-        score = (
-            parse_decimal(
-                raw,
-                max_digits=5,
-                decimal_places=2,
-                min_value=0,
-                max_value=100,
-                message=_("The target score must be a number from 0 to 100."),
+    form = UpgradeTargetForm(request.POST, target_pk=target.pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            upgrade_target_update(
+                target=target,
+                by=request.user,
+                action=data["action"],
+                progress=data["progress"],
+                done=data["done"],
+                target_score=data["target_score"],
             )
-            if raw
-            else None
-        )
-        upgrade_target_update(
-            target=target,
-            by=request.user,
-            action=request.POST.get("action", ""),
-            progress=request.POST.get("progress", ""),
-            done=request.POST.get("done") == "on",
-            target_score=score,
-        )
-
-    return run_and_redirect(request, update, _("Saved."), "assessments:upgrade", pk=plan.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assessments:upgrade", pk=plan.pk)
+    return _upgrade_page(request, plan, refused=form, refused_pk=target.pk)

@@ -138,7 +138,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
 def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for(request.user, pk, ability="rectification.verify")
     form = VerifyForm(request.POST)
-    accept = request.POST.get("decision") == "close"
+    accept = form.is_valid() and form.cleaned_data["decision"] == "close"
     return _post(
         request,
         item,

@@ -1,8 +1,9 @@
 """核标: the reviewer's page, line by line, with findings, methods, return and finalise."""
 
-import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,14 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.request_values import parse_date_or_none, parse_decimal, parse_id
+from config.forms import add_service_errors
 
 from ..cards import card_context
-from ..models import CheckRecord, Finding, Method, PlanEntry, PlanKind, Scorecard, ScorecardLine, Severity, grade_label
+from ..forms.cards import COUNT_PREFIX
+from ..forms.review import FindingForm, ReturnForm, ReviewDetailsForm, ReviewLineForm
+from ..models import CheckRecord, Finding, PlanEntry, PlanKind, Scorecard, ScorecardLine, grade_label
 from ..selectors import get_scorecard_for
 from ..services import review as services
 from ..services.scoring import grade_for
-from .common import posted_counts, posted_version, run_and_redirect
+from .common import posted_version, run_and_redirect
 
 # Administrators may read the review; only reviewers write it.
 
@@ -57,27 +60,53 @@ def _check_links(card: Scorecard) -> tuple[PlanEntry | None, list[dict]]:
 
 
 def _review_page(
-    request: HttpRequest, card: Scorecard, *, details: dict | None = None, status: int = 200
+    request: HttpRequest,
+    card: Scorecard,
+    *,
+    status: int = 200,
+    refused: ReviewLineForm | None = None,
+    refused_line: int | None = None,
+    **bound: forms.Form,
 ) -> HttpResponse:
+    """The review page; a form in ``bound`` (``details_form``, ``finding_form``, ``return_form``)
+    is one just refused, shown with what was typed and each message beside its field; a line
+    form in ``refused`` likewise on the line ``refused_line``."""
     context = card_context(request.user, card)
+    if refused is not None:
+        for line in context["lines"]:
+            if line.pk == refused_line:
+                show_typed(line, refused)
     plan_entry, check_links = _check_links(card)
-    details = details or {}
-    score = details.get("score", card.written_test_score)
     context.update(
         {
             "findings": card.findings.select_related("article").order_by("article__code", "pk"),
-            "methods": Method.choices,
-            "severities": Severity.choices,
             "review_grade": grade_label(grade_for(card.review_total)) if card.review_total is not None else "",
             "show_review": True,
             "plan_entry": plan_entry,
             "check_links": check_links,
-            "details_methods": details.get("methods", card.methods),
-            "details_score": "" if score is None else score,
-            "details_errors": details.get("errors", {}),
+            "details_form": ReviewDetailsForm(
+                initial={"methods": card.methods, "written_test_score": card.written_test_score}
+            ),
+            "finding_form": FindingForm(),
+            "return_form": ReturnForm(),
         }
     )
+    context.update(bound)
     return render(request, "assessments/review.html", context, status=status)
+
+
+def show_typed(line: ScorecardLine, form: ReviewLineForm) -> None:
+    """The line as the reviewer typed it, each refusal beside its count or the note."""
+    line.errors = form.errors  # type: ignore[attr-defined]
+    line.top_errors = form.top_errors()  # type: ignore[attr-defined]
+    if form.data.get("review_note") is not None:
+        line.review_note = form.data["review_note"]
+    count_errors = form.count_errors()
+    typed = []
+    for rule, self_count, review_count in line.rules:  # type: ignore[attr-defined]
+        rule.error = count_errors.get(rule.pk, "")
+        typed.append((rule, self_count, form.data.get(f"{COUNT_PREFIX}{rule.pk}", review_count)))
+    line.rules = typed  # type: ignore[attr-defined]
 
 
 @login_required
@@ -86,31 +115,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, card)
 
 
+def _save(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> bool:
+    """Runs ``action`` on a valid form; a refusal lands on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def review_line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """One line; from the page's htmx the line comes back on its own (200, refused or not: htmx
+    swaps only a 2xx), from a plain post the page again (refused: 400, the typed counts kept)."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.review")
     line = get_object_or_404(ScorecardLine.objects.select_related("article"), pk=line_pk, scorecard=card)
-    error, saved = "", False
-    try:
-        services.review_line_save(
-            line=line,
-            by=request.user,
-            version=posted_version(request),
-            counts=posted_counts(request),
-            review_note=request.POST.get("review_note", ""),
-        )
-        saved = True
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
+    form = ReviewLineForm(request.POST, line=line)
+    saved = _save(
+        form,
+        lambda data: services.review_line_save(
+            line=line, by=request.user, version=data["version"], counts=form.counts(), review_note=data["review_note"]
+        ),
+    )
     if not request.htmx:
-        return run_and_redirect(request, lambda: _raise(error), _("Saved."), "assessments:review", pk=card.pk)
+        if not saved:
+            card.refresh_from_db()
+            return _review_page(request, card, status=400, refused=form, refused_line=line.pk)
+        messages.success(request, _("Saved."))
+        return redirect("assessments:review", pk=card.pk)
     card.refresh_from_db()
     context = card_context(request.user, card, line_ids=[line.pk])
+    shown = context["lines"][0]
+    if not saved:
+        show_typed(shown, form)
     context.update(
         {
-            "line": context["lines"][0],
-            "error": error,
+            "line": shown,
             "saved": saved,
             "show_review": True,
             "review_grade": grade_label(grade_for(card.review_total)) if card.review_total is not None else "",
@@ -119,39 +163,9 @@ def review_line_save(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
     return render(request, "assessments/_review_line_saved.html", context)
 
 
-def _raise(error: str) -> None:
-    if error:
-        raise ValidationError(error)
-
-
-def _score(raw: str) -> Decimal | None:
-    if not raw.strip():
-        return None
-    # The column holds 0.0–100.0: NaN, Infinity and 1e30 are not scores.
-    return parse_decimal(
-        raw,
-        max_digits=5,
-        decimal_places=1,
-        min_value=0,
-        max_value=100,
-        message=_("The written test score must be a number from 0 to 100, with at most one decimal place."),
-    )
-
-
-def _date(raw: str) -> dt.date | None:
-    if not raw.strip():
-        return None
-    found = parse_date_or_none(raw)
-    if found is None:
-        raise ValidationError(_("Enter a date like 2026-10-31."))
-    return found
-
-
-def _article_id(raw: str) -> int:
-    found = parse_id(raw)
-    if found is None:
-        raise ValidationError(_("Choose an article of this scorecard."))
-    return found
+def _refused(request: HttpRequest, card: Scorecard, name: str, form: forms.Form) -> HttpResponse:
+    card.refresh_from_db()
+    return _review_page(request, card, status=400, **{name: form})
 
 
 @login_required
@@ -159,32 +173,18 @@ def _article_id(raw: str) -> int:
 def details(request: HttpRequest, pk: int) -> HttpResponse:
     """The methods and the written-test score; a refusal is shown beside its field, nothing saved."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.review")
-    methods = request.POST.getlist("methods")
-    raw_score = request.POST.get("written_test_score", "")
-    errors: dict[str, list[str]] = {}
-    try:
-        score = _score(raw_score)
-    except ValidationError as exc:
-        errors["written_test_score"] = exc.messages
-    if not errors:
-        try:
-            services.review_details_save(
-                scorecard=card,
-                by=request.user,
-                version=posted_version(request),
-                methods=methods,
-                written_test_score=score,
-            )
-        except ValidationError as exc:
-            found = exc.message_dict if hasattr(exc, "error_dict") else {"other": exc.messages}
-            for field, messages_ in found.items():
-                key = field if field in ("methods", "written_test_score") else "other"
-                errors.setdefault(key, []).extend(messages_)
-    if errors:
-        card.refresh_from_db()
-        return _review_page(
-            request, card, details={"methods": methods, "score": raw_score, "errors": errors}, status=400
-        )
+    form = ReviewDetailsForm(request.POST)
+    if not _save(
+        form,
+        lambda data: services.review_details_save(
+            scorecard=card,
+            by=request.user,
+            version=data["version"],
+            methods=data["methods"],
+            written_test_score=data["written_test_score"],
+        ),
+    ):
+        return _refused(request, card, "details_form", form)
     messages.success(request, _("Saved."))
     return redirect("assessments:review", pk=card.pk)
 
@@ -193,21 +193,22 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk, ability="scorecard.review")
-    return run_and_redirect(
-        request,
-        lambda: services.finding_add(
+    form = FindingForm(request.POST)
+    if not _save(
+        form,
+        lambda data: services.finding_add(
             scorecard=card,
             by=request.user,
-            article_id=_article_id(request.POST.get("article", "")),
-            problem=request.POST.get("problem", ""),
-            severity=request.POST.get("severity", ""),
-            suggestion=request.POST.get("suggestion", ""),
-            rectify_by=_date(request.POST.get("rectify_by", "")),
+            article_id=data["article"],
+            problem=data["problem"],
+            severity=data["severity"],
+            suggestion=data["suggestion"],
+            rectify_by=data["rectify_by"],
         ),
-        _("Finding recorded."),
-        "assessments:review",
-        pk=card.pk,
-    )
+    ):
+        return _refused(request, card, "finding_form", form)
+    messages.success(request, _("Finding recorded."))
+    return redirect("assessments:review", pk=card.pk)
 
 
 @login_required
@@ -228,15 +229,16 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 @require_POST
 def return_card(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_scorecard_for(request.user, pk, ability="scorecard.review")
-    return run_and_redirect(
-        request,
-        lambda: services.scorecard_return(
-            scorecard=card, by=request.user, version=posted_version(request), reason=request.POST.get("reason", "")
+    form = ReturnForm(request.POST)
+    if not _save(
+        form,
+        lambda data: services.scorecard_return(
+            scorecard=card, by=request.user, version=data["version"], reason=data["reason"]
         ),
-        _("Returned to the branch."),
-        "assessments:review",
-        pk=card.pk,
-    )
+    ):
+        return _refused(request, card, "return_form", form)
+    messages.success(request, _("Returned to the branch."))
+    return redirect("assessments:review", pk=card.pk)
 
 
 @login_required

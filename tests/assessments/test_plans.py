@@ -152,5 +152,5 @@ def test_the_upgrade_page_lists_the_gradings_since_the_plan(world, client):
     _graded(world, quarter=2, counts_by_code=poor)
     client.force_login(world.secretary_a)
     page = client.get(reverse("assessments:upgrade", args=[plan.pk])).content.decode()
-    assert "2026Q2" in page
+    assert "2026年第2季度" in page and "2026Q2" not in page
     assert 'id="upgrade-gradings"' in page

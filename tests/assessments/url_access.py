@@ -163,6 +163,14 @@ def _version(make):
     return lambda w: {"version": make(w).version}
 
 
+def _finding(make):
+    def data(w):
+        card = make(w)
+        return {"article": card.lines.first().article_id, "problem": "台账缺页", "severity": "minor"}
+
+    return data
+
+
 def _line_version(make):
     return lambda w: {"line_version": make(w).lines.first().version}
 
@@ -186,10 +194,15 @@ URLS = {
         from_ability("scorecard.review", ok=302), kwargs=_line(submitted), method="post", data=_version(submitted)
     ),
     "assessments:review_details": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
-    "assessments:finding_add": Case(from_ability("finding.write", ok=302), kwargs=_card(submitted), method="post"),
+    "assessments:finding_add": Case(
+        from_ability("finding.write", ok=302), kwargs=_card(submitted), method="post", data=_finding(submitted)
+    ),
     "assessments:finding_delete": Case(REVIEW_POST, kwargs=with_finding, method="post"),
     "assessments:return": Case(
-        from_ability("scorecard.review", ok=302), kwargs=_card(submitted), method="post", data=_version(submitted)
+        from_ability("scorecard.review", ok=302),
+        kwargs=_card(submitted),
+        method="post",
+        data=lambda w: _version(submitted)(w) | {"reason": "材料不全"},
     ),
     "assessments:mark_reviewed": Case(REVIEW_POST, kwargs=_card(submitted), method="post", data=_version(submitted)),
     "assessments:finalise": Case(

@@ -60,7 +60,9 @@ def test_the_file_input_says_choose_file_in_chinese_and_names_the_chosen_files(
     assert Task.objects.filter(pk__in=[t.pk for t in tasks], status=TaskStatus.DONE).count() == 2
     assert all(task.evidence.count() == 2 for task in Task.objects.filter(pk__in=[t.pk for t in tasks]))
 
-    # In the English interface the same control says it in English.
+    # In the English interface the same control says it in English (on a phone the language
+    # switch is in the header's menu).
+    page.click("#menu-toggle")
     page.click("button[name=language][value=en]")
     page.goto(f"{base}/tasks/{tasks[0].pk}/")
     page.goto(f"{base}/members/org/{world.branch_a.pk}/import/")

@@ -78,7 +78,9 @@ def test_a_work_requirement_reaches_each_branchs_secretary(world: World) -> None
 
 def test_the_feedback_sheet_ready_is_told_once(world: World, final_card) -> None:  # noqa: F811
     [told] = _inbox(world.secretary_a, Event.FEEDBACK_READY)
-    assert final_card.period in told.message.title
+    # The quarter in words, not its code.
+    assert f"{final_card.year}年第{final_card.quarter}季度" in told.message.title
+    assert final_card.period not in told.message.title
     make_feedback_sheet(final_card.pk)  # a second run makes nothing and tells nothing
     assert len(_inbox(world.secretary_a, Event.FEEDBACK_READY)) == 1
 
