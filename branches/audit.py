@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     REVIEW = "review", pgettext_lazy("audit action", "Review finalised")
     API_TOKENS_REVOKED = "api_tokens_revoked", pgettext_lazy("audit action", "API tokens revoked")
     PASSWORD_CHECK_FAILED = "password_check_failed", pgettext_lazy("audit action", "Wrong current password")
+    MEETING_CORRECTED = "meeting_corrected", pgettext_lazy("audit action", "Meeting record corrected")
+    MEETING_FILE_ADDED = "meeting_file_added", pgettext_lazy("audit action", "Meeting file added")
+    MEETING_FILE_REMOVED = "meeting_file_removed", pgettext_lazy("audit action", "Meeting file removed")
 
 
 def action_label(code: str) -> str:
@@ -65,6 +68,7 @@ TARGET_KINDS: dict[str, Callable[[], str]] = {
     "members import": _verbose_name("members.MemberImport"),
     "members roster": lambda: str(pgettext_lazy("audit target", "Member roster")),
     "handbook": _verbose_name("handbook.Edition"),
+    "meeting": _verbose_name("meetings.Meeting"),
 }
 
 

@@ -160,3 +160,49 @@ class ListFilterForm(forms.Form):
     def clean_quarter(self) -> tuple[int, int] | None:
         raw = self.cleaned_data.get("quarter", "").strip()
         return parse_quarter(raw) if raw else None
+
+
+class MeetingEditForm(MeetingForm):
+    """The recording form for correcting a record, pre-filled: the attendees are those the
+    record expected; ``version`` is the record's version the form was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, meeting: Any, roster: list[Member], **kwargs: Any) -> None:
+        rows = list(meeting.attendance.select_related("member").order_by("member__name", "pk"))
+        expected = [row.member for row in rows]
+        initial = {
+            "kind": meeting.kind,
+            "date": timezone.localtime(meeting.held_at).date(),
+            "time": timezone.localtime(meeting.held_at).time().replace(second=0, microsecond=0),
+            "place": meeting.place,
+            "host": meeting.host_id,
+            "recorder": meeting.recorder_id,
+            "topics": meeting.topics,
+            "speeches": meeting.speeches,
+            "version": meeting.version,
+        }
+        for row in rows:
+            initial[f"present_{row.member_id}"] = row.present
+            initial[f"reason_{row.member_id}"] = row.absence_reason
+        kwargs["initial"] = initial
+        super().__init__(*args, roster=expected, **kwargs)
+        # The host and recorder: anyone the record expected, or on the roster now.
+        ids = {member.pk for member in [*expected, *roster]}
+        for name in ("host", "recorder"):
+            self.fields[name].queryset = Member.objects.filter(pk__in=ids).order_by("name")
+        self.fields["files"].label = _("Add photos and files")
+
+    def service_arguments(self) -> dict[str, Any]:
+        arguments = super().service_arguments()
+        arguments.pop("expected")
+        arguments["version"] = self.cleaned_data["version"]
+        return arguments
+
+
+class MeetingFilesForm(forms.Form):
+    """Photos or files added to a record later."""
+
+    files = MultipleFileField(
+        label=_("Add photos and files"), required=False, help_text=_("Sign-in sheet, photos, materials.")
+    )

@@ -47,6 +47,12 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking of corrections: an edit names the version it read, a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    edited_at = models.DateTimeField(_("last corrected at"), null=True, blank=True, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("meeting record")

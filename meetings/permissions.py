@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.abilities import define, organisation_of
 from branches.models import Organisation, Role
 
+from .locks import is_frozen
+from .locks import refusal as frozen_refusal
 from .models import Attendance, Meeting, MeetingFile, Resolution
 
 organisation_of(Meeting, lambda meeting: meeting.branch)
@@ -34,6 +36,15 @@ def _owns(user, resolution: Resolution) -> bool:
 define("meeting.list", (*READERS, Role.MEMBER), on=Organisation, label=_("See the meeting records"))
 define("meeting.view", READERS, on=Meeting, owner=_was_expected, label=_("Read the record"))
 define("meeting.record", KEEPERS, on=Organisation, label=_("Record a meeting"))
+# Correcting a record and adding or removing its files, until its quarter's scorecard is submitted.
+define(
+    "meeting.edit",
+    KEEPERS,
+    on=Meeting,
+    when=lambda meeting: not is_frozen(meeting),
+    refused=frozen_refusal,
+    label=_("Correct the record"),
+)
 define(
     "meeting.makeup",
     KEEPERS,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_corrections
 
 app_name = "meetings"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("resolutions/", views.resolutions, name="resolutions"),
     path("resolutions/<int:pk>/close/", views.resolution_close, name="resolution_close"),
     path("files/<int:pk>/", views.meeting_file, name="file"),
+    path("<int:pk>/edit/", views_corrections.edit, name="edit"),
+    path("<int:pk>/files/", views_corrections.files_add, name="files_add"),
+    path("files/<int:pk>/remove/", views_corrections.file_remove, name="file_remove"),
 ]

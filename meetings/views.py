@@ -15,6 +15,7 @@ from config.exceptions import Conflict
 from config.forms import add_service_errors
 
 from . import selectors, services
+from .detail_actions import correction_context
 from .forms import CloseForm, ListFilterForm, MakeupForm, MeetingForm
 from .models import Attendance, MeetingFile, Resolution, rate
 
@@ -87,6 +88,7 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "can_makeup": abilities.holds(request.user, "meeting.makeup", rows[0]) if rows else False,
         "task": meeting.task if meeting.task_id else None,
         "close_form": CloseForm(),
+        **correction_context(request, meeting),
     }
 
 

@@ -37,6 +37,7 @@ ABILITY_MAP: dict[str, Guarded] = {
         parity=(("meetings:record", ("api:meeting-list", "post")),),
     ),
     "meeting.makeup": Guarded(pages=("meetings:makeup",)),
+    "meeting.edit": Guarded(pages=("meetings:edit", "meetings:files_add", "meetings:file_remove")),
     "resolution.close": Guarded(pages=("meetings:resolution_close",)),
     # branches
     "organisation.view": Guarded(

@@ -39,5 +39,10 @@ URLS = {
     "meetings:file": Case(from_ability("meeting.view"), kwargs=_file_in_a),
     "meetings:makeup": Case(from_ability("meeting.makeup"), kwargs=_absentee_in_a),
     "meetings:resolutions": Case(statuses(200, outsider=403)),
+    # --- meetedit: correcting a record, its files added later or removed ---
+    "meetings:edit": Case(from_ability("meeting.edit"), kwargs=_meeting_in_a),
+    # No file posted: the holder sees the page again with the message beside the field.
+    "meetings:files_add": Case(from_ability("meeting.edit", ok=400), kwargs=_meeting_in_a, method="post"),
+    "meetings:file_remove": Case(from_ability("meeting.edit", ok=302), kwargs=_file_in_a, method="post"),
     "meetings:resolution_close": Case(from_ability("resolution.close", ok=302), kwargs=_resolution_in_a, method="post"),
 }
