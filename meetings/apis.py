@@ -24,6 +24,7 @@ from config.api.filters import UnitFilter
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import selectors, services
+from .apis_corrections import MeetingCorrectionMixin
 from .kinds import MeetingKind
 from .models import Attendance, Meeting, Resolution, rate
 
@@ -113,6 +114,7 @@ class MeetingDetailSerializer(MeetingSerializer):
             "attendance",
             "resolutions",
             "files",
+            "version",
         ]
         read_only_fields = fields
 
@@ -179,13 +181,14 @@ def _members(branch: Any, ids: list[int], field: str) -> dict[int, Any]:
         request=MeetingCreateSerializer,
         responses={201: MeetingDetailSerializer, **error_responses(404)},
     ),
+    partial_update=extend_schema(responses={200: MeetingDetailSerializer, **error_responses(404, 409)}),
 )
-class MeetingViewSet(viewsets.GenericViewSet):
+class MeetingViewSet(MeetingCorrectionMixin, viewsets.GenericViewSet):
     serializer_class = MeetingSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = MeetingFilter
     lookup_value_regex = ID_LOOKUP_REGEX
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return selectors.with_counts(

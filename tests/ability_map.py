@@ -37,7 +37,11 @@ ABILITY_MAP: dict[str, Guarded] = {
         parity=(("meetings:record", ("api:meeting-list", "post")),),
     ),
     "meeting.makeup": Guarded(pages=("meetings:makeup",)),
-    "meeting.edit": Guarded(pages=("meetings:edit", "meetings:files_add", "meetings:file_remove")),
+    "meeting.edit": Guarded(
+        pages=("meetings:edit", "meetings:files_add", "meetings:file_remove"),
+        api=(("api:meeting-detail", "patch"),),
+        parity=(("meetings:edit", ("api:meeting-detail", "patch")),),
+    ),
     "resolution.close": Guarded(pages=("meetings:resolution_close",)),
     # branches
     "organisation.view": Guarded(

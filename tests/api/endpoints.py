@@ -724,6 +724,13 @@ ENDPOINTS |= {
         kwargs=lambda w: _meeting_of(w, w.branch_a),
         of_branch=_meeting_of,
     ),
+    # --- meetedit: correcting a record (its version as read)
+    ("api:meeting-detail", "patch"): ApiCase(
+        from_ability("meeting.edit"),
+        kwargs=lambda w: _meeting_of(w, w.branch_a),
+        data=lambda w: {"version": 1, "topics": "更正后的议题"},
+        of_branch=_meeting_of,
+    ),
 }
 
 # --- development -----------------------------------------------------------------------------
