@@ -29,7 +29,7 @@ from handbook.models import Edition
 from members import services as member_services
 from members.models import Education, ImportStatus, MemberImport, MemberStatus
 from tests.conftest import World, client_for
-from tests.factories import MemberFactory, make_edition, make_org, make_task
+from tests.factories import MemberFactory, make_edition, make_meeting, make_org, make_task
 from tests.test_url_access import TABLE
 from tests.url_table import ROLES
 
@@ -173,8 +173,23 @@ def _audit_events(world: World) -> None:
         detail={"count": 1},
     )
     audit.record(Action.PASSWORD_CHECK_FAILED, actor=world.administrator, target=world.administrator.get_username())
+    _meeting_corrections(world)
     missing = set(Action.values) - set(AuditEvent.objects.values_list("action", flat=True))
     assert missing == set(), "the data should hold every audit action"
+
+
+def _meeting_corrections(world: World) -> None:
+    """A record corrected, a file added later and removed (meetings.corrections)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.corrections import meeting_file_remove, meeting_files_add, meeting_update
+
+    meeting = make_meeting(world.branch_a)
+    fields = {name: getattr(meeting, name) for name in ("kind", "held_at", "place")}
+    meeting = meeting_update(meeting=meeting, by=world.secretary_a, version=1, topics="更正议题", **fields)
+    pdf = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    meeting_files_add(meeting=meeting, by=world.secretary_a, files=[pdf])
+    meeting_file_remove(stored=meeting.files.get(), by=world.secretary_a)
 
 
 def _tasks_of_a(world: World) -> None:
