@@ -85,7 +85,6 @@ def meeting_update(
     absences: Sequence[Absence] = (),
     resolutions: Sequence[ResolutionInput] = (),
     files: Sequence[UploadedFile] = (),
-    **_ignored: Any,
 ) -> Meeting:
     """Corrects a record: its facts, who was absent and why (the expected stay those of the
     record), new resolutions and files. ``version`` is the one the form read."""
