@@ -36,8 +36,16 @@ ABILITY_MAP: dict[str, Guarded] = {
         api=(("api:meeting-list", "post"),),
         parity=(("meetings:record", ("api:meeting-list", "post")),),
     ),
-    "meeting.makeup": Guarded(pages=("meetings:makeup",)),
-    "resolution.close": Guarded(pages=("meetings:resolution_close",)),
+    "meeting.makeup": Guarded(
+        pages=("meetings:makeup",),
+        api=(("api:meeting-attendance-makeup", "post"),),
+        parity=(("meetings:makeup", ("api:meeting-attendance-makeup", "post")),),
+    ),
+    "resolution.close": Guarded(
+        pages=("meetings:resolution_close",),
+        api=(("api:meeting-resolution-close", "post"),),
+        parity=(("meetings:resolution_close", ("api:meeting-resolution-close", "post")),),
+    ),
     # branches
     "organisation.view": Guarded(
         pages=("branches:detail",),
@@ -122,10 +130,14 @@ ABILITY_MAP: dict[str, Guarded] = {
     "dues.view": Guarded(pages=("dues:month", "dues:export", "dues:current")),
     "dues.keep": Guarded(
         pages=("dues:import", "dues:close"),
-        api=(("api:dues-entry-list", "post"), ("api:dues-entry-detail", "patch")),
-        parity=(("dues:import", ("api:dues-entry-list", "post")),),
+        api=(("api:dues-entry-list", "post"), ("api:dues-entry-detail", "patch"), ("api:dues-month-close", "post")),
+        parity=(("dues:import", ("api:dues-entry-list", "post")), ("dues:close", ("api:dues-month-close", "post"))),
     ),
-    "dues.reopen": Guarded(pages=("dues:reopen",)),
+    "dues.reopen": Guarded(
+        pages=("dues:reopen",),
+        api=(("api:dues-month-reopen", "post"),),
+        parity=(("dues:reopen", ("api:dues-month-reopen", "post")),),
+    ),
     "dues.member_view": Guarded(
         pages=("dues:member",),
         api=(("api:dues-entry-detail", "get"),),
