@@ -27,7 +27,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     # meetings
     "meeting.list": Guarded(pages=("meetings:unit",)),
     "meeting.view": Guarded(
-        pages=("meetings:detail", "meetings:file"),
+        pages=("meetings:detail", "meetings:pdf", "meetings:file"),
         api=(("api:meeting-detail", "get"),),
         parity=(("meetings:detail", ("api:meeting-detail", "get")),),
     ),
