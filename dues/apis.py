@@ -4,6 +4,10 @@ List: the entries of the branches whose ledger the user reads, and the user's ow
 member sees only theirs). Detail: one entry (404 outside the scope, 403 for another member's).
 Write: ``POST`` records a member's month (or corrects it), ``PATCH`` corrects an entry; the
 branch's keepers only, in an open month (a closed month is a 409).
+
+Months: ``/api/v1/dues-months/`` lists the closed (and reopened) months of the ledgers the user
+reads; ``close/`` closes a branch's month (its keepers; an already closed one is a 409) and
+``reopen/`` opens it again with a reason (an administrator; an open one is a 409), as the pages.
 """
 
 from dataclasses import asdict
@@ -14,6 +18,7 @@ from django_filters import rest_framework as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,8 +28,16 @@ from config.api.schema import ID_LOOKUP_REGEX, error_responses
 from members.selectors import get_member_for
 
 from . import selectors, services
-from .models import DuesEntry
-from .serializers import DuesCreateSerializer, DuesEntrySerializer, DuesWriteSerializer, MonthField
+from .models import DuesEntry, DuesMonth
+from .serializers import (
+    DuesCreateSerializer,
+    DuesEntrySerializer,
+    DuesMonthActionSerializer,
+    DuesMonthReopenSerializer,
+    DuesMonthSerializer,
+    DuesWriteSerializer,
+    MonthField,
+)
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
@@ -126,3 +139,63 @@ class DuesEntryViewSet(viewsets.GenericViewSet):
             by=request.user, branch=entry.branch, member=entry.member, month=entry.month, values=values
         )
         return Response(self.get_serializer(entry).data)
+
+
+class DuesMonthFilter(django_filters.FilterSet):
+    branch = UnitFilter(
+        units=lambda request: abilities.units_for(request.user, "dues.view"),
+        help_text="A unit whose dues ledger you read: the months of its whole subtree.",
+    )
+    closed = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = DuesMonth
+        fields = ["branch", "closed"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Months of the ledgers you read that were closed (or reopened)"),
+)
+class DuesMonthViewSet(viewsets.GenericViewSet):
+    """A branch's month of the 党费台账, closed once settled and reopened by an administrator."""
+
+    serializer_class = DuesMonthSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DuesMonthFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[DuesMonth]:
+        scope = abilities.visible(self.request.user, "dues.view", field="branch__path")
+        if scope is None:
+            return DuesMonth.objects.none()
+        return DuesMonth.objects.filter(scope).select_related("branch").order_by("-month", "branch__path")
+
+    def list(self, request: Request) -> Response:
+        abilities.require(request.user, "dues.view")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Close a branch's month: no more entries (the branch's secretary or organising member)",
+        request=DuesMonthActionSerializer,
+        responses={200: DuesMonthSerializer, **error_responses(409)},
+    )
+    @action(detail=False, methods=["post"])
+    def close(self, request: Request) -> Response:
+        fields = _valid(DuesMonthActionSerializer, request)
+        branch = abilities.unit_for(request.user, fields["branch"], "dues.keep")
+        ledger = services.dues_month_close(by=request.user, branch=branch, month=fields["month"])
+        return Response(self.get_serializer(ledger).data)
+
+    @extend_schema(
+        summary="Reopen a closed month, saying why (an administrator)",
+        request=DuesMonthReopenSerializer,
+        responses={200: DuesMonthSerializer, **error_responses(409)},
+    )
+    @action(detail=False, methods=["post"])
+    def reopen(self, request: Request) -> Response:
+        fields = _valid(DuesMonthReopenSerializer, request)
+        branch = abilities.unit_for(request.user, fields["branch"], "dues.reopen")
+        ledger = selectors.month_of(branch, fields["month"])
+        ledger = services.dues_month_reopen(by=request.user, ledger=ledger, reason=fields["reason"])
+        return Response(self.get_serializer(ledger).data)

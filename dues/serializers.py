@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .brackets import PayerKind
-from .models import DuesEntry
+from .models import DuesEntry, DuesMonth
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal(0)}
 
@@ -79,3 +79,25 @@ class DuesWriteSerializer(serializers.Serializer):
 class DuesCreateSerializer(DuesWriteSerializer):
     member = serializers.IntegerField(min_value=1)
     month = MonthField()
+
+
+class DuesMonthSerializer(serializers.ModelSerializer):
+    """A branch's month of the ledger; ``id`` is null for a month nobody has written to yet."""
+
+    month = MonthField()
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    is_closed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DuesMonth
+        fields = ["id", "branch", "branch_name", "month", "is_closed", "closed_at", "closed_by", "reopen_reason"]
+        read_only_fields = fields
+
+
+class DuesMonthActionSerializer(serializers.Serializer):
+    branch = serializers.IntegerField(min_value=1, max_value=10**18 - 1)
+    month = MonthField()
+
+
+class DuesMonthReopenSerializer(DuesMonthActionSerializer):
+    reason = serializers.CharField(max_length=200, help_text="Why the month is reopened (recorded).")

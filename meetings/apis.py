@@ -1,4 +1,6 @@
-"""会议记录 over the REST API: ``/api/v1/meetings/`` (list, detail, create).
+"""会议记录 over the REST API: ``/api/v1/meetings/`` (list, detail, create), and the writes of
+the record's page: ``/api/v1/meeting-resolutions/`` (the open ones the user answers for; ``close``)
+and ``/api/v1/meeting-attendance/<id>/makeup/`` (an absentee's make-up study).
 
 The same selectors, services and abilities as the pages (``meetings.views``): the readers of
 a unit see its subtree's records, a member the meetings they were expected at; the branch's
@@ -15,6 +17,7 @@ from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -255,3 +258,95 @@ class MeetingViewSet(MeetingCorrectionMixin, viewsets.GenericViewSet):
         response = self._detail(meeting.pk, status.HTTP_201_CREATED)
         response["Location"] = reverse("api:meeting-detail", kwargs={"pk": meeting.pk})
         return response
+
+
+class ResolutionCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class MakeupSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    led_by = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OpenResolutionSerializer(ResolutionSerializer):
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True)
+    branch_name = serializers.CharField(source="meeting.branch.name", read_only=True)
+
+    class Meta(ResolutionSerializer.Meta):
+        fields = ["meeting", "branch_name", *ResolutionSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The open resolutions you answer for (your branches' and your own)"),
+)
+class ResolutionViewSet(viewsets.GenericViewSet):
+    """决议 of the meeting records, closed one by one (逐件销号) as on the record's page."""
+
+    serializer_class = OpenResolutionSerializer
+    lookup_value_regex = ID_LOOKUP_REGEX
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Resolution]:
+        return selectors.open_resolutions_for(self.request.user)
+
+    def list(self, request: Request) -> Response:
+        abilities.require(request.user, "meeting.list")
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Close a resolution carried out (the branch's keepers, or its owner)",
+        request=ResolutionCloseSerializer,
+        responses={200: OpenResolutionSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        resolution = abilities.get_for(
+            request.user,
+            "resolution.close",
+            Resolution.objects.select_related("meeting__branch", "owner_member"),
+            pk,
+            via="meeting__branch__path",
+        )
+        body = ResolutionCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        resolution = services.resolution_close(resolution=resolution, by=request.user, note=body.validated_data["note"])
+        return Response(self.get_serializer(resolution).data)
+
+
+class AttendanceViewSet(viewsets.GenericViewSet):
+    """签到: one member's row of a meeting record; an absentee's make-up study (补学)."""
+
+    serializer_class = AttendanceSerializer
+    lookup_value_regex = ID_LOOKUP_REGEX
+    http_method_names = ["post", "options"]
+
+    def get_queryset(self) -> QuerySet[Attendance]:
+        return Attendance.objects.none()
+
+    @extend_schema(
+        summary="Record an absentee's make-up study (the branch's secretary or organising member)",
+        request=MakeupSerializer,
+        responses={200: AttendanceSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def makeup(self, request: Request, pk: str) -> Response:
+        row = abilities.get_for(
+            request.user,
+            "meeting.makeup",
+            Attendance.objects.select_related("member", "meeting__branch"),
+            pk,
+            via="meeting__branch__path",
+        )
+        body = MakeupSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        led_by = None
+        if fields.get("led_by"):
+            led_by = _members(row.meeting.branch, [fields["led_by"]], "led_by")[fields["led_by"]]
+        row = services.attendance_makeup(row=row, by=request.user, on=fields["on"], led_by=led_by, note=fields["note"])
+        row = Attendance.objects.select_related("member", "makeup_by").get(pk=row.pk)
+        return Response(self.get_serializer(row).data)

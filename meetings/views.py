@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches import abilities
+from branches import abilities, audit
 from branches.models import OrgKind
 from config.exceptions import Conflict
 from config.forms import add_service_errors
 
-from . import selectors, services
+from . import printing, selectors, services
 from .detail_actions import correction_context
 from .forms import CloseForm, ListFilterForm, MakeupForm, MeetingForm
 from .models import Attendance, MeetingFile, Resolution, rate
@@ -96,6 +96,19 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@login_required
+def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record as a PDF in the layout of the handbook's example (``meetings.printing``),
+    for whoever reads the record's page."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    filename, content_type, content = printing.meeting_pdf(meeting)
+    target = f"meeting record #{meeting.pk}"
+    audit.record(audit.Action.EXPORT, organisation=meeting.branch, target=target, detail={"format": "pdf"})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -27,7 +27,7 @@ ABILITY_MAP: dict[str, Guarded] = {
     # meetings
     "meeting.list": Guarded(pages=("meetings:unit",)),
     "meeting.view": Guarded(
-        pages=("meetings:detail", "meetings:file"),
+        pages=("meetings:detail", "meetings:pdf", "meetings:file"),
         api=(("api:meeting-detail", "get"),),
         parity=(("meetings:detail", ("api:meeting-detail", "get")),),
     ),
@@ -36,13 +36,21 @@ ABILITY_MAP: dict[str, Guarded] = {
         api=(("api:meeting-list", "post"),),
         parity=(("meetings:record", ("api:meeting-list", "post")),),
     ),
-    "meeting.makeup": Guarded(pages=("meetings:makeup",)),
+    "meeting.makeup": Guarded(
+        pages=("meetings:makeup",),
+        api=(("api:meeting-attendance-makeup", "post"),),
+        parity=(("meetings:makeup", ("api:meeting-attendance-makeup", "post")),),
+    ),
     "meeting.edit": Guarded(
         pages=("meetings:edit", "meetings:files_add", "meetings:file_remove"),
         api=(("api:meeting-detail", "patch"),),
         parity=(("meetings:edit", ("api:meeting-detail", "patch")),),
     ),
-    "resolution.close": Guarded(pages=("meetings:resolution_close",)),
+    "resolution.close": Guarded(
+        pages=("meetings:resolution_close",),
+        api=(("api:meeting-resolution-close", "post"),),
+        parity=(("meetings:resolution_close", ("api:meeting-resolution-close", "post")),),
+    ),
     # branches
     "organisation.view": Guarded(
         pages=("branches:detail",),
@@ -127,10 +135,14 @@ ABILITY_MAP: dict[str, Guarded] = {
     "dues.view": Guarded(pages=("dues:month", "dues:export", "dues:current")),
     "dues.keep": Guarded(
         pages=("dues:import", "dues:close"),
-        api=(("api:dues-entry-list", "post"), ("api:dues-entry-detail", "patch")),
-        parity=(("dues:import", ("api:dues-entry-list", "post")),),
+        api=(("api:dues-entry-list", "post"), ("api:dues-entry-detail", "patch"), ("api:dues-month-close", "post")),
+        parity=(("dues:import", ("api:dues-entry-list", "post")), ("dues:close", ("api:dues-month-close", "post"))),
     ),
-    "dues.reopen": Guarded(pages=("dues:reopen",)),
+    "dues.reopen": Guarded(
+        pages=("dues:reopen",),
+        api=(("api:dues-month-reopen", "post"),),
+        parity=(("dues:reopen", ("api:dues-month-reopen", "post")),),
+    ),
     "dues.member_view": Guarded(
         pages=("dues:member",),
         api=(("api:dues-entry-detail", "get"),),

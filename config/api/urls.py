@@ -47,6 +47,9 @@ router.register("task-evidence", tasks_apis.EvidenceViewSet, basename="task-evid
 router.register("reminder-sheets", tasks_apis.ReminderSheetViewSet, basename="reminder-sheet")
 router.register("requirements", tasks_apis.RequirementViewSet, basename="requirement")
 router.register("meetings", meetings_apis.MeetingViewSet, basename="meeting")
+router.register("meeting-resolutions", meetings_apis.ResolutionViewSet, basename="meeting-resolution")
+router.register("meeting-attendance", meetings_apis.AttendanceViewSet, basename="meeting-attendance")
+router.register("dues-months", dues_apis.DuesMonthViewSet, basename="dues-month")
 router.register("development-candidates", development_apis.CandidateViewSet, basename="development-candidate")
 
 urlpatterns = [

@@ -779,3 +779,44 @@ ENDPOINTS |= {
         data=lambda w: {"kind": "talk", "on": _today()},
     ),
 }
+
+# --- ledgerapi: the writes of the meeting and dues pages ------------------------------------
+
+
+def _resolution_of(world: Any, branch: Any) -> dict[str, int]:
+    return {"pk": make_meeting(branch).resolutions.get().pk}
+
+
+def _absentee_of(world: Any, branch: Any) -> dict[str, int]:
+    return {"pk": make_meeting(branch).attendance.get(present=False).pk}
+
+
+def _a_month(world: Any) -> dict[str, Any]:
+    return {"branch": world.branch_a.pk, "month": "2026-10"}
+
+
+def _a_closed_month(world: Any) -> dict[str, Any]:
+    from tests.dues.factories import closed_month
+
+    closed_month(world.branch_a)
+    return {**_a_month(world), "reason": "补录漏记的党费"}
+
+
+ENDPOINTS |= {
+    ("api:meeting-resolution-list", "get"): ApiCase(statuses(200, outsider=403)),
+    ("api:meeting-resolution-close", "post"): ApiCase(
+        from_ability("resolution.close"),
+        kwargs=lambda w: _resolution_of(w, w.branch_a),
+        data=lambda w: {"note": "已落实"},
+        of_branch=_resolution_of,
+    ),
+    ("api:meeting-attendance-makeup", "post"): ApiCase(
+        from_ability("meeting.makeup"),
+        kwargs=lambda w: _absentee_of(w, w.branch_a),
+        data=lambda w: {"on": _today(), "note": "书记带学会议精神"},
+        of_branch=_absentee_of,
+    ),
+    ("api:dues-month-list", "get"): ApiCase(statuses(200, member=403, outsider=403)),
+    ("api:dues-month-close", "post"): ApiCase(from_ability("dues.keep"), data=_a_month),
+    ("api:dues-month-reopen", "post"): ApiCase(from_ability("dues.reopen"), data=_a_closed_month),
+}

@@ -36,6 +36,7 @@ URLS = {
     "meetings:unit": Case(from_ability("meeting.list"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     "meetings:record": Case(from_ability("meeting.record"), kwargs=lambda w: {"pk": w.branch_a.pk}),
     "meetings:detail": Case(from_ability("meeting.view"), kwargs=_meeting_in_a),
+    "meetings:pdf": Case(from_ability("meeting.view"), kwargs=_meeting_in_a),
     "meetings:file": Case(from_ability("meeting.view"), kwargs=_file_in_a),
     "meetings:makeup": Case(from_ability("meeting.makeup"), kwargs=_absentee_in_a),
     "meetings:resolutions": Case(statuses(200, outsider=403)),
