@@ -86,7 +86,27 @@ def tallied_task_statistics(
     quality is averaged over the checked tasks rated, as ``task_statistics`` does."""
     from .tallies import quality_average
 
-    rows = (
+    stats: dict[int, BranchTaskStats] = {}
+    for row in tally_sums(branches=branches, year=year, quarter=quarter, today=today):
+        done = row["done_sum"]
+        stats[row["branch_id"]] = BranchTaskStats(
+            branch_id=row["branch_id"],
+            due=row["due_sum"],
+            # Done, or open and past due (cancelled tasks are not counted at all).
+            due_so_far=done + row["overdue"],
+            done=done,
+            on_time=row["on_time_sum"],
+            overdue=row["overdue"],
+            average_delay_days=round(row["delay"] / done, 1) if done else None,
+            checked=row["checked_sum"],
+            average_quality=quality_average(row["quality_total"], row["rated"]),
+        )
+    return stats
+
+
+def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
+    """The quarter's tally rows summed per branch (one row a branch with tasks due)."""
+    return (
         TaskTally.objects.filter(year=year, quarter=quarter, branch__in=branches)
         .values("branch_id")
         .annotate(
@@ -102,19 +122,3 @@ def tallied_task_statistics(
         .filter(due_sum__gt=0)
         .order_by()
     )
-    stats: dict[int, BranchTaskStats] = {}
-    for row in rows:
-        done = row["done_sum"]
-        stats[row["branch_id"]] = BranchTaskStats(
-            branch_id=row["branch_id"],
-            due=row["due_sum"],
-            # Done, or open and past due (cancelled tasks are not counted at all).
-            due_so_far=done + row["overdue"],
-            done=done,
-            on_time=row["on_time_sum"],
-            overdue=row["overdue"],
-            average_delay_days=round(row["delay"] / done, 1) if done else None,
-            checked=row["checked_sum"],
-            average_quality=quality_average(row["quality_total"], row["rated"]),
-        )
-    return stats
