@@ -5,8 +5,8 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.db.models import Case, Count, F, FilteredRelation, Q, Sum, Value, When, Window
 from django.utils import timezone
@@ -52,6 +52,25 @@ def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int
     return [((i // 4), (i % 4) + 1) for i in range(index - count + 1, index + 1)]
 
 
+class Final(NamedTuple):
+    """A final card of the quarter as the ranking reads it: a plain tuple (20,000 of them at
+    20,000 branches), a ``RankRow`` made only for the rows shown."""
+
+    branch_id: int
+    name: str
+    code: str
+    is_key: bool
+    score: Decimal
+    self_score: Decimal
+    grade: str
+    previous: Decimal | None
+    below_records: int
+
+    @property
+    def gap(self) -> Decimal:
+        return self.self_score - self.score
+
+
 @dataclass
 class RankRow:
     branch_id: int
@@ -88,7 +107,10 @@ class Dashboard(OfQuarter):
     year: int
     quarter: int
     counts: dict[str, int] = field(default_factory=dict)
+    # The ranking in the order asked: every final card, or its first ``shown`` when asked so.
     ranking: list[RankRow] = field(default_factory=list)
+    ranked: int = 0  # final cards in the ranking, shown or not
+    widest_gaps: list[Final] = field(default_factory=list)
     grades: list[tuple[str, str, int]] = field(default_factory=list)
     trend: list[tuple[str, float | None, int]] = field(default_factory=list)
     top_deducted: list[dict[str, Any]] = field(default_factory=list)
@@ -118,13 +140,12 @@ class Dashboard(OfQuarter):
             "grades": not any(n for _, _, n in self.grades),
             "trend": all(score is None for _, score, _ in self.trend),
             "deducted": not self.top_deducted,
-            "gaps": not self.ranking,
+            "gaps": not self.ranked,
         }
 
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw, for ``json_script``."""
-        # The thirty widest, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000.
-        gaps = heapq.nlargest(30, self.ranking, key=lambda r: abs(r.self_score - r.score))
+        gaps = self.widest_gaps
         return {
             "grades": [{"name": label, "value": n} for _, label, n in self.grades],
             "trend": {"periods": [p for p, _, _ in self.trend], "scores": [s for _, s, _ in self.trend]},
@@ -145,9 +166,18 @@ SORTS = {
 
 
 def dashboard_for(
-    root: Organisation, *, year: int, quarter: int, sort: str = "score", today: dt.date | None = None
+    root: Organisation,
+    *,
+    year: int,
+    quarter: int,
+    sort: str = "score",
+    today: dt.date | None = None,
+    shown: int | None = None,
 ) -> Dashboard:
-    """Seven queries whatever the number of branches: the active branches with their card of
+    """The ranking holds every final card, or only the first ``shown`` in the order asked
+    (each with its rank among all): the page shows a hundred of 20,000.
+
+    Seven queries whatever the number of branches: the active branches with their card of
     the quarter and last quarter's final score, the quarter roll-ups (the trend, and the
     quarters to choose from), the quarter's plans, the dissolved branches' checked cards, the
     article roll-ups (most-deducted articles, 大政工 subtotals), the open rectification items
@@ -189,6 +219,7 @@ def dashboard_for(
     late_names = []
     states = []
     grade_counts = dict.fromkeys(Grade.values, 0)
+    finals: list[Final] = []
     for pk, name, code, is_key, status, self_total, review_total, grade, flagged, deadline, below, previous in rows:
         started += status is not None
         late = is_late_with(status, bool(flagged), deadline, fallback, today)
@@ -196,7 +227,7 @@ def dashboard_for(
         if late:
             late_names.append(name)
         if status == ScorecardStatus.FINAL:
-            board.ranking.append(RankRow(pk, name, code, is_key, review_total, self_total, grade, previous, below))
+            finals.append(Final(pk, name, code, is_key, review_total, self_total, grade, previous, below))
             if grade in grade_counts:
                 grade_counts[grade] += 1
     counts = partition_counts(states)
@@ -207,13 +238,7 @@ def dashboard_for(
         **counts,
     }
     board.late_branches = sorted(late_names)
-    # By score, best first, then by code: two stable sorts on C-level keys (20,000 rows).
-    board.ranking.sort(key=attrgetter("code"))
-    board.ranking.sort(key=attrgetter("score"), reverse=True)
-    for n, row in enumerate(board.ranking, start=1):
-        row.rank = n
-    if sort != "score":
-        board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
+    _rank(board, finals, sort, shown)
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
@@ -259,6 +284,26 @@ def dashboard_for(
     board.overdue_items = first.overdue_total if first else 0
     _add_task_statistics(board, branches, today)
     return board
+
+
+def _rank(board: Dashboard, finals: list[Final], sort: str, rows: int | None) -> None:
+    """The ranking: by score, best first, then by code, numbered; then in the order asked.
+    Rank rows are made for the rows kept only; the chart's thirty widest gaps are taken from
+    the tuples, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000."""
+    board.ranked = len(finals)
+    # Two stable sorts on C-level keys (20,000 tuples): code, then score descending.
+    by_score = sorted(finals, key=itemgetter(2))
+    by_score.sort(key=itemgetter(4), reverse=True)
+    board.widest_gaps = heapq.nlargest(30, by_score, key=lambda r: abs(r.self_score - r.score))
+    if sort == "score" or sort not in SORTS:
+        shown = by_score if rows is None else by_score[:rows]
+        ranks = range(1, len(shown) + 1)
+    else:
+        key = SORTS[sort]
+        shown = sorted(finals, key=key) if rows is None else heapq.nsmallest(rows, finals, key=key)
+        position = {row.branch_id: n for n, row in enumerate(by_score, start=1)}
+        ranks = [position[row.branch_id] for row in shown]
+    board.ranking = [RankRow(*row, rank=rank) for row, rank in zip(shown, ranks, strict=True)]
 
 
 def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date) -> None:

@@ -133,3 +133,15 @@ def test_a_long_ranking_shows_the_first_rows_and_offers_the_rest(world, boss, as
     assert "Showing the first 2 of 3 branches." in cut
     assert cut.count("trend trend-") == 2
     assert full.count("trend trend-") == 3
+
+
+@pytest.mark.parametrize("sort", ["score", "gap", "trend", "name", "unknown"])
+def test_a_ranking_cut_to_its_first_rows_is_the_full_rankings_head_with_the_same_ranks(world, boss, sort):
+    _branches(world, boss, 7)
+    full = dashboard_for(world.committee, year=2026, quarter=3, sort=sort)
+    cut = dashboard_for(world.committee, year=2026, quarter=3, sort=sort, shown=3)
+    assert full.ranked == cut.ranked == len(full.ranking) == 7
+    assert len(cut.ranking) == 3
+    assert [(r.branch_id, r.rank) for r in cut.ranking] == [(r.branch_id, r.rank) for r in full.ranking[:3]]
+    assert sorted(r.rank for r in full.ranking) == list(range(1, 8))
+    assert cut.chart_data() == full.chart_data()
