@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
 from branches.selectors import in_subtree
-from tasks.statistics import BranchTaskStats, tallied_task_statistics
+from tasks.statistics import BranchTaskStats, stats_of_tally_row, tallied_task_rows
 
 from .desk import (
     CHECK_DONE,
@@ -44,6 +44,7 @@ from .services.scorecards import default_deadline
 from .services.years import year_end_scores, year_result
 
 TREND_QUARTERS = 8
+TASK_ROWS = 30  # the page's table of the branches worst at their tasks
 
 
 def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int]]:
@@ -124,6 +125,7 @@ class Dashboard(OfQuarter):
     quarters: list[str] = field(default_factory=list)
     # 对标 as daily work: the handbook tasks due in the quarter, from the tasks app.
     task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
+    task_branches: int = 0  # branches with tasks due, in task_rows or not
     task_on_time_rate: float | None = None
     tasks_overdue: int = 0
 
@@ -175,7 +177,8 @@ def dashboard_for(
     shown: int | None = None,
 ) -> Dashboard:
     """The ranking holds every final card, or only the first ``shown`` in the order asked
-    (each with its rank among all): the page shows a hundred of 20,000.
+    (each with its rank among all), and the task rows every branch or the ``TASK_ROWS``
+    worst: the page shows a hundred and thirty of 20,000, the API all.
 
     Seven queries whatever the number of branches: the active branches with their card of
     the quarter and last quarter's final score, the quarter roll-ups (the trend, and the
@@ -282,7 +285,7 @@ def dashboard_for(
     first = board.items[0] if board.items else None
     board.open_items = first.open_total if first else 0
     board.overdue_items = first.overdue_total if first else 0
-    _add_task_statistics(board, branches, today)
+    _add_task_statistics(board, branches, today, shown)
     return board
 
 
@@ -306,23 +309,36 @@ def _rank(board: Dashboard, finals: list[Final], sort: str, rows: int | None) ->
     board.ranking = [RankRow(*row, rank=rank) for row, rank in zip(shown, ranks, strict=True)]
 
 
-def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date) -> None:
+def _add_task_statistics(
+    board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date, shown: int | None
+) -> None:
     """One query through the tasks app's own statistics: on-time rate and overdue work per
     branch for the tasks due in the quarter, worst first. Summed from the task tallies (a
-    few rows a branch, kept by the tasks services), not from the quarter's tasks."""
-    stats = tallied_task_statistics(
-        # The same branches as a subquery, not 2,000 ids in an IN list.
-        branches=active_branches(board.root),
-        year=board.year,
-        quarter=board.quarter,
-        today=today,
-    )
-    rows = [(branches[pk][0], row) for pk, row in stats.items() if pk in branches]
-    rows.sort(key=lambda r: (r[1].on_time_rate if r[1].on_time_rate is not None else 101, r[0]))
-    board.task_rows = rows
-    due_so_far = sum(row.due_so_far for _, row in rows)
-    board.task_on_time_rate = round(100 * sum(row.on_time for _, row in rows) / due_so_far, 1) if due_so_far else None
-    board.tasks_overdue = sum(row.overdue for _, row in rows)
+    few rows a branch, kept by the tasks services), not from the quarter's tasks; the
+    totals from plain tuples, a ``BranchTaskStats`` made only for the rows kept (the page's
+    ``TASK_ROWS`` worst when ``shown`` is given, else every branch)."""
+    rows = [
+        row
+        for row in tallied_task_rows(
+            # The same branches as a subquery, not 2,000 ids in an IN list.
+            branches=active_branches(board.root),
+            year=board.year,
+            quarter=board.quarter,
+            today=today,
+        )
+        if row[0] in branches
+    ]
+
+    def worst_first(row: tuple[int, ...]) -> tuple[float, str]:
+        # BranchTaskStats.on_time_rate, 101 when nothing was due so far; then the name.
+        return (round(100 * row[4] / row[2], 1) if row[2] else 101, branches[row[0]][0])
+
+    kept = sorted(rows, key=worst_first) if shown is None else heapq.nsmallest(TASK_ROWS, rows, key=worst_first)
+    board.task_rows = [(branches[row[0]][0], stats_of_tally_row(row)) for row in kept]
+    board.task_branches = len(rows)
+    due_so_far = sum(row[2] for row in rows)
+    board.task_on_time_rate = round(100 * sum(row[4] for row in rows) / due_so_far, 1) if due_so_far else None
+    board.tasks_overdue = sum(row[5] for row in rows)
 
 
 def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:

@@ -77,31 +77,61 @@ def task_statistics(
     return stats
 
 
+# The columns of ``tallied_task_rows``: per branch, its tallies summed over the quarter.
+TALLY_ROW = ("branch_id", "due", "due_so_far", "done", "on_time", "overdue", "delay", "checked", "quality", "rated")
+
+
+def tallied_task_rows(
+    *, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date
+) -> list[tuple[int, ...]]:
+    """The tallies of a calendar quarter summed per branch, as plain tuples (``TALLY_ROW``):
+    one query over a few rows a branch (one per due date), no object made per branch.
+    Overdue is the open count of the days before ``today``; due so far, the done ones and
+    those (open and past due)."""
+    return [
+        (branch_id, due, done + overdue, done, on_time, overdue, delay, checked, quality, rated)
+        for branch_id, due, done, on_time, overdue, delay, checked, quality, rated in tally_sums(
+            branches=branches, year=year, quarter=quarter, today=today
+        ).values_list(
+            "branch_id",
+            "due_sum",
+            "done_sum",
+            "on_time_sum",
+            "overdue",
+            "delay",
+            "checked_sum",
+            "quality_total",
+            "rated",
+        )
+    ]
+
+
+def stats_of_tally_row(row: tuple[int, ...]) -> BranchTaskStats:
+    """A ``tallied_task_rows`` row as ``task_statistics`` gives it (quality averaged over the
+    checked tasks rated)."""
+    from .tallies import quality_average
+
+    branch_id, due, due_so_far, done, on_time, overdue, delay, checked, quality, rated = row
+    return BranchTaskStats(
+        branch_id=branch_id,
+        due=due,
+        due_so_far=due_so_far,
+        done=done,
+        on_time=on_time,
+        overdue=overdue,
+        average_delay_days=round(delay / done, 1) if done else None,
+        checked=checked,
+        average_quality=quality_average(quality, rated),
+    )
+
+
 def tallied_task_statistics(
     *, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date
 ) -> dict[int, BranchTaskStats]:
     """``task_statistics`` of the tasks due in a calendar quarter, summed from the kept
-    tallies (``TaskTally``, one row per branch and due date) instead of the tasks: one query
-    over a few rows a branch. Overdue is the open count of the days before ``today``;
-    quality is averaged over the checked tasks rated, as ``task_statistics`` does."""
-    from .tallies import quality_average
-
-    stats: dict[int, BranchTaskStats] = {}
-    for row in tally_sums(branches=branches, year=year, quarter=quarter, today=today):
-        done = row["done_sum"]
-        stats[row["branch_id"]] = BranchTaskStats(
-            branch_id=row["branch_id"],
-            due=row["due_sum"],
-            # Done, or open and past due (cancelled tasks are not counted at all).
-            due_so_far=done + row["overdue"],
-            done=done,
-            on_time=row["on_time_sum"],
-            overdue=row["overdue"],
-            average_delay_days=round(row["delay"] / done, 1) if done else None,
-            checked=row["checked_sum"],
-            average_quality=quality_average(row["quality_total"], row["rated"]),
-        )
-    return stats
+    tallies (``TaskTally``) instead of the tasks (one query)."""
+    rows = tallied_task_rows(branches=branches, year=year, quarter=quarter, today=today)
+    return {row[0]: stats_of_tally_row(row) for row in rows}
 
 
 def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
