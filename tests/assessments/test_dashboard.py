@@ -151,10 +151,9 @@ def test_the_pages_task_rows_are_the_worst_of_the_full_list_and_the_totals_count
     import datetime as dt
 
     from assessments import dashboard
+    from handbook.models import Article
     from tasks.models import TaskStatus
     from tests.factories import make_task
-
-    from handbook.models import Article
 
     article = Article.objects.order_by("pk").first()  # of the boss fixture's edition
     done = {"status": TaskStatus.DONE, "completed_at": dt.datetime(2026, 8, 20, tzinfo=dt.UTC), "delay_days": 0}
