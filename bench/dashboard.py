@@ -438,9 +438,9 @@ def _tallied_statistics(root) -> None:
     import datetime as dt
 
     from assessments.desk import active_branches
-    from tasks.statistics import tallied_task_statistics
+    from tasks.statistics import tallied_task_rows
 
-    tallied_task_statistics(branches=active_branches(root), year=2026, quarter=3, today=dt.date.today())
+    tallied_task_rows(branches=active_branches(root), year=2026, quarter=3, today=dt.date.today())
 
 
 def _measure_dashboard(made: dict, branches: int, pg: bool, label: str, *, full: bool = True) -> list[Row]:
