@@ -129,3 +129,16 @@ def test_a_quarter_with_no_tasks_gives_no_rows_and_a_cancelled_task_counts_nowhe
     stats = tallied_task_statistics(branches=Organisation.objects.all(), year=2026, quarter=4, today=Q4[1])
     assert world.branch_a.pk not in stats and world.branch_b.pk in stats
     assert_statistics_match(Q4[1])
+
+
+def test_the_data_migration_counts_the_tasks_already_stored(world: World, default_edition: Edition) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tasks.migrations.0007_count_existing_task_tallies")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    expected = kept()
+    TaskTally.objects.all().delete()  # as a database migrated from 0005 holds them: none
+    migration.count(apps, None)
+    assert kept() == expected == live_tallies(Task.objects.all())
