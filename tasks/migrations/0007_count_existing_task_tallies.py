@@ -7,7 +7,11 @@ from django.db import migrations
 def count(apps, schema_editor):
     from tasks.tallies import tally_rebuild
 
-    models = (apps.get_model("branches", "Organisation"), apps.get_model("tasks", "Task"), apps.get_model("tasks", "TaskTally"))
+    models = (
+        apps.get_model("branches", "Organisation"),
+        apps.get_model("tasks", "Task"),
+        apps.get_model("tasks", "TaskTally"),
+    )
     tally_rebuild(models=models)
 
 
