@@ -5,15 +5,15 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.db.models import Case, Count, F, FilteredRelation, Q, Sum, Value, When, Window
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
 from branches.selectors import in_subtree
-from tasks.statistics import BranchTaskStats, task_statistics
+from tasks.statistics import BranchTaskStats, stats_of_tally_row, tallied_task_rows
 
 from .desk import (
     CHECK_DONE,
@@ -40,16 +40,36 @@ from .models import (
     grade_label,
 )
 from .rollups import quarter_article_rows, quarter_averages
-from .services.scorecards import default_deadline, quarter_end, quarter_start
+from .services.scorecards import default_deadline
 from .services.years import year_end_scores, year_result
 
 TREND_QUARTERS = 8
+TASK_ROWS = 30  # the page's table of the branches worst at their tasks
 
 
 def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int]]:
     """The ``count`` quarters ending with (year, quarter), oldest first."""
     index = year * 4 + quarter - 1
     return [((i // 4), (i % 4) + 1) for i in range(index - count + 1, index + 1)]
+
+
+class Final(NamedTuple):
+    """A final card of the quarter as the ranking reads it: a plain tuple (20,000 of them at
+    20,000 branches), a ``RankRow`` made only for the rows shown."""
+
+    branch_id: int
+    name: str
+    code: str
+    is_key: bool
+    score: Decimal
+    self_score: Decimal
+    grade: str
+    previous: Decimal | None
+    below_records: int
+
+    @property
+    def gap(self) -> Decimal:
+        return self.self_score - self.score
 
 
 @dataclass
@@ -88,7 +108,10 @@ class Dashboard(OfQuarter):
     year: int
     quarter: int
     counts: dict[str, int] = field(default_factory=dict)
+    # The ranking in the order asked: every final card, or its first ``shown`` when asked so.
     ranking: list[RankRow] = field(default_factory=list)
+    ranked: int = 0  # final cards in the ranking, shown or not
+    widest_gaps: list[Final] = field(default_factory=list)
     grades: list[tuple[str, str, int]] = field(default_factory=list)
     trend: list[tuple[str, float | None, int]] = field(default_factory=list)
     top_deducted: list[dict[str, Any]] = field(default_factory=list)
@@ -102,6 +125,7 @@ class Dashboard(OfQuarter):
     quarters: list[str] = field(default_factory=list)
     # 对标 as daily work: the handbook tasks due in the quarter, from the tasks app.
     task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
+    task_branches: int = 0  # branches with tasks due, in task_rows or not
     task_on_time_rate: float | None = None
     tasks_overdue: int = 0
 
@@ -118,13 +142,12 @@ class Dashboard(OfQuarter):
             "grades": not any(n for _, _, n in self.grades),
             "trend": all(score is None for _, score, _ in self.trend),
             "deducted": not self.top_deducted,
-            "gaps": not self.ranking,
+            "gaps": not self.ranked,
         }
 
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw, for ``json_script``."""
-        # The thirty widest, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000.
-        gaps = heapq.nlargest(30, self.ranking, key=lambda r: abs(r.self_score - r.score))
+        gaps = self.widest_gaps
         return {
             "grades": [{"name": label, "value": n} for _, label, n in self.grades],
             "trend": {"periods": [p for p, _, _ in self.trend], "scores": [s for _, s, _ in self.trend]},
@@ -145,9 +168,19 @@ SORTS = {
 
 
 def dashboard_for(
-    root: Organisation, *, year: int, quarter: int, sort: str = "score", today: dt.date | None = None
+    root: Organisation,
+    *,
+    year: int,
+    quarter: int,
+    sort: str = "score",
+    today: dt.date | None = None,
+    shown: int | None = None,
 ) -> Dashboard:
-    """Seven queries whatever the number of branches: the active branches with their card of
+    """The ranking holds every final card, or only the first ``shown`` in the order asked
+    (each with its rank among all), and the task rows every branch or the ``TASK_ROWS``
+    worst: the page shows a hundred and thirty of 20,000, the API all.
+
+    Seven queries whatever the number of branches: the active branches with their card of
     the quarter and last quarter's final score, the quarter roll-ups (the trend, and the
     quarters to choose from), the quarter's plans, the dissolved branches' checked cards, the
     article roll-ups (most-deducted articles, 大政工 subtotals), the open rectification items
@@ -189,6 +222,7 @@ def dashboard_for(
     late_names = []
     states = []
     grade_counts = dict.fromkeys(Grade.values, 0)
+    finals: list[Final] = []
     for pk, name, code, is_key, status, self_total, review_total, grade, flagged, deadline, below, previous in rows:
         started += status is not None
         late = is_late_with(status, bool(flagged), deadline, fallback, today)
@@ -196,7 +230,7 @@ def dashboard_for(
         if late:
             late_names.append(name)
         if status == ScorecardStatus.FINAL:
-            board.ranking.append(RankRow(pk, name, code, is_key, review_total, self_total, grade, previous, below))
+            finals.append(Final(pk, name, code, is_key, review_total, self_total, grade, previous, below))
             if grade in grade_counts:
                 grade_counts[grade] += 1
     counts = partition_counts(states)
@@ -207,13 +241,7 @@ def dashboard_for(
         **counts,
     }
     board.late_branches = sorted(late_names)
-    # By score, best first, then by code: two stable sorts on C-level keys (20,000 rows).
-    board.ranking.sort(key=attrgetter("code"))
-    board.ranking.sort(key=attrgetter("score"), reverse=True)
-    for n, row in enumerate(board.ranking, start=1):
-        row.rank = n
-    if sort != "score":
-        board.ranking.sort(key=SORTS.get(sort, SORTS["score"]))
+    _rank(board, finals, sort, shown)
     board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
@@ -257,26 +285,60 @@ def dashboard_for(
     first = board.items[0] if board.items else None
     board.open_items = first.open_total if first else 0
     board.overdue_items = first.overdue_total if first else 0
-    _add_task_statistics(board, branches, today)
+    _add_task_statistics(board, branches, today, shown)
     return board
 
 
-def _add_task_statistics(board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date) -> None:
+def _rank(board: Dashboard, finals: list[Final], sort: str, rows: int | None) -> None:
+    """The ranking: by score, best first, then by code, numbered; then in the order asked.
+    Rank rows are made for the rows kept only; the chart's thirty widest gaps are taken from
+    the tuples, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000."""
+    board.ranked = len(finals)
+    # Two stable sorts on C-level keys (20,000 tuples): code, then score descending.
+    by_score = sorted(finals, key=itemgetter(2))
+    by_score.sort(key=itemgetter(4), reverse=True)
+    board.widest_gaps = heapq.nlargest(30, by_score, key=lambda r: abs(r.self_score - r.score))
+    if sort == "score" or sort not in SORTS:
+        shown = by_score if rows is None else by_score[:rows]
+        ranks = range(1, len(shown) + 1)
+    else:
+        key = SORTS[sort]
+        shown = sorted(finals, key=key) if rows is None else heapq.nsmallest(rows, finals, key=key)
+        position = {row.branch_id: n for n, row in enumerate(by_score, start=1)}
+        ranks = [position[row.branch_id] for row in shown]
+    board.ranking = [RankRow(*row, rank=rank) for row, rank in zip(shown, ranks, strict=True)]
+
+
+def _add_task_statistics(
+    board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date, shown: int | None
+) -> None:
     """One query through the tasks app's own statistics: on-time rate and overdue work per
-    branch for the tasks due in the quarter, worst first."""
-    stats = task_statistics(
-        # The same branches as a subquery, not 2,000 ids in an IN list.
-        branches=active_branches(board.root),
-        first=quarter_start(board.year, board.quarter),
-        last=quarter_end(board.year, board.quarter),
-        today=today,
-    )
-    rows = [(branches[pk][0], row) for pk, row in stats.items() if pk in branches]
-    rows.sort(key=lambda r: (r[1].on_time_rate if r[1].on_time_rate is not None else 101, r[0]))
-    board.task_rows = rows
-    due_so_far = sum(row.due_so_far for _, row in rows)
-    board.task_on_time_rate = round(100 * sum(row.on_time for _, row in rows) / due_so_far, 1) if due_so_far else None
-    board.tasks_overdue = sum(row.overdue for _, row in rows)
+    branch for the tasks due in the quarter, worst first. Summed from the task tallies (a
+    few rows a branch, kept by the tasks services), not from the quarter's tasks; the
+    totals from plain tuples, a ``BranchTaskStats`` made only for the rows kept (the page's
+    ``TASK_ROWS`` worst when ``shown`` is given, else every branch)."""
+    rows = [
+        row
+        for row in tallied_task_rows(
+            # The same branches as a subquery, not 2,000 ids in an IN list.
+            branches=active_branches(board.root),
+            year=board.year,
+            quarter=board.quarter,
+            today=today,
+        )
+        if row[0] in branches
+    ]
+
+    def worst_first(row: tuple[int, ...]) -> tuple[float, str]:
+        # BranchTaskStats.on_time_rate, 101 when nothing was due so far; then the name.
+        return (round(100 * row[4] / row[2], 1) if row[2] else 101, branches[row[0]][0])
+
+    kept = sorted(rows, key=worst_first) if shown is None else heapq.nsmallest(TASK_ROWS, rows, key=worst_first)
+    board.task_rows = [(branches[row[0]][0], stats_of_tally_row(row)) for row in kept]
+    board.task_branches = len(rows)
+    due_so_far = sum(row[2] for row in rows)
+    board.task_on_time_rate = round(100 * sum(row[4] for row in rows) / due_so_far, 1) if due_so_far else None
+    board.tasks_overdue = sum(row[5] for row in rows)
 
 
 def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:

@@ -190,4 +190,12 @@ def build_tasks_pg(year: int, quarter: int, timings: dict[str, float]) -> int:
         cursor.execute("SELECT COUNT(*) FROM tasks_task")
         count = cursor.fetchone()[0]
     timings[f"tasks {year}Q{quarter}"] = time.perf_counter() - started
+    # Inserted around the services: counted into the tallies as manage.py rebuild_task_tallies does.
+    from tasks.tallies import tally_rebuild
+
+    started = time.perf_counter()
+    tally_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_tasktally")
+    timings["task tallies rebuilt"] = time.perf_counter() - started
     return count

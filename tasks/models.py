@@ -272,3 +272,37 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.kind}"
+
+
+class TaskTally(models.Model):
+    """The tasks of one branch due on one day, counted for the dashboard (one row per branch ×
+    due date that has tasks, its quarter beside it): a quarter's figures are sums over a few
+    rows a branch instead of over its 181 tasks. Kept by the tasks services in the
+    transaction that changes a task (``tasks.tallies``); ``manage.py rebuild_task_tallies``
+    recounts them. Counted per due date, not per quarter, because "overdue" (open and due
+    before today) depends on the day it is read: the reader sums the open counts of the days
+    before today. Cancelled tasks and tasks without a due date are not counted."""
+
+    branch = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    due = models.IntegerField(default=0)  # not cancelled
+    open_tasks = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)  # done or checked
+    on_time = models.IntegerField(default=0)  # done with no delay
+    delay_sum = models.IntegerField(default=0)  # days late, over the done ones
+    checked = models.IntegerField(default=0)
+    quality_sum = models.IntegerField(default=0)  # QUALITY_POINTS over the checked ones rated
+    quality_n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("task tally")
+        verbose_name_plural = _("task tallies")
+        constraints = [
+            # In this column order it is also the dashboard's index: the quarter, then the branch.
+            models.UniqueConstraint(fields=["year", "quarter", "branch", "due_on"], name="task_tally_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} · {self.due_on}"

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
 
 from branches.models import Organisation
 
-from .models import QUALITY_POINTS, Task, TaskStatus
+from .models import QUALITY_POINTS, Task, TaskStatus, TaskTally
 
 DONE = (TaskStatus.DONE, TaskStatus.CHECKED)
 
@@ -74,3 +75,80 @@ def task_statistics(
             average_quality=round(float(Decimal(str(quality))), 2) if quality is not None else None,
         )
     return stats
+
+
+# The columns of ``tallied_task_rows``: per branch, its tallies summed over the quarter.
+TALLY_ROW = ("branch_id", "due", "due_so_far", "done", "on_time", "overdue", "delay", "checked", "quality", "rated")
+
+
+def tallied_task_rows(
+    *, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date
+) -> list[tuple[int, ...]]:
+    """The tallies of a calendar quarter summed per branch, as plain tuples (``TALLY_ROW``):
+    one query over a few rows a branch (one per due date), no object made per branch.
+    Overdue is the open count of the days before ``today``; due so far, the done ones and
+    those (open and past due)."""
+    return [
+        (branch_id, due, done + overdue, done, on_time, overdue, delay, checked, quality, rated)
+        for branch_id, due, done, on_time, overdue, delay, checked, quality, rated in tally_sums(
+            branches=branches, year=year, quarter=quarter, today=today
+        ).values_list(
+            "branch_id",
+            "due_sum",
+            "done_sum",
+            "on_time_sum",
+            "overdue",
+            "delay",
+            "checked_sum",
+            "quality_total",
+            "rated",
+        )
+    ]
+
+
+def stats_of_tally_row(row: tuple[int, ...]) -> BranchTaskStats:
+    """A ``tallied_task_rows`` row as ``task_statistics`` gives it (quality averaged over the
+    checked tasks rated)."""
+    from .tallies import quality_average
+
+    branch_id, due, due_so_far, done, on_time, overdue, delay, checked, quality, rated = row
+    return BranchTaskStats(
+        branch_id=branch_id,
+        due=due,
+        due_so_far=due_so_far,
+        done=done,
+        on_time=on_time,
+        overdue=overdue,
+        average_delay_days=round(delay / done, 1) if done else None,
+        checked=checked,
+        average_quality=quality_average(quality, rated),
+    )
+
+
+def tallied_task_statistics(
+    *, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date
+) -> dict[int, BranchTaskStats]:
+    """``task_statistics`` of the tasks due in a calendar quarter, summed from the kept
+    tallies (``TaskTally``) instead of the tasks (one query)."""
+    rows = tallied_task_rows(branches=branches, year=year, quarter=quarter, today=today)
+    return {row[0]: stats_of_tally_row(row) for row in rows}
+
+
+def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
+    """The quarter's tally rows summed per branch (one row a branch with tasks due)."""
+    return (
+        TaskTally.objects.filter(year=year, quarter=quarter, branch__in=branches)
+        .values("branch_id")
+        .annotate(
+            due_sum=Sum("due"),
+            overdue=Coalesce(Sum("open_tasks", filter=Q(due_on__lt=today)), 0),
+            done_sum=Sum("done"),
+            on_time_sum=Sum("on_time"),
+            delay=Sum("delay_sum"),
+            checked_sum=Sum("checked"),
+            quality_total=Sum("quality_sum"),
+            rated=Sum("quality_n"),
+        )
+        .filter(due_sum__gt=0)
+        .order_by()
+    )

@@ -154,11 +154,13 @@ from tasks.models import Task  # noqa: E402
 def make_task(
     branch: Organisation, article: object, *, due_on: dt.date = dt.date(2026, 11, 25), **fields: object
 ) -> Task:
-    """A handbook task of ``branch`` for ``article`` in the month holding ``due_on``."""
+    """A handbook task of ``branch`` for ``article`` in the month holding ``due_on``, counted
+    in the task tallies as the services count the tasks they make."""
     from tasks.periods import period_of
+    from tasks.tallies import tally_change
 
     period = period_of("monthly", due_on)
-    return Task.objects.create(
+    task = Task.objects.create(
         branch=branch,
         article=article,
         title=article.title,  # type: ignore[attr-defined]
@@ -169,6 +171,8 @@ def make_task(
         due_on=due_on,
         **fields,
     )
+    tally_change(None, task)
+    return task
 
 
 # --- assessments ----------------------------------------------------------------------------

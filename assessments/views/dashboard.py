@@ -98,8 +98,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _refused(request, root, form, "assessments/dashboard.html")
     year, quarter = form.cleaned_data["quarter"]
     sort = choice_or(request.GET.get("sort"), SORTS, "score")
-    board = dashboard_for(root, year=year, quarter=quarter, sort=sort)
     show_all = request.GET.get("all") == "1"
+    # A committee of thousands of branches: the table shows the first rows in the chosen
+    # order, and only those are made.
+    board = dashboard_for(root, year=year, quarter=quarter, sort=sort, shown=None if show_all else RANKING_ROWS)
     return render(
         request,
         "assessments/dashboard.html",
@@ -114,9 +116,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "subtrees": _subtrees(request.user),
             "quarters": board.quarters,
             "sort": sort,
-            # A committee of thousands of branches: the table shows the first rows in the chosen order.
-            "ranking": board.ranking if show_all else board.ranking[:RANKING_ROWS],
-            "ranking_cut": not show_all and len(board.ranking) > RANKING_ROWS,
+            "ranking": board.ranking,
+            "ranking_cut": not show_all and board.ranked > RANKING_ROWS,
         },
     )
 

@@ -26,6 +26,7 @@ from notifications.services import notify
 from ..evidence import MAX_FILES, checked_type
 from ..models import EventKind, Evidence, Notification, NotificationKind, Quality, Task, TaskEvent, TaskStatus
 from ..selectors import assignable_users
+from ..tallies import state, tally_change
 
 CHECK_COMMENT_LENGTH = 2000
 
@@ -92,6 +93,7 @@ def _mark_done(
     task: Task, *, by: User, note: str, at: dt.datetime, files: Sequence[UploadedFile], types: Sequence[str]
 ) -> None:
     """Writes the completion and stores each (already checked) file as this task's evidence."""
+    before = state(task)
     task.status = TaskStatus.DONE
     task.completed_at = at
     task.completed_by = by
@@ -99,6 +101,7 @@ def _mark_done(
     task.delay_days = max(0, (timezone.localdate(at) - task.due_on).days) if task.due_on else 0
     task.full_clean()
     task.save(update_fields=["status", "completed_at", "completed_by", "completion_note", "delay_days"])
+    tally_change(before, task)
     for upload, content_type in zip(files, types, strict=True):
         evidence = Evidence(
             task=task,
@@ -170,12 +173,14 @@ def task_check(*, task: Task, by: User, quality: str, comment: str = "") -> Task
         raise ValidationError(
             {"comment": _("Keep the comment within %(max)d characters.") % {"max": CHECK_COMMENT_LENGTH}}
         )
+    before = state(task)
     task.status = TaskStatus.CHECKED
     task.quality = quality
     task.check_comment = comment.strip()
     task.checked_at = timezone.now()
     task.checked_by = by
     task.save(update_fields=["status", "quality", "check_comment", "checked_at", "checked_by"])
+    tally_change(before, task)
     _record(task, EventKind.CHECKED, by, text=task.check_comment, quality=quality)
     return task
 
@@ -187,10 +192,12 @@ def task_cancel(*, task: Task, by: User, reason: str) -> Task:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    before = state(task)
     task.status = TaskStatus.CANCELLED
     task.cancel_reason = reason[:200]
     task.cancelled_at = timezone.now()
     task.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    tally_change(before, task)
     _record(task, EventKind.CANCELLED, by, text=task.cancel_reason)
     return task
 

@@ -17,6 +17,7 @@ from notifications.services import notify
 
 from ..models import AdHocRequest, EventKind, Notification, NotificationKind, Task, TaskEvent
 from ..periods import local_today
+from ..tallies import tally_new_open
 from .generation import branches_for_tasks
 
 
@@ -65,6 +66,7 @@ def request_send(
         )
         for branch in targets
     )
+    tally_new_open(tasks)
     TaskEvent.objects.bulk_create(TaskEvent(task=task, kind=EventKind.CREATED, by=by) for task in tasks)
     Notification.objects.bulk_create(
         Notification(branch_id=task.branch_id, kind=NotificationKind.REQUEST, task=task) for task in tasks

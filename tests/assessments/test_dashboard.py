@@ -133,3 +133,41 @@ def test_a_long_ranking_shows_the_first_rows_and_offers_the_rest(world, boss, as
     assert "Showing the first 2 of 3 branches." in cut
     assert cut.count("trend trend-") == 2
     assert full.count("trend trend-") == 3
+
+
+@pytest.mark.parametrize("sort", ["score", "gap", "trend", "name", "unknown"])
+def test_a_ranking_cut_to_its_first_rows_is_the_full_rankings_head_with_the_same_ranks(world, boss, sort):
+    _branches(world, boss, 7)
+    full = dashboard_for(world.committee, year=2026, quarter=3, sort=sort)
+    cut = dashboard_for(world.committee, year=2026, quarter=3, sort=sort, shown=3)
+    assert full.ranked == cut.ranked == len(full.ranking) == 7
+    assert len(cut.ranking) == 3
+    assert [(r.branch_id, r.rank) for r in cut.ranking] == [(r.branch_id, r.rank) for r in full.ranking[:3]]
+    assert sorted(r.rank for r in full.ranking) == list(range(1, 8))
+    assert cut.chart_data() == full.chart_data()
+
+
+def test_the_pages_task_rows_are_the_worst_of_the_full_list_and_the_totals_count_every_branch(world, boss, monkeypatch):
+    import datetime as dt
+
+    from assessments import dashboard
+    from handbook.models import Article
+    from tasks.models import TaskStatus
+    from tests.factories import make_task
+
+    article = Article.objects.order_by("pk").first()  # of the boss fixture's edition
+    done = {"status": TaskStatus.DONE, "completed_at": dt.datetime(2026, 8, 20, tzinfo=dt.UTC), "delay_days": 0}
+    for i in range(5):
+        branch = make_org(world.general, name=f"任务支部{i}")
+        for day in range(1, 5):
+            make_task(
+                branch, article, due_on=dt.date(2026, 8, day), period_key=f"2026-08-{day}", **(done if day <= i else {})
+            )
+    monkeypatch.setattr(dashboard, "TASK_ROWS", 2)
+    today = dt.date(2026, 11, 30)
+    full = dashboard_for(world.committee, year=2026, quarter=3, today=today)
+    cut = dashboard_for(world.committee, year=2026, quarter=3, today=today, shown=100)
+    assert len(full.task_rows) == full.task_branches == cut.task_branches == 5
+    assert cut.task_rows == full.task_rows[:2]
+    assert [name for name, _ in cut.task_rows] == ["任务支部0", "任务支部1"]
+    assert (cut.task_on_time_rate, cut.tasks_overdue) == (full.task_on_time_rate, full.tasks_overdue) == (50.0, 10)

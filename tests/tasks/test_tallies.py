@@ -1,0 +1,144 @@
+"""The task tallies the dashboard reads: after any sequence of the tasks services they equal
+what the tasks table counts, and the statistics summed from them equal those of the tasks."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.http import Http404
+
+from branches.models import Organisation
+from config.exceptions import Conflict
+from handbook.models import Edition
+from tasks.models import Task, TaskStatus, TaskTally
+from tasks.services import (
+    request_send,
+    task_assign,
+    task_cancel,
+    task_check,
+    task_complete,
+    tasks_complete_many,
+    tasks_generate,
+)
+from tasks.statistics import tallied_task_statistics, task_statistics
+from tasks.tallies import COUNTERS, live_tallies, tally_rebuild
+from tests.conftest import World
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+Q4 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def kept() -> dict[tuple[int, dt.date], tuple[int, ...]]:
+    """The tallies as kept, rows counting nothing left out (a task moved away leaves zeros)."""
+    rows = TaskTally.objects.values_list("branch_id", "due_on", *COUNTERS)
+    return {(b, d): tuple(values) for b, d, *values in rows if any(values)}
+
+
+def assert_tallies_match() -> None:
+    assert kept() == live_tallies(Task.objects.all())
+    for row in TaskTally.objects.all():
+        assert (row.year, row.quarter) == (row.due_on.year, (row.due_on.month - 1) // 3 + 1)
+
+
+def assert_statistics_match(today: dt.date) -> None:
+    branches = Organisation.objects.all()
+    live = task_statistics(branches=branches, first=Q4[0], last=Q4[1], today=today)
+    assert tallied_task_statistics(branches=branches, year=2026, quarter=4, today=today) == live
+
+
+def _try(step, **kwargs) -> object | None:
+    """A step the task's state or the user's role forbids is skipped, as a refused request is."""
+    try:
+        return step(**kwargs)
+    except (Conflict, PermissionDenied, ValidationError, Http404):
+        return None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_after_a_random_sequence_of_service_calls_the_tallies_equal_the_tasks(
+    world: World, default_edition: Edition, seed: int
+) -> None:
+    rng = random.Random(seed)
+    assert tasks_generate(first=Q4[0], last=dt.date(2026, 11, 15)) > 0
+    assert_tallies_match()
+    request_send(
+        organisation=world.committee,
+        title="专项整治",
+        what="按要求整改",
+        due_on=dt.date(2026, 12, 10),
+        by=world.reviewer,
+        today=dt.date(2026, 11, 20),
+    )
+    # Generating again, and more of the quarter, counts only the new tasks.
+    assert tasks_generate(first=Q4[0], last=Q4[1]) > 0
+    assert tasks_generate(first=Q4[0], last=Q4[1]) == 0
+    assert_tallies_match()
+    secretaries = {world.branch_a.pk: world.secretary_a, world.branch_b.pk: world.secretary_b}
+    tasks = list(Task.objects.filter(branch__in=list(secretaries)).order_by("pk"))
+    for n in range(60):
+        task = Task.objects.get(pk=rng.choice(tasks).pk)
+        secretary = secretaries[task.branch_id]
+        at = dt.datetime.combine(task.due_on + dt.timedelta(days=rng.randint(-5, 6)), dt.time(10), SHANGHAI)
+        action = rng.choice(["complete", "complete", "many", "check", "check", "cancel", "assign"])
+        if action == "complete":
+            _try(task_complete, task=task, by=secretary, note="已完成", at=at)
+        elif action == "many":
+            mine = [t for t in tasks if t.branch_id == task.branch_id]
+            chosen = Task.objects.filter(pk__in=[t.pk for t in rng.sample(mine, 3)], status=TaskStatus.OPEN)
+            _try(tasks_complete_many, tasks=list(chosen), by=secretary, note="一并完成", at=at)
+        elif action == "check":
+            quality = rng.choice(["excellent", "good", "fair", "poor"])
+            _try(task_check, task=task, by=world.reviewer, quality=quality)
+        elif action == "cancel":
+            _try(task_cancel, task=task, by=secretary, reason="项目停工")
+        else:
+            _try(task_assign, task=task, assignee=rng.choice([secretary, None]), by=secretary)
+        if n % 10 == 9:
+            assert_tallies_match()
+    assert Task.objects.filter(status=TaskStatus.CHECKED).exists()
+    assert Task.objects.filter(status=TaskStatus.CANCELLED).exists()
+    assert_tallies_match()
+    for today in (dt.date(2026, 9, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30), dt.date(2027, 1, 5)):
+        assert_statistics_match(today)
+
+
+def test_the_rebuild_command_recounts_the_tallies_and_is_idempotent(world: World, default_edition: Edition) -> None:
+    tasks_generate(first=Q4[0], last=Q4[1])
+    task = Task.objects.filter(branch=world.branch_a).order_by("due_on", "pk").first()
+    task_complete(task=task, by=world.secretary_a, note="已完成", at=dt.datetime(2026, 12, 30, 10, tzinfo=SHANGHAI))
+    expected = kept()
+    assert expected == live_tallies(Task.objects.all())
+    TaskTally.objects.update(due=99)  # drifted (say a raw SQL fix to the tasks)
+    TaskTally.objects.create(branch=world.committee, year=2026, quarter=4, due_on=dt.date(2026, 10, 2), due=1)
+    call_command("rebuild_task_tallies", "--batch", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert kept() == expected
+    assert tally_rebuild() == TaskTally.objects.count() == len(expected)
+    assert kept() == expected
+    assert_statistics_match(dt.date(2026, 11, 20))
+
+
+def test_a_quarter_with_no_tasks_gives_no_rows_and_a_cancelled_task_counts_nowhere(
+    world: World, default_edition: Edition
+) -> None:
+    assert tallied_task_statistics(branches=Organisation.objects.all(), year=2026, quarter=4, today=Q4[1]) == {}
+    tasks_generate(first=dt.date(2026, 10, 1), last=dt.date(2026, 10, 1))
+    for task in Task.objects.filter(branch=world.branch_a):
+        task_cancel(task=task, by=world.secretary_a, reason="项目停工")
+    stats = tallied_task_statistics(branches=Organisation.objects.all(), year=2026, quarter=4, today=Q4[1])
+    assert world.branch_a.pk not in stats and world.branch_b.pk in stats
+    assert_statistics_match(Q4[1])
+
+
+def test_the_data_migration_counts_the_tasks_already_stored(world: World, default_edition: Edition) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tasks.migrations.0007_count_existing_task_tallies")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    expected = kept()
+    TaskTally.objects.all().delete()  # as a database migrated from 0005 holds them: none
+    migration.count(apps, None)
+    assert kept() == expected == live_tallies(Task.objects.all())
