@@ -25,6 +25,7 @@ from .desk import (
     is_late_with,
     partition_counts,
     plans_of,
+    quarter_axis_label,
     quarter_choices,
     state_of,
 )
@@ -150,7 +151,7 @@ class Dashboard(OfQuarter):
         gaps = self.widest_gaps
         return {
             "grades": [{"name": label, "value": n} for _, label, n in self.grades],
-            "trend": {"periods": [p for p, _, _ in self.trend], "scores": [s for _, s, _ in self.trend]},
+            "trend": {"periods": [quarter_axis_label(t[0]) for t in self.trend], "scores": [t[1] for t in self.trend]},
             "deducted": {
                 "articles": [f"{d['code']} {d['title']}" for d in reversed(self.top_deducted)],
                 "points": [float(d["points"]) for d in reversed(self.top_deducted)],

@@ -8,6 +8,7 @@ same two functions (``state_of``, ``is_late_with``), so a tile's figure is its l
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -256,6 +257,15 @@ def quarters_for(root: Organisation) -> list[str]:
 
 def quarter_label(year: int, quarter: int) -> str:
     return _("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": quarter}
+
+
+def quarter_axis_label(code: str) -> str:
+    """A quarter's code (2026Q3) as a chart's axis shows it, short and in words (26年第3季度);
+    a code of no known form is shown as it is."""
+    match = re.fullmatch(r"([0-9]{4})Q([1-4])", code)
+    if not match:
+        return code
+    return _("'%(yy)02d, quarter %(quarter)d") % {"yy": int(match.group(1)) % 100, "quarter": int(match.group(2))}
 
 
 def quarter_choices(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments import selectors as assessments
+from assessments.desk import quarter_label
 from assessments.models import Scorecard
 from assessments.services.scorecards import current_quarter, default_deadline
 from development import selectors as development
@@ -26,6 +27,7 @@ from meetings import selectors as meetings
 from members.models import RUNNING_IMPORT_STATUSES, ImportStatus, MemberImport
 from tasks import selectors as tasks
 from tasks.models import ReminderSheet
+from tasks.periods import period_key_label
 
 from . import abilities
 from .models import Organisation, OrgKind, OrgStatus, RoleAssignment, User
@@ -196,7 +198,7 @@ def _scorecards(user: User, today: dt.date) -> Item:
             deadline = default_deadline(year, quarter)
             rows.append(
                 Row(
-                    f"{branch.name} · {year}Q{quarter}",
+                    f"{branch.name} · {quarter_label(year, quarter)}",
                     reverse("assessments:branch", args=[branch.pk]),
                     _("Not started · deadline %(deadline)s") % {"deadline": _date(deadline)},
                     late=deadline < today,
@@ -233,7 +235,7 @@ def _sheets(user: User) -> Item:
     )[:ROWS])  # fmt: skip
     rows = [
         Row(
-            f"{sheet.get_kind_display()} · {sheet.period_key}",
+            f"{sheet.get_kind_display()} · {period_key_label(sheet.period_key)}",
             reverse("tasks:sheet", args=[sheet.pk]),
             _("%(branch)s · %(due)d due, %(overdue)d overdue")
             % {"branch": sheet.branch.name, "due": len(sheet.due_lines), "overdue": len(sheet.overdue_lines)},
@@ -318,7 +320,7 @@ def _review(user: User, today: dt.date) -> Section | None:
     items.append(
         Item(
             "late",
-            _("Branches late with the %(period)s scorecard") % {"period": f"{year}Q{quarter}"},
+            _("Branches late with the %(period)s scorecard") % {"period": quarter_label(year, quarter)},
             late.count(),
             _q("assessments:index", quarter=f"{year}Q{quarter}", late=1),
             [Row(b.name, reverse("assessments:branch", args=[b.pk])) for b in late[:ROWS]],

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from config.forms import IdsChoiceField
 
 from .exchange import ParsedDeduction, parse_score
-from .models import Article, ChangeProposal, Edition, Part, ProposalField, clean_quarters
+from .models import QUARTER_NAMES, Article, ChangeProposal, Edition, Part, ProposalField, clean_quarters
 
 DEDUCTION_HELP = gettext_lazy(
     "One rule per line: description | points per occurrence | cap (the cap may be left out), "
@@ -41,7 +41,7 @@ def parse_deduction_lines(text: str) -> tuple[list[ParsedDeduction], list[str]]:
     return rules, errors
 
 
-QUARTER_CHOICES = [(str(q), f"Q{q}") for q in range(1, 5)]
+QUARTER_CHOICES = [(str(q), name) for q, name in QUARTER_NAMES.items()]
 
 
 class ArticleForm(forms.ModelForm):
@@ -165,9 +165,7 @@ class ArticlesField(IdsChoiceField):
 class StudyFocusForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Published by (unit)"))
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=gettext_lazy("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
-    )
+    quarter = forms.TypedChoiceField(label=gettext_lazy("Quarter"), coerce=int, choices=list(QUARTER_NAMES.items()))
     articles = ArticlesField(queryset=None, label=gettext_lazy("Articles"))
     note = forms.CharField(label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 4}))
 

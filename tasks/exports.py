@@ -15,6 +15,7 @@ from config.pdf import render_pdf
 from config.xlsx import escape_formula
 
 from .models import ReminderSheet
+from .periods import period_key_label
 
 
 def _filename(sheet: ReminderSheet, extension: str) -> str:
@@ -53,7 +54,7 @@ def sheet_pdf(sheet: ReminderSheet) -> tuple[str, str, bytes]:
 def sheet_xlsx(sheet: ReminderSheet) -> tuple[str, str, bytes]:
     workbook = Workbook()
     ws = workbook.active
-    ws.title = sheet.period_key
+    ws.title = period_key_label(sheet.period_key)
     span = f"{sheet.period_start:%Y-%m-%d} – {sheet.period_end:%Y-%m-%d}"
     ws.append([escape_formula(f"{sheet.branch.name} · {sheet.get_kind_display()} · {span}")])
     ws["A1"].font = Font(bold=True, size=13)

@@ -7,10 +7,12 @@ constraints hold, so the same period always gets the same key.
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from handbook.models import Frequency
 
@@ -75,3 +77,33 @@ SCHEDULED_FREQUENCIES = (
     Frequency.HALF_YEARLY,
     Frequency.YEARLY,
 )
+
+
+# Every key form above, with or without the dash (2026-Q3 and the assessments' 2026Q3 alike).
+_KEY = re.compile(
+    r"(?P<year>[0-9]{4})(?:-?(?:(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?"
+    r"|W(?P<week>[0-9]{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?"
+)
+
+
+def period_key_label(key: object) -> str:
+    """A period's key in words, as a page shows it (2026-11 → 2026年11月, 2026-Q3 → 2026年第3季度,
+    2026-W48 → 2026年第48周, 2026-H1 → 2026年上半年, 2026 → 2026年); a key of no known form is
+    shown as it is, an empty one as nothing."""
+    text = "" if key is None else str(key).strip()
+    match = _KEY.fullmatch(text.upper())
+    if not match:
+        return text
+    parts = {name: int(value) for name, value in match.groupdict().items() if value is not None}
+    year = parts["year"]
+    if "day" in parts:
+        return _("%(year)d, month %(month)d, day %(day)d") % parts
+    if "month" in parts:
+        return _("%(year)d, month %(month)d") % parts
+    if "week" in parts:
+        return _("%(year)d, week %(week)d") % parts
+    if "quarter" in parts:
+        return _("%(year)d, quarter %(quarter)d") % parts
+    if "half" in parts:
+        return (_("%(year)d, first half") if parts["half"] == 1 else _("%(year)d, second half")) % parts
+    return _("year %(year)d") % {"year": year}

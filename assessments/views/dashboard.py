@@ -15,6 +15,7 @@ from branches import abilities
 from branches.models import Organisation, OrgKind, User
 from config.request_values import choice_or, parse_id, parse_int_or, parse_quarter
 from config.xlsx import escape_formula
+from handbook.models import QUARTER_NAMES
 
 from ..dashboard import SORTS, dashboard_for, default_quarter, year_scores
 from ..desk import DeskState, quarters_for
@@ -158,7 +159,7 @@ def export_year(request: HttpRequest) -> HttpResponse:
     year = parse_int_or(request.GET.get("year", ""), default_quarter()[0], min_value=2000, max_value=2100)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{year}")
-    quarters = [f"Q{q}" for q in (1, 2, 3, 4)]
+    quarters = [str(QUARTER_NAMES[q]) for q in (1, 2, 3, 4)]
     sheet.append(
         [_("Code"), _("Branch"), _("Key unit")]
         + [_("%(q)s score") % {"q": q} for q in quarters]

@@ -18,6 +18,7 @@ from config.exceptions import Conflict
 
 from .. import selectors
 from ..cards import card_context, part_score, parts_of, unanswered, unfinished
+from ..desk import quarter_axis_label, quarter_choices
 from ..forms.cards import COUNT_PREFIX, REASON_PREFIX, LineForm, add_service_errors
 from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
@@ -61,10 +62,19 @@ def index(request: HttpRequest) -> HttpResponse:
         for c in selectors.scorecards_visible_to(request.user).filter(year=year, quarter=quarter, branch__in=branches)
     }
     rows = [(branch, cards.get(branch.pk)) for branch in branches]
+    # The quarter picker: every quarter the user has a card in, the current one and the one shown.
+    with_cards = set(selectors.scorecards_visible_to(request.user).values_list("year", "quarter").order_by().distinct())
     return render(
         request,
         "assessments/index.html",
-        {"rows": rows, "year": year, "quarter": quarter, "period": f"{year}Q{quarter}", "late": late},
+        {
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "period": f"{year}Q{quarter}",
+            "quarters": quarter_choices(with_cards, set(), (year, quarter)),
+            "late": late,
+        },
     )
 
 
@@ -86,7 +96,7 @@ def branch_cards(request: HttpRequest, pk: int) -> HttpResponse:
         for y, scores in sorted(years.items(), reverse=True)
     ]
     chart = {
-        "periods": [c.period for c in reversed(finals)],
+        "periods": [quarter_axis_label(c.period) for c in reversed(finals)],
         "scores": [float(c.review_total) for c in reversed(finals)],
         "self": [float(c.self_total) for c in reversed(finals)],
     }

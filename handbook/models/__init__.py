@@ -3,6 +3,7 @@
 from .learning import DemonstrationBranch, StudyFocus, TrainingAttendance, TrainingSession
 from .proposals import ChangeProposal, ProposalField, ProposalStatus
 from .standard import (
+    QUARTER_NAMES,
     Article,
     Deduction,
     DueKind,
@@ -18,6 +19,7 @@ from .standard import (
 )
 
 __all__ = [
+    "QUARTER_NAMES",
     "Article",
     "ChangeProposal",
     "Deduction",

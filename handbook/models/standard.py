@@ -105,6 +105,8 @@ ALL_QUARTERS = "1234"
 # Work done once a year (or half-year) is deducted at the end of its period: a yearly duty
 # cannot be missed in Q1. An edition may name other quarters (``Article.assessed_quarters``).
 QUARTERS_BY_FREQUENCY = {Frequency.YEARLY: "4", Frequency.HALF_YEARLY: "24"}
+# A quarter of the year in words (第二季度): a page never shows it as "Q2".
+QUARTER_NAMES = {1: _("first quarter"), 2: _("second quarter"), 3: _("third quarter"), 4: _("fourth quarter")}
 
 
 def default_quarters(frequency: str) -> str:
@@ -237,12 +239,12 @@ class Article(models.Model):
 
     @property
     def quarters_text(self) -> str:
-        """ "Every quarter" or "Q2、Q4" (Chinese) / "Q2, Q4", for people."""
+        """ "Every quarter" or "第二季度、第四季度" (Chinese) / "second quarter, fourth quarter", for people."""
         quarters = self.quarters_assessed
         if len(quarters) == 4:
             return gettext("every quarter")
         separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
-        return separator.join(f"Q{q}" for q in quarters)
+        return separator.join(str(QUARTER_NAMES[q]) for q in quarters)
 
     def clean(self) -> None:
         # The frequency's own quarters are stored as "": a later change of frequency carries them.

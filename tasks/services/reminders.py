@@ -32,7 +32,7 @@ from notifications.recipients import secretaries_of
 from notifications.services import Notice, notify_many
 
 from ..models import Notification, NotificationKind, ReminderSheet, SheetKind, Task, TaskStatus
-from ..periods import SCHEDULED_FREQUENCIES, Period, period_of
+from ..periods import SCHEDULED_FREQUENCIES, Period, period_key_label, period_of
 from .generation import branches_for_tasks, tasks_generate
 
 CHUNK = 500
@@ -152,7 +152,7 @@ def _notice(sheet: ReminderSheet, secretaries: list[User]) -> Notice:
         recipients=secretaries,
         context={
             "kind": _("%(kind)s work reminder sheet") % {"kind": sheet.get_kind_display()},
-            "period": sheet.period_key,
+            "period": period_key_label(sheet.period_key),
             "period_end": f"{sheet.period_end:%Y-%m-%d}",
             "due_count": len(due),
             "overdue_count": len(sheet.overdue_lines),

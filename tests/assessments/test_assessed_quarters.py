@@ -19,7 +19,9 @@ from tests.conftest import client_for
 from tests.factories import first_rule_counts, open_scorecard
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-REFUSED = "1-03 民主评议党员制度 is not assessed in Q3 (only in Q4): no deduction can be made on it this quarter."
+REFUSED = (
+    "1-03 民主评议党员制度 is not assessed in Q3 (only in fourth quarter): no deduction can be made on it this quarter."
+)
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def test_the_default_edition_deducts_the_year_end_duties_in_q4_and_last_years_ar
     assert articles["1-04"].quarters_assessed == (2, 4)  # 谈心谈话, half-yearly
     assert articles["1-01"].quarters_assessed == (1, 2, 3, 4)
     assert articles["3-10"].quarters_assessed == (1,)  # the 民主评议 archive of the past year
-    assert articles["3-10"].quarters_text == "Q1"
+    assert articles["3-10"].quarters_text == "first quarter"
 
 
 def test_the_branch_cannot_deduct_a_yearly_article_in_q3_and_the_line_keeps_its_full_score(world, q3):

@@ -102,7 +102,9 @@ def test_the_dashboard_takes_the_same_number_of_queries_for_3_and_30_branches(
 def test_the_branch_page_tells_its_story(quarter_of_scores, as_role):
     page = as_role("secretary_a").get(reverse("assessments:branch", args=[quarter_of_scores.branch_a.pk]))
     body = page.content.decode()
-    assert "2026Q2" in body and "2026Q3" in body
+    # The quarters in words, the chart's axis too; their codes only in links and attributes.
+    assert "2026, quarter 2" in body and "2026, quarter 3" in body
+    assert page.context["chart"]["periods"] == ["'26, quarter 2", "'26, quarter 3"]
     assert "Grades by year" in body
     assert 'id="branch-data"' in body
 

@@ -83,7 +83,7 @@ def test_the_editor_ticks_the_quarters_and_an_empty_choice_follows_the_frequency
     article.refresh_from_db()
     assert article.assessed_quarters == "24"
     page = as_role("administrator").get(reverse("handbook:article", kwargs={"pk": article.pk})).content.decode()
-    assert "Q2, Q4" in page
+    assert "second quarter, fourth quarter" in page and "Q2" not in page
     data.pop("assessed_quarters")
     assert as_role("administrator").post(url, data).status_code == 302
     article.refresh_from_db()
@@ -118,4 +118,13 @@ def test_the_diff_of_a_draft_names_a_change_of_quarters(world):
     draft = edition_start_draft(source=old, version="V2")
     article_save(article=draft.articles.get(code="3-03"), fields={"assessed_quarters": "1"})
     row = next(r for r in edition_diff(old, draft) if r.code == "3-03")
-    assert row.changes == [("assessed in quarters", "Q4", "Q1")]
+    assert row.changes == [("assessed in quarters", "fourth quarter", "first quarter")]
+
+
+def test_the_quarters_read_as_words_in_chinese_never_as_q_codes(world):
+    from django.utils import translation
+
+    article = make_edition(version="V1").articles.get(code="3-03")
+    article.assessed_quarters = "24"
+    with translation.override("zh-hans"):
+        assert article.quarters_text == "第二季度、第四季度"

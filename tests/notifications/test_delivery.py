@@ -17,7 +17,7 @@ from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
-SHEET = {"kind": "月工作提醒表", "period": "2026-11", "due_count": 5, "overdue_count": 1, "period_end": "2026-11-30"}
+SHEET = {"kind": "月工作提醒表", "period": "2026年11月", "due_count": 5, "overdue_count": 1, "period_end": "2026-11-30"}
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_a_message_reaches_the_person_in_the_platform_and_by_email(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         message = notify([secretary], Event.SHEET, SHEET, organisation=world.branch_a, link="/tasks/sheets/1/")
-    assert message.title == "一号项目部党支部：月工作提醒表（2026-11）已生成"
+    assert message.title == "一号项目部党支部：月工作提醒表（2026年11月）已生成"
     by_channel = {d.channel: d for d in message.deliveries.all()}
     assert set(by_channel) == {Channel.IN_APP, Channel.EMAIL}
     assert by_channel[Channel.IN_APP].status == DeliveryStatus.SENT

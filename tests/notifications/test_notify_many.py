@@ -14,7 +14,7 @@ from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
 
-SHEET = {"kind": "月工作提醒表", "period": "2026-11", "due_count": 5, "overdue_count": 1, "period_end": "2026-11-30"}
+SHEET = {"kind": "月工作提醒表", "period": "2026年11月", "due_count": 5, "overdue_count": 1, "period_end": "2026-11-30"}
 
 
 def _robot(org, *, include_below: bool = False) -> Robot:

@@ -36,7 +36,7 @@ def test_the_administrator_requires_e_mail_and_a_person_can_no_longer_turn_it_of
     Preference.objects.create(user=world.secretary_a, event=Event.SHEET, channel=Channel.EMAIL, enabled=False)
     prefs = as_role("secretary_a").get(reverse("notifications:preferences")).content.decode()
     assert 'value="sheet:email" checked disabled' in prefs
-    sheet = {"kind": "月工作提醒表", "period": "2026-11", "due_count": 1, "overdue_count": 0, "period_end": "x"}
+    sheet = {"kind": "月工作提醒表", "period": "2026年11月", "due_count": 1, "overdue_count": 0, "period_end": "x"}
     message = notify([world.secretary_a], Event.SHEET, sheet, organisation=world.branch_a)
     assert set(message.deliveries.values_list("channel", flat=True)) == {Channel.IN_APP, Channel.EMAIL}
 

@@ -12,7 +12,7 @@ from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
-SHEET = {"kind": "月工作提醒表", "period": "2026-11", "due_count": 3, "overdue_count": 0, "period_end": "2026-11-30"}
+SHEET = {"kind": "月工作提醒表", "period": "2026年11月", "due_count": 3, "overdue_count": 0, "period_end": "2026-11-30"}
 SECRET_URL = "/robot/send?access_token=very-secret-token-1234"
 
 

@@ -53,7 +53,8 @@ def test_monthly_sheets_list_the_months_work_and_the_overdue_and_are_e_mailed(
     assert not {line["period"] for line in sheet.lines} & {"2026-11-01"}  # no daily work on a monthly sheet
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "b@example.com"]
     message = next(m for m in mail.outbox if m.to == ["a@example.com"])
-    assert "2026-11" in message.subject and ready.branch_a.name in message.subject
+    assert "2026年11月" in message.subject and ready.branch_a.name in message.subject
+    assert "2026-11" not in message.subject  # the period in words, not its key
     assert sheet.due_lines[0]["title"] in message.body
     assert reverse("tasks:sheet", args=[sheet.pk]) in message.body  # the link back
     assert Delivery.objects.filter(
