@@ -24,8 +24,16 @@ from members.models import Member
 
 from . import selectors
 from .locks import frozen_message, locking_card
-from .models import Meeting, MeetingFile, Resolution
-from .services import Absence, ResolutionInput, _checked, _link_task, _require, _roster_check, _store_files
+from .models import Meeting, MeetingFile
+from .services import (
+    Absence,
+    ResolutionInput,
+    _checked,
+    _link_task,
+    _require,
+    _resolutions_add,
+    _store_files,
+)
 
 EDITED_FIELDS = ("kind", "held_at", "place", "host", "recorder", "topics", "speeches")
 
@@ -131,17 +139,7 @@ def meeting_update(
         raise ValidationError(errors)
     for row in rows:
         row.save()
-    _roster_check(meeting.branch, [item.owner_member for item in resolutions], "resolutions")
-    for item in resolutions:
-        resolution = Resolution(
-            meeting=meeting,
-            text=item.text.strip(),
-            owner_member=item.owner_member,
-            owner_user=item.owner_user,
-            due_on=item.due_on,
-        )
-        resolution.full_clean()
-        resolution.save()
+    _resolutions_add(meeting, resolutions)
     meeting.version += 1
     meeting.edited_at, meeting.edited_by = timezone.now(), by
     meeting.save()

@@ -74,6 +74,21 @@ def matching_task(meeting: Meeting) -> Task | None:
     return tasks.first()
 
 
+def _resolutions_add(meeting: Meeting, resolutions: Sequence[ResolutionInput]) -> None:
+    """The record's new resolutions, each owner from the branch's roster (recording and correcting)."""
+    _roster_check(meeting.branch, [item.owner_member for item in resolutions], "resolutions")
+    for item in resolutions:
+        resolution = Resolution(
+            meeting=meeting,
+            text=item.text.strip(),
+            owner_member=item.owner_member,
+            owner_user=item.owner_user,
+            due_on=item.due_on,
+        )
+        resolution.full_clean()
+        resolution.save()
+
+
 def _store_files(meeting: Meeting, files: Sequence[UploadedFile], types: Sequence[str], by: User | None) -> None:
     for upload, content_type in zip(files, types, strict=True):
         stored = MeetingFile(
@@ -172,18 +187,7 @@ def meeting_record(
         row.save()
     if errors:
         raise ValidationError(errors)
-    owners = [r.owner_member for r in resolutions]
-    _roster_check(branch, owners, "resolutions")
-    for item in resolutions:
-        resolution = Resolution(
-            meeting=meeting,
-            text=item.text.strip(),
-            owner_member=item.owner_member,
-            owner_user=item.owner_user,
-            due_on=item.due_on,
-        )
-        resolution.full_clean()
-        resolution.save()
+    _resolutions_add(meeting, resolutions)
     _store_files(meeting, files, types, by)
     _link_task(meeting, by, files)
     return meeting
