@@ -178,7 +178,8 @@ class DuesMonthViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Close a branch's month: no more entries (the branch's secretary or organising member)",
         request=DuesMonthActionSerializer,
-        responses={200: DuesMonthSerializer, **error_responses(409)},
+        description="A branch that is not there or outside your scope is a 404.",
+        responses={200: DuesMonthSerializer, **error_responses(404, 409)},
     )
     @action(detail=False, methods=["post"])
     def close(self, request: Request) -> Response:
@@ -190,7 +191,8 @@ class DuesMonthViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Reopen a closed month, saying why (an administrator)",
         request=DuesMonthReopenSerializer,
-        responses={200: DuesMonthSerializer, **error_responses(409)},
+        description="A branch that is not there or outside your scope is a 404.",
+        responses={200: DuesMonthSerializer, **error_responses(404, 409)},
     )
     @action(detail=False, methods=["post"])
     def reopen(self, request: Request) -> Response:

@@ -201,7 +201,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
         operation_id="handbook_articles_fill_in_form",
         summary="The article's example as a blank form to fill in (xlsx), as the article page's download",
         description="An article without an example is a 404.",
-        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404, 406)},
     )
     @action(
         detail=True,

@@ -44,6 +44,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     401: "No credentials, or a wrong, expired or revoked token (not_authenticated).",
     403: "Inside the user's scope, but without the role this needs (permission_denied).",
     404: "Nothing there, or outside the user's scope (not_found).",
+    406: "The answer cannot be given in the format asked for, e.g. ?format=json for a file (not_acceptable).",
     409: "The current state of the data forbids this (conflict).",
     429: "Too many requests, or sign-in locked after failures (throttled).",
 }
