@@ -149,10 +149,13 @@ def rebuild_rollups_timed(timings: dict[str, float]) -> None:
             cursor.execute("ANALYZE assessments_quarterrollup")
 
 
-def build_tasks_pg(year: int, quarter: int, timings: dict[str, float]) -> int:
+def build_tasks_pg(year: int, quarter: int, timings: dict[str, float], *, spread: bool = False) -> int:
     """A quarter's handbook tasks for every bench branch, as task generation makes them: 181
     a branch (each article monthly, 25 of them quarterly too), 70 % done on time, 10 % late,
-    20 % open; the first branch's go to its secretary (the "my tasks" list), the rest to nobody."""
+    20 % open; the first branch's go to its secretary (the "my tasks" list), the rest to nobody.
+    All due at the end of their month, or with ``spread`` (``--spread-due``) each article on its
+    own day of the period as the default handbook's generation has them (due so many days into
+    the period): 14 days a month, 2 days apart, 42–45 due dates a branch-quarter (41 there)."""
     import datetime as dt
 
     from django.db import connection, transaction
@@ -176,7 +179,8 @@ def build_tasks_pg(year: int, quarter: int, timings: dict[str, float]) -> int:
                 "INSERT INTO tasks_task (branch_id, article_id, title, frequency, period_key, period_start,"
                 " period_end, due_on, status, assignee_id, completed_at, completion_note, delay_days, quality,"
                 " check_comment, cancel_reason, supervised, created_at)"
-                " SELECT d.branch, d.article, d.title, 'monthly', %s, %s, %s, %s,"
+                " SELECT d.branch, d.article, d.title, 'monthly', %s, %s, %s,"
+                "  CASE WHEN %s THEN LEAST(%s::date + ((d.article %% 14) * 2)::int, %s::date) ELSE %s::date END,"
                 "  CASE WHEN d.x < 0.8 THEN 'done' ELSE 'open' END, d.assignee,"
                 "  CASE WHEN d.x < 0.8 THEN now() END, '', CASE WHEN d.x < 0.7 THEN 0 WHEN d.x < 0.8 THEN 3 END,"
                 "  '', '', '', false, now()"
@@ -184,7 +188,7 @@ def build_tasks_pg(year: int, quarter: int, timings: dict[str, float]) -> int:
                 "   CASE WHEN o.code = 'BENCH-00000' THEN %s END AS assignee"
                 "  FROM branches_organisation o JOIN handbook_article a ON a.edition_id = %s"
                 "  WHERE o.code LIKE 'BENCH-%%' AND o.kind = 'branch' AND a.id < %s) d",
-                [key, first, last, last, secretary.pk, edition_id, first_article + articles],
+                [key, first, last, spread, first, last, last, secretary.pk, edition_id, first_article + articles],
             )
         cursor.execute("ANALYZE tasks_task")
         cursor.execute("SELECT COUNT(*) FROM tasks_task")
@@ -197,5 +201,6 @@ def build_tasks_pg(year: int, quarter: int, timings: dict[str, float]) -> int:
     tally_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tasks_tasktally")
+        cursor.execute("ANALYZE tasks_taskquartertally")
     timings["task tallies rebuilt"] = time.perf_counter() - started
     return count

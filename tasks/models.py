@@ -306,3 +306,34 @@ class TaskTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id} · {self.due_on}"
+
+
+class TaskQuarterTally(models.Model):
+    """The tasks of one branch due in one calendar quarter, counted for the dashboard: the
+    quarter's ``TaskTally`` rows summed, kept beside them by the same statements. Everything
+    the dashboard shows but "overdue" is read from here, one row a branch; overdue is this
+    row's open count for a quarter that has ended and comes from the per-date rows only for
+    a quarter that holds today (``tasks.statistics.tally_sums``)."""
+
+    branch = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    due = models.IntegerField(default=0)  # not cancelled
+    open_tasks = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)  # done or checked
+    on_time = models.IntegerField(default=0)  # done with no delay
+    delay_sum = models.IntegerField(default=0)  # days late, over the done ones
+    checked = models.IntegerField(default=0)
+    quality_sum = models.IntegerField(default=0)  # QUALITY_POINTS over the checked ones rated
+    quality_n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("task quarter tally")
+        verbose_name_plural = _("task quarter tallies")
+        constraints = [
+            # The quarter, then the branch: the dashboard's index too.
+            models.UniqueConstraint(fields=["year", "quarter", "branch"], name="task_quarter_tally_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} · {self.year}Q{self.quarter}"

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from branches.models import Organisation
 
-from .models import QUALITY_POINTS, Task, TaskStatus, TaskTally
+from .models import QUALITY_POINTS, Task, TaskQuarterTally, TaskStatus, TaskTally
 
 DONE = (TaskStatus.DONE, TaskStatus.CHECKED)
 
@@ -135,20 +135,36 @@ def tallied_task_statistics(
 
 
 def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
-    """The quarter's tally rows summed per branch (one row a branch with tasks due)."""
+    """The quarter's tallies per branch (one row a branch with tasks due): its per-quarter row
+    (``TaskQuarterTally``). Overdue is that row's open count when the quarter ended before
+    ``today``, none when it starts after; for the quarter that holds today, the open counts of
+    the per-date rows (``TaskTally``) before today — or, when fewer days of the quarter are
+    left than gone, the quarter's open count less those due from today on (the same number,
+    fewer rows read). One query either way (the per-date sum a subquery a branch)."""
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1) - dt.timedelta(days=1)
+    if last < today:
+        overdue = F("open_tasks")
+    elif today <= first:
+        overdue = Value(0, output_field=IntegerField())
+    else:
+        days = TaskTally.objects.filter(year=year, quarter=quarter, branch_id=OuterRef("branch_id"))
+        gone, left = (today - first).days, (last - today).days + 1
+        days = days.filter(due_on__lt=today) if gone <= left else days.filter(due_on__gte=today)
+        summed = Subquery(days.values("branch_id").annotate(n=Sum("open_tasks")).values("n")[:1])
+        summed = Coalesce(summed, 0)
+        overdue = summed if gone <= left else F("open_tasks") - summed
     return (
-        TaskTally.objects.filter(year=year, quarter=quarter, branch__in=branches)
-        .values("branch_id")
+        TaskQuarterTally.objects.filter(year=year, quarter=quarter, branch__in=branches, due__gt=0)
         .annotate(
-            due_sum=Sum("due"),
-            overdue=Coalesce(Sum("open_tasks", filter=Q(due_on__lt=today)), 0),
-            done_sum=Sum("done"),
-            on_time_sum=Sum("on_time"),
-            delay=Sum("delay_sum"),
-            checked_sum=Sum("checked"),
-            quality_total=Sum("quality_sum"),
-            rated=Sum("quality_n"),
+            due_sum=F("due"),
+            overdue=overdue,
+            done_sum=F("done"),
+            on_time_sum=F("on_time"),
+            delay=F("delay_sum"),
+            checked_sum=F("checked"),
+            quality_total=F("quality_sum"),
+            rated=F("quality_n"),
         )
-        .filter(due_sum__gt=0)
         .order_by()
     )

@@ -1,4 +1,5 @@
-"""The per-branch, per-due-date task counters (``TaskTally``) the dashboard reads.
+"""The task counters the dashboard reads: per branch and due date (``TaskTally``) and, the
+same summed, per branch and quarter (``TaskQuarterTally``), both moved by the same statements.
 
 A task counts in the row of its branch and due date by its status, delay and quality. Every
 service that changes one of those (or creates tasks) takes the task's ``state`` before the
@@ -18,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from branches.models import Organisation
 
-from .models import QUALITY_POINTS, Task, TaskStatus, TaskTally
+from .models import QUALITY_POINTS, Task, TaskQuarterTally, TaskStatus, TaskTally
 
 DONE = (TaskStatus.DONE, TaskStatus.CHECKED)
 COUNTERS = ("due", "open_tasks", "done", "on_time", "delay_sum", "checked", "quality_sum", "quality_n")
@@ -73,41 +74,59 @@ class Deltas:
         if not changed:
             return
         ops = connection.ops
-        head, tail = _upsert_head()
-        one = "(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"
-        # One statement a chunk, in the caller's transaction (each service holds one).
+        quarters: dict[tuple[int, int, int], list[int]] = {}
+        for (branch_id, due_on), row in changed:
+            total = quarters.setdefault((branch_id, *quarter_of(due_on)), [0] * len(COUNTERS))
+            for i, value in enumerate(row):
+                total[i] += value
+        by_date = [
+            [branch_id, *quarter_of(due_on), ops.adapt_datefield_value(due_on), *row]
+            for (branch_id, due_on), row in changed
+        ]
+        by_quarter = [[y, q, b, *row] for (b, y, q), row in quarters.items() if any(row)]
+        # One statement a chunk and table, in the caller's transaction (each service holds one).
         with connection.cursor() as cursor:
-            for start in range(0, len(changed), 2000):
-                chunk = changed[start : start + 2000]
-                params: list[object] = []
-                for (branch_id, due_on), row in chunk:
-                    params += [branch_id, *quarter_of(due_on), ops.adapt_datefield_value(due_on), *row]
-                # Identifiers come from the model's meta, values go as parameters.
-                cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))} {tail}", params)
+            for per_quarter, rows in ((False, by_date), (True, by_quarter)):
+                head, tail = _upsert_head(per_quarter=per_quarter)
+                one = "(" + ", ".join(["%s"] * len(rows[0])) + ")" if rows else ""
+                for start in range(0, len(rows), 2000):
+                    chunk = rows[start : start + 2000]
+                    # Identifiers come from the model's meta, values go as parameters.
+                    params = [value for row in chunk for value in row]
+                    cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))} {tail}", params)
         self.rows.clear()
 
 
-def _upsert_head() -> tuple[str, str]:
-    """``INSERT INTO tally (columns)`` and the ``ON CONFLICT … DO UPDATE`` that adds."""
+def _upsert_head(*, per_quarter: bool = False) -> tuple[str, str]:
+    """``INSERT INTO tally (columns)`` and the ``ON CONFLICT … DO UPDATE`` that adds, for the
+    per-date or (``per_quarter``) the per-quarter table."""
     ops = connection.ops
-    table = ops.quote_name(TaskTally._meta.db_table)
-    names = ["branch_id", "year", "quarter", "due_on", *COUNTERS]
-    conflict = ", ".join(ops.quote_name(n) for n in ("year", "quarter", "branch_id", "due_on"))
+    table = ops.quote_name((TaskQuarterTally if per_quarter else TaskTally)._meta.db_table)
+    keys = ["year", "quarter", "branch_id"] if per_quarter else ["year", "quarter", "branch_id", "due_on"]
+    names = [*(keys[:3] if per_quarter else ["branch_id", "year", "quarter", "due_on"]), *COUNTERS]
+    conflict = ", ".join(ops.quote_name(n) for n in keys)
     updates = ", ".join(f"{q} = {table}.{q} + excluded.{q}" for q in (ops.quote_name(n) for n in COUNTERS))
     columns = ", ".join(ops.quote_name(n) for n in names)
     return f"INSERT INTO {table} ({columns})", f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
 
 
-def new_open_tally_sql(source: str) -> str:
+def new_open_tally_sql(source: str, *, per_quarter: bool = False) -> str:
     """One statement counting the open tasks ``source`` (SQL giving ``branch_id, due_on`` a
-    row, e.g. an ``INSERT … RETURNING``'s CTE) into the tallies."""
+    row, e.g. an ``INSERT … RETURNING``'s CTE) into the per-date or (``per_quarter``) the
+    per-quarter tallies."""
     if connection.vendor == "postgresql":
         year, quarter = "EXTRACT(YEAR FROM due_on)::int", "EXTRACT(QUARTER FROM due_on)::int"
     else:
         year = "CAST(strftime('%%Y', due_on) AS INTEGER)"
         quarter = "(CAST(strftime('%%m', due_on) AS INTEGER) + 2) / 3"
-    head, tail = _upsert_head()
     zeros = ", ".join(["0"] * (len(COUNTERS) - 2))
+    if per_quarter:
+        head, tail = _upsert_head(per_quarter=True)
+        return (
+            f"{head} SELECT {year}, {quarter}, branch_id, COUNT(*), COUNT(*), {zeros} "  # noqa: S608
+            f"FROM {source} WHERE due_on IS NOT NULL GROUP BY branch_id, {year}, {quarter} {tail}"
+        )
+    head, tail = _upsert_head()
     # SQLite needs a WHERE before an upsert's ON CONFLICT after a SELECT; it is wanted anyway.
     return (
         f"{head} SELECT branch_id, {year}, {quarter}, due_on, COUNT(*), COUNT(*), {zeros} "  # noqa: S608
@@ -173,8 +192,10 @@ def tally_rebuild(*, branches_per_batch: int = 500, models: tuple | None = None)
     """Recounts every tally from the tasks table, ``branches_per_batch`` branches a
     transaction (each batch's rows deleted and written again, the tasks table locked against
     writes while it counts them, so that no service changes them meanwhile). Idempotent; returns the
-    number of rows written. ``models`` (organisation, task, tally) are a migration's."""
-    org_model, task_model, tally_model = models or (Organisation, Task, TaskTally)
+    number of per-date rows written (the per-quarter rows are their sums). ``models``
+    (organisation, task, tally, quarter tally) are a migration's."""
+    org_model, task_model, tally_model, *rest = models or (Organisation, Task, TaskTally, TaskQuarterTally)
+    quarter_model = rest[0] if rest else None  # migration 0007 predates the per-quarter table
     written = 0
     last = 0
     while True:
@@ -191,6 +212,8 @@ def tally_rebuild(*, branches_per_batch: int = 500, models: tuple | None = None)
                 with connection.cursor() as cursor:
                     cursor.execute(f"LOCK TABLE {connection.ops.quote_name(task_model._meta.db_table)} IN SHARE MODE")
             tally_model.objects.filter(branch_id__in=ids).delete()
+            if quarter_model is not None:
+                quarter_model.objects.filter(branch_id__in=ids).delete()
             rows = [
                 tally_model(
                     branch_id=branch_id,
@@ -203,6 +226,20 @@ def tally_rebuild(*, branches_per_batch: int = 500, models: tuple | None = None)
             ]
             tally_model.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
+            if quarter_model is None:
+                continue
+            quarters: dict[tuple[int, int, int], list[int]] = {}
+            for row in rows:
+                total = quarters.setdefault((row.branch_id, row.year, row.quarter), [0] * len(COUNTERS))
+                for i, name in enumerate(COUNTERS):
+                    total[i] += getattr(row, name)
+            quarter_model.objects.bulk_create(
+                [
+                    quarter_model(branch_id=b, year=y, quarter=q, **dict(zip(COUNTERS, values, strict=True)))
+                    for (b, y, q), values in quarters.items()
+                ],
+                batch_size=2000,
+            )
 
 
 def quality_average(total: int, count: int) -> float | None:

@@ -85,6 +85,7 @@ def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> int:
             table = ops.quote_name(meta.db_table)
             made = f"(SELECT branch_id, due_on FROM {table} WHERE created_at = %s) AS made"  # noqa: S608
             cursor.execute(new_open_tally_sql(made), [tail[-1]])
+            cursor.execute(new_open_tally_sql(made, per_quarter=True), [tail[-1]])
     return inserted
 
 
@@ -116,7 +117,8 @@ def _insert_unnest(cursor: object, rows: list[tuple], names: list[str], tail: tu
     sql = (
         f"WITH inserted AS (INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
         f"SELECT u.*, {constants} FROM unnest({arrays}) AS u ON CONFLICT DO NOTHING RETURNING branch_id, due_on), "
-        f"tallied AS ({new_open_tally_sql('inserted')}) SELECT COUNT(*) FROM inserted"
+        f"tallied AS ({new_open_tally_sql('inserted')}), "
+        f"quartered AS ({new_open_tally_sql('inserted', per_quarter=True)}) SELECT COUNT(*) FROM inserted"
     )
     cursor.execute(sql, [*tail, *(_pg_array(column) for column in zip(*rows, strict=True))])  # type: ignore[attr-defined]
     return cursor.fetchone()[0]  # type: ignore[attr-defined]

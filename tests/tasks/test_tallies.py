@@ -12,7 +12,7 @@ from django.http import Http404
 from branches.models import Organisation
 from config.exceptions import Conflict
 from handbook.models import Edition
-from tasks.models import Task, TaskStatus, TaskTally
+from tasks.models import Task, TaskQuarterTally, TaskStatus, TaskTally
 from tasks.services import (
     request_send,
     task_assign,
@@ -36,8 +36,24 @@ def kept() -> dict[tuple[int, dt.date], tuple[int, ...]]:
     return {(b, d): tuple(values) for b, d, *values in rows if any(values)}
 
 
+def kept_quarters() -> dict[tuple[int, int, int], tuple[int, ...]]:
+    rows = TaskQuarterTally.objects.values_list("branch_id", "year", "quarter", *COUNTERS)
+    return {(b, y, q): tuple(values) for b, y, q, *values in rows if any(values)}
+
+
+def live_quarters() -> dict[tuple[int, int, int], tuple[int, ...]]:
+    """The live per-date counts summed per branch and quarter."""
+    summed: dict[tuple[int, int, int], list[int]] = {}
+    for (branch_id, due_on), values in live_tallies(Task.objects.all()).items():
+        row = summed.setdefault((branch_id, due_on.year, (due_on.month - 1) // 3 + 1), [0] * len(COUNTERS))
+        for i, value in enumerate(values):
+            row[i] += value
+    return {key: tuple(row) for key, row in summed.items() if any(row)}
+
+
 def assert_tallies_match() -> None:
     assert kept() == live_tallies(Task.objects.all())
+    assert kept_quarters() == live_quarters()
     for row in TaskTally.objects.all():
         assert (row.year, row.quarter) == (row.due_on.year, (row.due_on.month - 1) // 3 + 1)
 
@@ -100,7 +116,17 @@ def test_after_a_random_sequence_of_service_calls_the_tallies_equal_the_tasks(
     assert Task.objects.filter(status=TaskStatus.CHECKED).exists()
     assert Task.objects.filter(status=TaskStatus.CANCELLED).exists()
     assert_tallies_match()
-    for today in (dt.date(2026, 9, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30), dt.date(2027, 1, 5)):
+    # Before the quarter, in its first half (days before today summed), in its second half (the
+    # quarter's open count less the days from today on), on its last day, after it.
+    for today in (
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 1),
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 5),
+    ):
         assert_statistics_match(today)
 
 
@@ -110,10 +136,15 @@ def test_the_rebuild_command_recounts_the_tallies_and_is_idempotent(world: World
     task_complete(task=task, by=world.secretary_a, note="已完成", at=dt.datetime(2026, 12, 30, 10, tzinfo=SHANGHAI))
     expected = kept()
     assert expected == live_tallies(Task.objects.all())
+    expected_quarters = kept_quarters()
+    assert expected_quarters == live_quarters()
     TaskTally.objects.update(due=99)  # drifted (say a raw SQL fix to the tasks)
     TaskTally.objects.create(branch=world.committee, year=2026, quarter=4, due_on=dt.date(2026, 10, 2), due=1)
+    TaskQuarterTally.objects.update(open_tasks=7)
+    TaskQuarterTally.objects.create(branch=world.committee, year=2026, quarter=3, due=1)
     call_command("rebuild_task_tallies", "--batch", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert kept() == expected
+    assert kept_quarters() == expected_quarters
     assert tally_rebuild() == TaskTally.objects.count() == len(expected)
     assert kept() == expected
     assert_statistics_match(dt.date(2026, 11, 20))
@@ -142,3 +173,18 @@ def test_the_data_migration_counts_the_tasks_already_stored(world: World, defaul
     TaskTally.objects.all().delete()  # as a database migrated from 0005 holds them: none
     migration.count(apps, None)
     assert kept() == expected == live_tallies(Task.objects.all())
+
+
+def test_the_quarter_tallies_migration_counts_both_tables(world: World, default_edition: Edition) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tasks.migrations.0008_task_quarter_tallies")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    expected, expected_quarters = kept(), kept_quarters()
+    assert expected_quarters == live_quarters() != {}
+    TaskTally.objects.all().delete()
+    TaskQuarterTally.objects.all().delete()  # as a database migrated from 0007 holds them: none
+    migration.count(apps, None)
+    assert (kept(), kept_quarters()) == (expected, expected_quarters)
