@@ -81,17 +81,17 @@ def build_pg(branches: int, quarters: int, timings: dict[str, float], *, passwor
             with transaction.atomic():
                 cursor.execute(
                     "INSERT INTO assessments_scorecard (branch_id, year, quarter, edition_id, status, deadline,"
-                    " is_late, return_reason, times_returned, self_total, grade, methods, feedback_pdf, version,"
-                    " created_at)"
-                    " SELECT o.id, %s, %s, %s, 'final', %s, random() < 0.1, '', 0, 0, '', '[]', '', 1, now()"
+                    " is_late, return_reason, times_returned, self_total, below_records, grade, methods, feedback_pdf,"
+                    " version, created_at)"
+                    " SELECT o.id, %s, %s, %s, 'final', %s, random() < 0.1, '', 0, 0, 0, '', '[]', '', 1, now()"
                     " FROM branches_organisation o WHERE o.code LIKE 'BENCH-%%' AND o.kind = 'branch'",
                     [year, quarter, edition.pk, f"{year}-{quarter * 3:02d}-28"],
                 )
                 cursor.execute(
                     "INSERT INTO assessments_scorecardline (scorecard_id, article_id, max_score, self_score, note,"
-                    " evidence, review_score, review_note, version)"
+                    " evidence, review_score, review_note, version, claims, below_records)"
                     " SELECT d.card, d.article, d.m, GREATEST(0, d.m - d.cut), '', '',"
-                    " GREATEST(0, d.m - d.cut - d.extra), '', 1 FROM ("
+                    " GREATEST(0, d.m - d.cut - d.extra), '', 1, '{}', 0 FROM ("
                     "  SELECT c.id AS card, a.id AS article, a.max_score AS m,"
                     "   (ARRAY[0, 0, 0, 0, 0.5, 1, 2])[1 + floor(random() * 7)::int] AS cut,"
                     "   (ARRAY[0, 0, 0, 0.5])[1 + floor(random() * 4)::int] AS extra"
