@@ -274,19 +274,12 @@ class Notification(models.Model):
         return f"{self.branch_id} {self.kind}"
 
 
-class TaskTally(models.Model):
-    """The tasks of one branch due on one day, counted for the dashboard (one row per branch ×
-    due date that has tasks, its quarter beside it): a quarter's figures are sums over a few
-    rows a branch instead of over its 181 tasks. Kept by the tasks services in the
-    transaction that changes a task (``tasks.tallies``); ``manage.py rebuild_task_tallies``
-    recounts them. Counted per due date, not per quarter, because "overdue" (open and due
-    before today) depends on the day it is read: the reader sums the open counts of the days
-    before today. Cancelled tasks and tasks without a due date are not counted."""
+class TallyCounts(models.Model):
+    """What a tally counts of one branch's tasks in one quarter (a day of it, or all of it)."""
 
     branch = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
-    due_on = models.DateField()
     due = models.IntegerField(default=0)  # not cancelled
     open_tasks = models.IntegerField(default=0)
     done = models.IntegerField(default=0)  # done or checked
@@ -295,6 +288,21 @@ class TaskTally(models.Model):
     checked = models.IntegerField(default=0)
     quality_sum = models.IntegerField(default=0)  # QUALITY_POINTS over the checked ones rated
     quality_n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TaskTally(TallyCounts):
+    """The tasks of one branch due on one day, counted for the dashboard (one row per branch ×
+    due date that has tasks, its quarter beside it): a quarter's figures are sums over a few
+    rows a branch instead of over its 181 tasks. Kept by the tasks services in the
+    transaction that changes a task (``tasks.tallies``); ``manage.py rebuild_task_tallies``
+    recounts them. Counted per due date, not per quarter, because "overdue" (open and due
+    before today) depends on the day it is read: the reader sums the open counts of the days
+    before today. Cancelled tasks and tasks without a due date are not counted."""
+
+    due_on = models.DateField()
 
     class Meta:
         verbose_name = _("task tally")
@@ -308,24 +316,12 @@ class TaskTally(models.Model):
         return f"{self.branch_id} · {self.due_on}"
 
 
-class TaskQuarterTally(models.Model):
+class TaskQuarterTally(TallyCounts):
     """The tasks of one branch due in one calendar quarter, counted for the dashboard: the
     quarter's ``TaskTally`` rows summed, kept beside them by the same statements. Everything
     the dashboard shows but "overdue" is read from here, one row a branch; overdue is this
     row's open count for a quarter that has ended and comes from the per-date rows only for
     a quarter that holds today (``tasks.statistics.tally_sums``)."""
-
-    branch = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
-    due = models.IntegerField(default=0)  # not cancelled
-    open_tasks = models.IntegerField(default=0)
-    done = models.IntegerField(default=0)  # done or checked
-    on_time = models.IntegerField(default=0)  # done with no delay
-    delay_sum = models.IntegerField(default=0)  # days late, over the done ones
-    checked = models.IntegerField(default=0)
-    quality_sum = models.IntegerField(default=0)  # QUALITY_POINTS over the checked ones rated
-    quality_n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("task quarter tally")
