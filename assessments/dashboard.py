@@ -2,32 +2,28 @@
 whatever the number of branches. Every aggregate is computed by the database."""
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db.models import Case, Count, F, FilteredRelation, Q, Sum, Value, When, Window
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
 from branches.selectors import in_subtree
-from tasks.statistics import BranchTaskStats, stats_of_tally_row, tallied_task_rows
+from tasks.statistics import BranchTaskStats
 
+from .dashboard_cards import ORDERS, Final, late_names, quarter_counts, ranking_rows, widest_gaps, with_cards
+from .dashboard_tasks import task_totals, worst_at_tasks
 from .desk import (
-    CHECK_DONE,
     PARTITION,
     DeskState,
     OfQuarter,
     PlanProgress,
     active_branches,
-    is_late_with,
-    partition_counts,
     plans_of,
     quarter_axis_label,
     quarter_choices,
-    state_of,
 )
 from .line_subtotals import LineAverage, line_averages
 from .models import (
@@ -46,31 +42,26 @@ from .services.years import year_end_scores, year_result
 
 TREND_QUARTERS = 8
 TASK_ROWS = 30  # the page's table of the branches worst at their tasks
+# What the page and the API show of an open rectification item: the rows sorted are narrow.
+ITEM_FIELDS = (
+    "branch_id",
+    "finding_id",
+    "owner_id",
+    "article_code",
+    "owner_name",
+    "deadline",
+    "status",
+    "branch__name",
+    "finding__problem",
+    "owner__full_name",
+    "owner__username",
+)
 
 
 def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int]]:
     """The ``count`` quarters ending with (year, quarter), oldest first."""
     index = year * 4 + quarter - 1
     return [((i // 4), (i % 4) + 1) for i in range(index - count + 1, index + 1)]
-
-
-class Final(NamedTuple):
-    """A final card of the quarter as the ranking reads it: a plain tuple (20,000 of them at
-    20,000 branches), a ``RankRow`` made only for the rows shown."""
-
-    branch_id: int
-    name: str
-    code: str
-    is_key: bool
-    score: Decimal
-    self_score: Decimal
-    grade: str
-    previous: Decimal | None
-    below_records: int
-
-    @property
-    def gap(self) -> Decimal:
-        return self.self_score - self.score
 
 
 @dataclass
@@ -160,12 +151,7 @@ class Dashboard(OfQuarter):
         }
 
 
-SORTS = {
-    "score": lambda r: (-r.score, r.code),
-    "gap": lambda r: (-abs(r.gap), r.code),
-    "name": lambda r: (r.code,),
-    "trend": lambda r: (-(r.score - r.previous) if r.previous is not None else 0, r.code),
-}
+SORTS = ORDERS  # the orders the ranking can be asked in
 
 
 def dashboard_for(
@@ -181,69 +167,32 @@ def dashboard_for(
     (each with its rank among all), and the task rows every branch or the ``TASK_ROWS``
     worst: the page shows a hundred and thirty of 20,000, the API all.
 
-    Seven queries whatever the number of branches: the active branches with their card of
-    the quarter and last quarter's final score, the quarter roll-ups (the trend, and the
-    quarters to choose from), the quarter's plans, the dissolved branches' checked cards, the
-    article roll-ups (most-deducted articles, 大政工 subtotals), the open rectification items
-    with their counts, and the tasks. No scorecard line is read but a branch's own card's."""
+    A fixed number of queries whatever the number of branches, each counted, summed or cut
+    by the database (``dashboard_cards``, ``dashboard_tasks``): the tiles and grades, the
+    ranking's rows, the widest gaps, the quarter roll-ups (the trend, and the quarters to
+    choose from), the quarter's plans with their checked entries, the article roll-ups
+    (most-deducted articles, 大政工 subtotals), the open rectification items and their counts,
+    the task totals and the worst branches at their tasks; the late branches' names only
+    when every row is asked for (the API). No scorecard line is read but a branch's own."""
     today = today or timezone.localdate()
     board = Dashboard(root=root, year=year, quarter=quarter)
     in_tree = in_subtree(root, via="branch__path")
-    (py, pq) = previous_periods(year, quarter, 2)[0]
-    # One row per active branch with its card of the quarter and last quarter's final score
-    # (one card per branch and quarter: the joins add no rows).
-    rows = list(
-        active_branches(root)
-        .annotate(
-            card=FilteredRelation("scorecards", condition=Q(scorecards__year=year, scorecards__quarter=quarter)),
-            previous=FilteredRelation(
-                "scorecards",
-                condition=Q(scorecards__year=py, scorecards__quarter=pq, scorecards__status=ScorecardStatus.FINAL),
-            ),
-        )
-        .order_by()
-        .values_list(
-            "pk",
-            "name",
-            "code",
-            "is_key",
-            "card__status",
-            "card__self_total",
-            "card__review_total",
-            "card__grade",
-            "card__is_late",
-            "card__deadline",
-            "card__below_records",
-            "previous__review_total",
-        )
-    )
-    branches = {pk: (name, code, is_key) for pk, name, code, is_key, *_card in rows}
+    rows = with_cards(root, year=year, quarter=quarter, previous=previous_periods(year, quarter, 2)[0])
     fallback = default_deadline(year, quarter)
-    started = 0
-    late_names = []
-    states = []
-    grade_counts = dict.fromkeys(Grade.values, 0)
-    finals: list[Final] = []
-    for pk, name, code, is_key, status, self_total, review_total, grade, flagged, deadline, below, previous in rows:
-        started += status is not None
-        late = is_late_with(status, bool(flagged), deadline, fallback, today)
-        states.append((state_of(status), late))
-        if late:
-            late_names.append(name)
-        if status == ScorecardStatus.FINAL:
-            finals.append(Final(pk, name, code, is_key, review_total, self_total, grade, previous, below))
-            if grade in grade_counts:
-                grade_counts[grade] += 1
-    counts = partition_counts(states)
+    counts = quarter_counts(rows, fallback=fallback, today=today)
     board.counts = {
-        "branches": counts.pop(DeskState.ALL),
-        "started": started,
-        "not_started": len(branches) - started,
-        **counts,
+        "branches": counts["branches"],
+        "started": counts["started"],
+        "not_started": counts["branches"] - counts["started"],
+        **{state.value: counts[state.value] for state in PARTITION},
+        DeskState.LATE.value: counts["late"],
     }
-    board.late_branches = sorted(late_names)
-    _rank(board, finals, sort, shown)
-    board.grades = [(g, str(Grade(g).label), grade_counts[g]) for g in Grade.values]
+    board.grades = [(g, str(Grade(g).label), counts[f"grade-{g}"]) for g in Grade.values]
+    board.ranked = counts[ScorecardStatus.FINAL.value]
+    board.ranking = [RankRow(*row, rank=rank) for row, rank in ranking_rows(rows, sort=sort, limit=shown)]
+    board.widest_gaps = widest_gaps(rows)
+    if shown is None:
+        board.late_branches = late_names(rows, fallback=fallback, today=today)
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
     # the last eight, the quarter picker all of them. The final cards come summed from the
@@ -252,14 +201,7 @@ def dashboard_for(
     board.trend = [
         (f"{y}Q{q}", *averages.get((y, q), (None, 0))) for y, q in previous_periods(year, quarter, TREND_QUARTERS)
     ]
-    # A plan's done counts the checked cards of dissolved branches too, as the plan page does.
-    checked = {branch_id for branch_id, _name, _code, _key, status, *_card in rows if status in CHECK_DONE}
-    checked.update(
-        Scorecard.objects.filter(in_tree, year=year, quarter=quarter, status__in=CHECK_DONE)
-        .exclude(branch__status=OrgStatus.ACTIVE)
-        .values_list("branch_id", flat=True)
-    )
-    board.plans, with_plans = plans_of(root, year=year, quarter=quarter, checked=checked)
+    board.plans, with_plans = plans_of(root, year=year, quarter=quarter)
     board.quarters = quarter_choices(set(averages), with_plans, (year, quarter))
     # One per-article aggregate of the quarter's final lines: the most-deducted articles and
     # the 大政工 subtotals both read it.
@@ -270,76 +212,27 @@ def dashboard_for(
         for row in deducted[:10]
     ]
     board.line_subtotals = line_averages(articles)
-    # The open items' counts ride on the oldest twenty as window aggregates (taken over every
-    # open item before the LIMIT): one query for both.
-    items = (
-        RectificationItem.objects.filter(in_tree)
-        .exclude(status=RectificationStatus.CLOSED)
-        .select_related("branch", "finding", "owner")
-        .annotate(
-            open_total=Window(Count("pk")),
-            overdue_total=Window(Sum(Case(When(deadline__lt=today, then=Value(1)), default=Value(0)))),
-        )
-        .order_by("deadline", "pk")
-    )
-    board.items = list(items[:20])
-    first = board.items[0] if board.items else None
-    board.open_items = first.open_total if first else 0
-    board.overdue_items = first.overdue_total if first else 0
-    _add_task_statistics(board, branches, today, shown)
+    open_items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED).order_by()
+    figures = open_items.aggregate(open_total=Count("pk"), overdue_total=Count("pk", filter=Q(deadline__lt=today)))
+    board.open_items, board.overdue_items = figures["open_total"], figures["overdue_total"]
+    oldest = open_items.select_related("branch", "finding", "owner").only(*ITEM_FIELDS).order_by("deadline", "pk")
+    board.items = list(oldest[:20])
+    _add_task_statistics(board, today, shown)
     return board
 
 
-def _rank(board: Dashboard, finals: list[Final], sort: str, rows: int | None) -> None:
-    """The ranking: by score, best first, then by code, numbered; then in the order asked.
-    Rank rows are made for the rows kept only; the chart's thirty widest gaps are taken from
-    the tuples, as sorted(…, reverse=True)[:30] gives them, without sorting 20,000."""
-    board.ranked = len(finals)
-    # Two stable sorts on C-level keys (20,000 tuples): code, then score descending.
-    by_score = sorted(finals, key=itemgetter(2))
-    by_score.sort(key=itemgetter(4), reverse=True)
-    board.widest_gaps = heapq.nlargest(30, by_score, key=lambda r: abs(r.self_score - r.score))
-    if sort == "score" or sort not in SORTS:
-        shown = by_score if rows is None else by_score[:rows]
-        ranks = range(1, len(shown) + 1)
-    else:
-        key = SORTS[sort]
-        shown = sorted(finals, key=key) if rows is None else heapq.nsmallest(rows, finals, key=key)
-        position = {row.branch_id: n for n, row in enumerate(by_score, start=1)}
-        ranks = [position[row.branch_id] for row in shown]
-    board.ranking = [RankRow(*row, rank=rank) for row, rank in zip(shown, ranks, strict=True)]
-
-
-def _add_task_statistics(
-    board: Dashboard, branches: dict[int, tuple[str, str, bool]], today: dt.date, shown: int | None
-) -> None:
-    """One query through the tasks app's own statistics: on-time rate and overdue work per
-    branch for the tasks due in the quarter, worst first. Summed from the task tallies (a
-    few rows a branch, kept by the tasks services), not from the quarter's tasks; the
-    totals from plain tuples, a ``BranchTaskStats`` made only for the rows kept (the page's
-    ``TASK_ROWS`` worst when ``shown`` is given, else every branch)."""
-    rows = [
-        row
-        for row in tallied_task_rows(
-            # The same branches as a subquery, not 2,000 ids in an IN list.
-            branches=active_branches(board.root),
-            year=board.year,
-            quarter=board.quarter,
-            today=today,
-        )
-        if row[0] in branches
-    ]
-
-    def worst_first(row: tuple[int, ...]) -> tuple[float, str]:
-        # BranchTaskStats.on_time_rate, 101 when nothing was due so far; then the name.
-        return (round(100 * row[4] / row[2], 1) if row[2] else 101, branches[row[0]][0])
-
-    kept = sorted(rows, key=worst_first) if shown is None else heapq.nsmallest(TASK_ROWS, rows, key=worst_first)
-    board.task_rows = [(branches[row[0]][0], stats_of_tally_row(row)) for row in kept]
-    board.task_branches = len(rows)
-    due_so_far = sum(row[2] for row in rows)
-    board.task_on_time_rate = round(100 * sum(row[4] for row in rows) / due_so_far, 1) if due_so_far else None
-    board.tasks_overdue = sum(row[5] for row in rows)
+def _add_task_statistics(board: Dashboard, today: dt.date, shown: int | None) -> None:
+    """The tasks due in the quarter, from the tasks app's tallies: on-time rate and overdue
+    work over every branch, and the branches worst at their tasks (the page's ``TASK_ROWS``
+    when ``shown`` is given, else every one)."""
+    branches = active_branches(board.root)  # a subquery, not 20,000 ids in an IN list
+    period = {"year": board.year, "quarter": board.quarter, "today": today}
+    totals = task_totals(branches, **period)
+    board.task_rows = worst_at_tasks(branches, **period, limit=None if shown is None else TASK_ROWS)
+    board.task_branches = totals["branches"]
+    due_so_far = totals["due_so_far"]
+    board.task_on_time_rate = round(100 * totals["on_time"] / due_so_far, 1) if due_so_far else None
+    board.tasks_overdue = totals["overdue"]
 
 
 def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:

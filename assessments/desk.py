@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import IntegerField, Q, Value
+from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,36 +207,43 @@ def _ancestor_paths(root: Organisation) -> list[str]:
     return ["/" + "/".join(ids[:n]) + "/" for n in range(1, len(ids))]
 
 
-def plans_of(
-    root: Organisation, *, year: int, quarter: int, checked: set[int] | None = None
-) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
+def plans_of(root: Organisation, *, year: int, quarter: int) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
     """One query: the plans made at ``root``, above it or below it (for the quarters any plan
-    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans.
-    ``checked``: the branches whose card of the quarter is reviewed or final — a plan's
-    ``done`` (as on the plan page)."""
+    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans,
+    each with whether its card of the quarter is reviewed or final — a plan's ``done`` (as on
+    the plan page; a dissolved branch's checked card counts too)."""
     plans = (
         AssessmentPlan.objects.filter(
             Q(organisation__path__in=_ancestor_paths(root)) | in_subtree(root, via="organisation__path")
         )
-        .annotate(entry_branch=Value(None, output_field=IntegerField()))
+        .annotate(
+            entry_branch=Value(None, output_field=IntegerField()),
+            checked=Value(False, output_field=BooleanField()),
+        )
         .order_by()
-        .values_list("pk", "year", "quarter", "kind", "organisation__name", "entry_branch")
+        .values_list("pk", "year", "quarter", "kind", "organisation__name", "entry_branch", "checked")
+    )
+    checked = Scorecard.objects.filter(
+        branch_id=OuterRef("branch_id"), year=year, quarter=quarter, status__in=CHECK_DONE
     )
     entries = (
         PlanEntry.objects.filter(in_subtree(root, via="branch__path"), plan__year=year, plan__quarter=quarter)
+        .annotate(checked=Exists(checked))
         .order_by()
-        .values_list("plan_id", "plan__year", "plan__quarter", "plan__kind", "plan__organisation__name", "branch_id")
+        .values_list(
+            "plan_id", "plan__year", "plan__quarter", "plan__kind", "plan__organisation__name", "branch_id", "checked"
+        )
     )
     shown: dict[int, PlanProgress] = {}
     quarters = set()
-    for pk, y, q, kind, unit, branch_id in plans.union(entries, all=True):
+    for pk, y, q, kind, unit, branch_id, done in plans.union(entries, all=True):
         quarters.add((y, q))
         if (y, q) != (year, quarter):
             continue
         plan = shown.setdefault(pk, PlanProgress(pk, unit, _kind_label(kind), 0, 0))
         if branch_id is not None:
             plan.planned += 1
-            plan.done += branch_id in (checked or ())
+            plan.done += bool(done)
     # A plan above the unit that lists none of its branches is not the unit's to do.
     progress = sorted((p for p in shown.values() if p.planned), key=lambda p: (p.unit, p.kind_label, p.pk))
     return progress, quarters

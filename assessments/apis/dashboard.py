@@ -190,7 +190,7 @@ def _as_data(board: Dashboard, sort: str) -> dict[str, Any]:
         "plans": board.plans,
         "quarters": [value for value, _label in board.quarters],
         "ranking": board.ranking,
-        "gaps": sorted(board.ranking, key=SORTS["gap"]),
+        "gaps": sorted(board.ranking, key=lambda row: (-abs(row.gap), row.code)),
         "grades": [{"grade": g, "label": label, "count": n} for g, label, n in board.grades],
         "trend": [{"period": p, "average": avg, "count": n} for p, avg, n in board.trend],
         "top_deducted": board.top_deducted,
