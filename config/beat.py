@@ -42,7 +42,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dues.jobs.send_arrears_reminders",
         "schedule": crontab(hour=8, minute=40, day_of_month=5),
     },
-    # development app: the applicant's talk and the end of probation, days before they fall due.
+    # development app: the applicant's talk, the end of probation, the half-yearly assessment,
+    # days before they fall due.
     "development-deadlines": {
         "task": "development.jobs.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=50),

@@ -16,7 +16,7 @@ from members.models import Member
 from . import selectors
 from .models import Candidate
 from .services import candidate_open, step_record
-from .stages import StepKind
+from .stages import StepKind, add_months
 
 BRANCH = "DEMO-P01"
 
@@ -97,7 +97,8 @@ def seed(world: DemoWorld, *, today: dt.date | None = None) -> None:
         (StepKind.ADMITTED, admitted, {"note": "应到28人，实到25人，全票通过"}),
         (StepKind.APPROVED, admitted + day(20), {}),
         (StepKind.OATH, admitted + day(30), {"note": "七一集中宣誓"}),
-        (StepKind.ASSESSMENT, admitted + day(180), {"note": "预备期第一次考察，表现良好"}),
+        # On time, six months into the probation: the next half-year ends with 转正.
+        (StepKind.ASSESSMENT, add_months(admitted, 6), {"note": "预备期第一次考察，表现良好"}),
     ]
     for kind, on, extra in plan:
         step_record(candidate=member, by=secretary, kind=kind, on=on, **extra)

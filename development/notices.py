@@ -1,7 +1,9 @@
 """What the development files tell people, through the notifications module: the branch's
 secretaries, a few days before each deadline of a file — the talk with an applicant (within a
-month of the application) and the end of a probationary member's probation (转正). Keyed by
-the file and the deadline, so a job that runs every day tells each once."""
+month of the application), the end of a probationary member's probation (转正) and the next
+half-yearly assessment (培养考察) of an activist or a probationary member. Keyed by the file,
+the step and its date, so a job that runs every day tells each once (a new assessment
+recorded moves the date, and the next one is told in its turn)."""
 
 import datetime as dt
 

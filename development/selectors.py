@@ -22,6 +22,7 @@ from .stages import (
     Stage,
     StepKind,
     add_months,
+    assessment_due_on,
 )
 
 UPCOMING_DAYS = 30  # the workbench shows deadlines this close, and those past
@@ -96,6 +97,24 @@ def next_step(candidate: Candidate) -> NextStep | None:
     return NextStep(kind, label)
 
 
+def next_assessment(candidate: Candidate) -> NextStep | None:
+    """The half-yearly 培养考察 due next, for an open file of an activist or a probationary
+    member: six months after the later of the stage's start (chosen as an activist; the general
+    meeting's admission, from which the probation counts) and the last assessment recorded.
+    None in the other stages, and in the probation when it ends first (转正 then decides)."""
+    if not candidate.is_open or candidate.stage not in ASSESSED_IN:
+        return None
+    done = steps_by_kind(candidate)
+    start = done.get(StepKind.ACTIVIST if candidate.stage == Stage.ACTIVIST else StepKind.ADMITTED)
+    if start is None:
+        return None
+    assessed = [step.on for step in candidate.steps.all() if step.kind == StepKind.ASSESSMENT and step.on >= start.on]
+    due = assessment_due_on(max([start.on, *assessed]))
+    if candidate.stage == Stage.PROBATIONARY and due >= probation_ends_on(start.on):
+        return None
+    return NextStep(StepKind.ASSESSMENT, str(StepKind.ASSESSMENT.label), due_on=due)
+
+
 def recordable(candidate: Candidate) -> list[str]:
     """The kinds of step that may be recorded on the file now: the next one, and the
     half-yearly assessment of an activist or a probationary member."""
@@ -134,12 +153,13 @@ class Deadline:
 
 
 def deadlines_of(candidates: QuerySet[Candidate]) -> list[Deadline]:
-    """The open files whose next step has a deadline (the talk, 转正), soonest first."""
+    """The deadlines of the open files, soonest first: their next step's (the talk, 转正) and
+    the next half-yearly assessment's."""
     rows = []
     for candidate in with_steps(candidates.filter(closed_on__isnull=True).exclude(stage=Stage.FULL)):
-        step = next_step(candidate)
-        if step is not None and step.due_on is not None:
-            rows.append(Deadline(candidate, step, step.due_on))
+        for step in (next_step(candidate), next_assessment(candidate)):
+            if step is not None and step.due_on is not None:
+                rows.append(Deadline(candidate, step, step.due_on))
     return sorted(rows, key=lambda row: (row.due_on, row.candidate.pk))
 
 

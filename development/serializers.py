@@ -5,7 +5,7 @@ from rest_framework import serializers
 from members.models import Gender
 
 from .models import Candidate, Step
-from .selectors import next_step
+from .selectors import next_assessment, next_step
 from .stages import StepKind
 
 MAX_ID = 10**18 - 1
@@ -32,6 +32,9 @@ class CandidateSerializer(serializers.ModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
     next_step = serializers.SerializerMethodField()
+    next_assessment = serializers.SerializerMethodField(
+        help_text="The half-yearly assessment due next (an activist, a probationary member), or null."
+    )
 
     class Meta:
         model = Candidate
@@ -47,6 +50,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "stage",
             "stage_label",
             "next_step",
+            "next_assessment",
             "member",
             "closed_on",
             "closed_reason",
@@ -55,6 +59,10 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     def get_next_step(self, candidate: Candidate) -> dict | None:
         step = next_step(candidate)
+        return None if step is None else NextStepSerializer(step).data
+
+    def get_next_assessment(self, candidate: Candidate) -> dict | None:
+        step = next_assessment(candidate)
         return None if step is None else NextStepSerializer(step).data
 
 

@@ -5,8 +5,9 @@ A file takes its steps in the order of ``stages.ORDER``, none skipped, none date
 one before it; the rules of the procedure (a year as an activist, five working days of
 public notice, a year of probation, sponsors who are full members of the branch) are checked
 here with the message the secretary reads. Approval by the committee above puts the
-candidate on the roster as a probationary member (dated from the general meeting's
-admission); 转正 makes that roster row a full member — both through the members services."""
+candidate on the roster as a probationary member (joined on the general meeting's
+admission, entered on the roll the day of the approval); 转正 makes that roster row a full
+member — both through the members services."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -175,8 +176,9 @@ def _check_people(candidate: Candidate, kind: str, people: Sequence[Member]) -> 
     return chosen
 
 
-def _put_on_roster(candidate: Candidate, admitted_on: dt.date) -> Member:
-    """The committee above approved: the candidate joins the roster as a probationary member."""
+def _put_on_roster(candidate: Candidate, admitted_on: dt.date, approved_on: dt.date) -> Member:
+    """The committee above approved: the candidate joins the roster as a probationary member,
+    joined on the general meeting's admission and entered on the roll the day of the approval."""
     try:
         return member_create(
             branch=candidate.branch,
@@ -188,6 +190,7 @@ def _put_on_roster(candidate: Candidate, admitted_on: dt.date) -> Member:
             phone=candidate.phone,
             category=Category.PROBATIONARY,
             joined_on=admitted_on,
+            on=approved_on,
         )
     except ValidationError as exc:
         raise ValidationError(
@@ -242,7 +245,7 @@ def step_record(
     if kind == StepKind.SPONSORS:
         candidate.sponsors.set(chosen)
     if kind == StepKind.APPROVED:
-        candidate.member = _put_on_roster(candidate, done[StepKind.ADMITTED].on)
+        candidate.member = _put_on_roster(candidate, done[StepKind.ADMITTED].on, on)
     if kind == StepKind.FULL:
         _make_full(candidate, done[StepKind.ADMITTED].on)
     if kind in ENTERS:

@@ -83,6 +83,7 @@ TALK_WITHIN_MONTHS = 1  # 组织派人谈话: within a month of the application
 ACTIVIST_YEARS = 1  # 发展对象: after at least a year as an activist
 PROBATION_YEARS = 1  # 预备期: a year from the general meeting's admission
 PUBLICITY_WORKING_DAYS = 5  # 公示: at least five working days
+ASSESSMENT_MONTHS = 6  # 培养考察: every half year, as an activist and during the probation
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -95,6 +96,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def assessment_due_on(since: dt.date) -> dt.date:
+    """The next half-yearly assessment, six months after ``since`` (the stage's start or the
+    last assessment): Aug 31 gives the last day of February."""
+    return add_months(since, ASSESSMENT_MONTHS)
 
 
 def working_days(start: dt.date, end: dt.date) -> int:

@@ -80,6 +80,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "candidate": candidate,
             "timeline": selectors.timeline(candidate),
             "next": selectors.next_step(candidate),
+            "assessment": selectors.next_assessment(candidate),
             "recordable": [(kind, StepKind(kind).label) for kind in selectors.recordable(candidate)]
             if can_keep
             else [],

@@ -27,7 +27,8 @@ from config.api.filters import UnitFilter
 from config.api.schema import ID_LOOKUP_REGEX, error_responses
 
 from . import selectors, services
-from .apis_corrections import MeetingCorrectionMixin
+from .api_rows import row_and_body
+from .apis_corrections import MeetingCorrectionMixin, ResolutionCorrectionMixin
 from .kinds import MeetingKind
 from .models import Attendance, Meeting, Resolution, rate
 
@@ -273,21 +274,25 @@ class MakeupSerializer(serializers.Serializer):
 class OpenResolutionSerializer(ResolutionSerializer):
     meeting = serializers.IntegerField(source="meeting_id", read_only=True)
     branch_name = serializers.CharField(source="meeting.branch.name", read_only=True)
+    version = serializers.IntegerField(
+        source="meeting.version", read_only=True, help_text="The record's version, to send with a correction."
+    )
 
     class Meta(ResolutionSerializer.Meta):
-        fields = ["meeting", "branch_name", *ResolutionSerializer.Meta.fields]
+        fields = ["meeting", "branch_name", "version", *ResolutionSerializer.Meta.fields]
         read_only_fields = fields
 
 
 @extend_schema_view(
     list=extend_schema(summary="The open resolutions you answer for (your branches' and your own)"),
 )
-class ResolutionViewSet(viewsets.GenericViewSet):
-    """决议 of the meeting records, closed one by one (逐件销号) as on the record's page."""
+class ResolutionViewSet(ResolutionCorrectionMixin, viewsets.GenericViewSet):
+    """决议 of the meeting records, closed one by one (逐件销号) and corrected while open, as on
+    the record's page."""
 
     serializer_class = OpenResolutionSerializer
     lookup_value_regex = ID_LOOKUP_REGEX
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Resolution]:
         return selectors.open_resolutions_for(self.request.user)
@@ -304,16 +309,14 @@ class ResolutionViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        resolution = abilities.get_for(
-            request.user,
+        resolution, fields = row_and_body(
+            request,
             "resolution.close",
             Resolution.objects.select_related("meeting__branch", "owner_member"),
             pk,
-            via="meeting__branch__path",
+            ResolutionCloseSerializer,
         )
-        body = ResolutionCloseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        resolution = services.resolution_close(resolution=resolution, by=request.user, note=body.validated_data["note"])
+        resolution = services.resolution_close(resolution=resolution, by=request.user, note=fields["note"])
         return Response(self.get_serializer(resolution).data)
 
 
@@ -334,16 +337,13 @@ class AttendanceViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def makeup(self, request: Request, pk: str) -> Response:
-        row = abilities.get_for(
-            request.user,
+        row, fields = row_and_body(
+            request,
             "meeting.makeup",
             Attendance.objects.select_related("member", "meeting__branch"),
             pk,
-            via="meeting__branch__path",
+            MakeupSerializer,
         )
-        body = MakeupSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = dict(body.validated_data)
         led_by = None
         if fields.get("led_by"):
             led_by = _members(row.meeting.branch, [fields["led_by"]], "led_by")[fields["led_by"]]

@@ -1,4 +1,5 @@
-"""Correcting a meeting record over the REST API: ``PATCH /api/v1/meetings/{id}/``.
+"""Correcting a meeting record over the REST API: ``PATCH /api/v1/meetings/{id}/``, and an open
+resolution of it: ``PATCH /api/v1/meeting-resolutions/{id}/``.
 
 The same service as the page (``meetings.corrections.meeting_update``): the branch's
 secretary and organising member, the record's ``version`` as read (a stale one is a 409 that
@@ -16,9 +17,10 @@ from rest_framework.response import Response
 from branches import abilities
 
 from . import selectors
-from .corrections import meeting_update
+from .api_rows import row_and_body
+from .corrections import meeting_update, resolution_update
 from .kinds import MeetingKind
-from .models import Meeting
+from .models import Meeting, Resolution
 from .services import Absence
 
 MAX_ID = 10**18 - 1
@@ -87,3 +89,54 @@ class MeetingCorrectionMixin:
             **values,
         )
         return self._detail(meeting.pk)  # type: ignore[attr-defined]
+
+
+class ResolutionPatchSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The record's version as read (the resolution's `version`)."
+    )
+    text = serializers.CharField(max_length=300, required=False)
+    owner_member = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="From the branch's roster; null: nobody.",
+    )
+    due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ResolutionCorrectionMixin:
+    """``partial_update`` for ``ResolutionViewSet`` (which gives ``get_serializer``)."""
+
+    @extend_schema(
+        summary="Correct an open resolution: its text, owner or due date (the branch's secretary or organising member)",
+        description="Send the record's `version`; a stale one, a closed resolution, or one whose record's quarter's "
+        "scorecard is submitted, is a 409 that changes nothing. Fields left out keep their value.",
+        request=ResolutionPatchSerializer,
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        resolution, fields = row_and_body(
+            request,
+            "resolution.edit",
+            Resolution.objects.select_related("meeting__branch", "owner_member", "owner_user"),
+            pk,
+            ResolutionPatchSerializer,
+        )
+        owner = resolution.owner_member
+        if "owner_member" in fields:
+            owner = None
+            if fields["owner_member"]:
+                owner = _people(resolution.meeting, [fields["owner_member"]], "owner_member")[fields["owner_member"]]
+        resolution = resolution_update(
+            resolution=resolution,
+            by=request.user,
+            version=fields["version"],
+            text=fields.get("text", resolution.text),
+            owner_member=owner,
+            due_on=fields.get("due_on", resolution.due_on),
+        )
+        resolution = Resolution.objects.select_related("meeting__branch", "owner_member", "owner_user").get(
+            pk=resolution.pk
+        )
+        return Response(self.get_serializer(resolution).data)  # type: ignore[attr-defined]

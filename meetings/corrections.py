@@ -5,7 +5,9 @@ The same rules as recording (attendees of the record, an absentee with a reason,
 the roster, files by the one evidence rule); optimistic locking on ``Meeting.version`` (a form
 read before someone else's correction is refused, ``StaleMeeting``); every change is written
 to the audit log with what it was before; a changed kind or date re-links the period's task.
-Nothing changes once the quarter's scorecard is submitted (``locks``)."""
+An open resolution's text, owner and due date are corrected one by one the same way (the
+record's ``version``, the audit log). Nothing changes once the quarter's scorecard is
+submitted (``locks``)."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -17,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches import audit
+from branches import abilities, audit
 from branches.models import User
 from config.exceptions import Conflict
 from members.models import Member
 
 from . import selectors
-from .locks import frozen_message, locking_card
-from .models import Meeting, MeetingFile
+from .locks import frozen_message, is_frozen, locking_card
+from .models import Meeting, MeetingFile, Resolution
 from .services import (
     Absence,
     ResolutionInput,
@@ -32,6 +34,7 @@ from .services import (
     _link_task,
     _require,
     _resolutions_add,
+    _roster_check,
     _store_files,
 )
 
@@ -203,3 +206,60 @@ def meeting_file_remove(*, stored: MeetingFile, by: User | None) -> Meeting:
         detail={"file": name},
     )
     return meeting
+
+
+def _resolution_facts(resolution: Resolution) -> dict[str, Any]:
+    return {
+        "text": resolution.text,
+        "owner": resolution.owner_name,
+        "due_on": resolution.due_on.isoformat() if resolution.due_on else None,
+    }
+
+
+@transaction.atomic
+def resolution_update(
+    *,
+    resolution: Resolution,
+    by: User | None,
+    version: int,
+    text: str,
+    owner_member: Member | None,
+    due_on: dt.date | None,
+) -> Resolution:
+    """Corrects an open resolution of a record: its text, its owner (a new one from the branch's
+    roster; the one recorded may stay) and its due date. ``version`` is the record's as read: a
+    resolution is part of the record, so a correction of either moves the same version on.
+    ``owner_member=None`` clears a roster owner; it keeps an owner given as a user (the API's
+    ``owner_user``), whom only a roster owner replaces."""
+    meeting = _locked(resolution.meeting_id)
+    resolution = Resolution.objects.select_related("owner_member", "owner_user").get(pk=resolution.pk, meeting=meeting)
+    resolution.meeting = meeting
+    _require(by, "resolution.edit", resolution)
+    if not resolution.is_open or is_frozen(meeting):
+        raise Conflict(abilities.refusal("resolution.edit", resolution))
+    if version != meeting.version:
+        raise StaleMeeting(meeting)
+    if owner_member is not None and owner_member.pk != resolution.owner_member_id:
+        _roster_check(meeting.branch, [owner_member], "owner_member")
+    before = _resolution_facts(resolution)
+    resolution.text = text.strip()
+    if owner_member is not None or resolution.owner_member_id is not None:
+        resolution.owner_member, resolution.owner_user = owner_member, None
+    resolution.due_on = due_on
+    resolution.full_clean(exclude=["meeting"])
+    after = _resolution_facts(resolution)
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changed:
+        return resolution
+    resolution.save(update_fields=["text", "owner_member", "owner_user", "due_on"])
+    meeting.version += 1
+    meeting.edited_at, meeting.edited_by = timezone.now(), by
+    meeting.save(update_fields=["version", "edited_at", "edited_by"])
+    audit.record(
+        audit.Action.MEETING_CORRECTED,
+        actor=by,
+        organisation=meeting.branch,
+        target=f"meeting #{meeting.pk}",
+        detail={"version": meeting.version, "resolution": resolution.pk, "changed": changed},
+    )
+    return resolution

@@ -206,3 +206,32 @@ class MeetingFilesForm(forms.Form):
     files = MultipleFileField(
         label=_("Add photos and files"), required=False, help_text=_("Sign-in sheet, photos, materials.")
     )
+
+
+class ResolutionEditForm(forms.Form):
+    """Correcting an open resolution: its text, its owner from the branch's roster (the one
+    recorded stays a choice) and its due date; ``version`` is the record's as read."""
+
+    text = forms.CharField(label=_("Resolution"), max_length=300)
+    owner_member = RosterChoiceField(queryset=Member.objects.none(), label=_("Owner"), required=False)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, resolution: Any, roster: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {
+            "text": resolution.text,
+            "owner_member": resolution.owner_member_id,
+            "due_on": resolution.due_on,
+            "version": resolution.meeting.version,
+        }
+        super().__init__(*args, **kwargs)
+        ids = {*roster.values_list("pk", flat=True), resolution.owner_member_id} - {None}
+        self.fields["owner_member"].queryset = Member.objects.filter(pk__in=ids).order_by("name")
+        if resolution.owner_user_id and not resolution.owner_member_id:
+            self.fields["owner_member"].help_text = _(
+                "Now %(name)s: choose someone of the roster to replace them, or leave it empty to keep them."
+            ) % {"name": resolution.owner_name}
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {k: data.get(k) for k in ("text", "owner_member", "due_on", "version")}

@@ -62,3 +62,20 @@ define(
     refused=_("This resolution is already closed."),
     label=_("Close the resolution"),
 )
+
+
+def _resolution_refusal(row: Resolution) -> str:
+    if row.closed_at is not None:
+        return str(_("This resolution is closed: it can no longer be corrected."))
+    return frozen_refusal(row.meeting)
+
+
+# Correcting an open resolution (text, owner, due date), until its quarter's scorecard is submitted.
+define(
+    "resolution.edit",
+    KEEPERS,
+    on=Resolution,
+    when=lambda row: row.closed_at is None and not is_frozen(row.meeting),
+    refused=_resolution_refusal,
+    label=_("Correct the resolution"),
+)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views_corrections.edit, name="edit"),
     path("<int:pk>/files/", views_corrections.files_add, name="files_add"),
     path("files/<int:pk>/remove/", views_corrections.file_remove, name="file_remove"),
+    path("resolutions/<int:pk>/edit/", views_corrections.resolution_edit, name="resolution_edit"),
 ]

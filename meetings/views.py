@@ -72,6 +72,14 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/record.html", {"branch": branch, "form": form, "roster": roster})
 
 
+def _resolution_row(request: HttpRequest, resolution: Resolution, *, edit: bool) -> tuple[Resolution, bool, bool]:
+    """A resolution with whether the user may close it and (``edit``: on the record's page,
+    a few rows; the list leaves correcting to the record) correct it."""
+    user = request.user
+    can_edit = edit and abilities.can(user, "resolution.edit", resolution)
+    return resolution, abilities.can(user, "resolution.close", resolution), can_edit
+
+
 def _detail_context(request: HttpRequest, meeting) -> dict:
     rows = list(meeting.attendance.select_related("member", "makeup_by"))
     present = sum(1 for row in rows if row.present)
@@ -83,7 +91,7 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "present": present,
         "expected": len(rows),
         "rate": rate(present, len(rows)),
-        "resolutions": [(r, abilities.can(request.user, "resolution.close", r)) for r in resolutions],
+        "resolutions": [_resolution_row(request, r, edit=True) for r in resolutions],
         "files": list(meeting.files.all()),
         "can_makeup": abilities.holds(request.user, "meeting.makeup", rows[0]) if rows else False,
         "task": meeting.task if meeting.task_id else None,
@@ -182,7 +190,7 @@ def resolutions(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/resolutions.html",
         {
-            "rows": [(r, abilities.can(request.user, "resolution.close", r)) for r in rows[:LIST_ROWS]],
+            "rows": [_resolution_row(request, r, edit=False) for r in rows[:LIST_ROWS]],
             "count": rows.count(),
             "close_form": CloseForm(),
         },

@@ -1,5 +1,6 @@
-"""Correcting a recorded meeting: the recording form pre-filled, and photos or files added
-later or removed when added by mistake (services in ``meetings.corrections``)."""
+"""Correcting a recorded meeting: the recording form pre-filled, an open resolution's text,
+owner and due date, and photos or files added later or removed when added by mistake
+(services in ``meetings.corrections``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import abilities
+from config.exceptions import Conflict
 from config.forms import add_service_errors
 
 from . import selectors
-from .corrections import StaleMeeting, meeting_file_remove, meeting_files_add, meeting_update
-from .forms import MeetingEditForm, MeetingFilesForm
-from .models import Meeting, MeetingFile
+from .corrections import StaleMeeting, meeting_file_remove, meeting_files_add, meeting_update, resolution_update
+from .forms import MeetingEditForm, MeetingFilesForm, ResolutionEditForm
+from .models import Meeting, MeetingFile, Resolution
 from .views import _detail_context
 
 
@@ -83,3 +85,40 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("File removed from the record."))
     return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An open resolution's form, pre-filled; a stale or refused form is shown again as typed."""
+    resolution = abilities.get_for(
+        request.user,
+        "resolution.edit",
+        Resolution.objects.select_related("meeting__branch", "owner_member", "owner_user"),
+        pk,
+        via="meeting__branch__path",
+    )
+    meeting = resolution.meeting
+    if not abilities.can(request.user, "resolution.edit", resolution):
+        messages.error(request, abilities.refusal("resolution.edit", resolution))
+        return redirect("meetings:detail", pk=meeting.pk)
+    form = ResolutionEditForm(request.POST or None, resolution=resolution, roster=selectors.roster_of(meeting.branch))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            resolution_update(resolution=resolution, by=request.user, **form.service_arguments())
+        except StaleMeeting as exc:
+            stale = Resolution.objects.select_related("owner_member", "owner_user").get(pk=resolution.pk)
+            form.add_error(None, exc.messages[0])
+        except Conflict as exc:  # closed or frozen since the form was read
+            messages.error(request, " ".join(exc.messages))
+            return redirect("meetings:detail", pk=meeting.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Resolution corrected."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/resolution_edit.html",
+        {"resolution": resolution, "meeting": meeting, "form": form, "stale": stale},
+    )

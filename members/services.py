@@ -77,7 +77,12 @@ def _record(
 
 
 @transaction.atomic
-def member_create(*, branch: Organisation, by: User | None, **fields: object) -> Member:
+def member_create(*, branch: Organisation, by: User | None, on: dt.date | None = None, **fields: object) -> Member:
+    """Puts a person on the roster. ``on`` dates the history's "entered the roll" row when the
+    registration took effect earlier than it is typed in (the committee's approval of a
+    probationary member, 上级党委审批); by default today. The member's ``joined_on`` is their
+    own field: the date they joined the Party (for a probationary member the general meeting's
+    admission), which the registration date does not change."""
     _require(by, branch)
     _check_target_branch(branch)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -86,8 +91,13 @@ def member_create(*, branch: Organisation, by: User | None, **fields: object) ->
     member = Member(branch=branch, status=MemberStatus.ON_ROLL, **fields)
     member.id_number = (member.id_number or "").strip().upper()
     member.full_clean()
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date entered on the roll cannot be in the future.")})
+    if on < member.joined_on:
+        raise ValidationError({"on": _("The date entered on the roll cannot be before the date joined.")})
     member.save()
-    _record(member, TransferKind.JOINED, on=timezone.localdate(), by=by, to_branch=branch)
+    _record(member, TransferKind.JOINED, on=on, by=by, to_branch=branch)
     return member
 
 

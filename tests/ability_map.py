@@ -51,6 +51,11 @@ ABILITY_MAP: dict[str, Guarded] = {
         api=(("api:meeting-resolution-close", "post"),),
         parity=(("meetings:resolution_close", ("api:meeting-resolution-close", "post")),),
     ),
+    "resolution.edit": Guarded(
+        pages=("meetings:resolution_edit",),
+        api=(("api:meeting-resolution-detail", "patch"),),
+        parity=(("meetings:resolution_edit", ("api:meeting-resolution-detail", "patch")),),
+    ),
     # branches
     "organisation.view": Guarded(
         pages=("branches:detail",),

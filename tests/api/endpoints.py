@@ -810,6 +810,13 @@ ENDPOINTS |= {
         data=lambda w: {"note": "已落实"},
         of_branch=_resolution_of,
     ),
+    # The record's version as read: a meeting just recorded is at 1.
+    ("api:meeting-resolution-detail", "patch"): ApiCase(
+        from_ability("resolution.edit"),
+        kwargs=lambda w: _resolution_of(w, w.branch_a),
+        data=lambda w: {"version": 1, "text": "更正后的决议"},
+        of_branch=_resolution_of,
+    ),
     ("api:meeting-attendance-makeup", "post"): ApiCase(
         from_ability("meeting.makeup"),
         kwargs=lambda w: _absentee_of(w, w.branch_a),

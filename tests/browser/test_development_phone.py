@@ -24,7 +24,11 @@ def test_the_development_pages_fit_a_phone_and_show_errors_beside_the_field(
     base = live_server.url
     sign_in(page, base, "secretary_a")
     problems: list[str] = []
-    pages = [("list", f"/development/org/{world.branch_a.pk}/"), ("detail", f"/development/{activist.pk}/")]
+    pages = [
+        ("list", f"/development/org/{world.branch_a.pk}/"),
+        ("detail", f"/development/{activist.pk}/"),
+        ("workbench", "/"),
+    ]
     for name, url in pages:
         for size, viewport in (("1366", DESKTOP), ("390", PHONE)):
             page.set_viewport_size(viewport)
@@ -34,7 +38,11 @@ def test_the_development_pages_fit_a_phone_and_show_errors_beside_the_field(
             problems += [f"{name} {size}: squeezed {cell}" for cell in found["squeezed"]]
             problems += [f"{name} {size}: scrolls sideways: {box}" for box in found["sideways"]]
     assert problems == [], "\n".join(problems)
+    page.goto(f"{base}/development/{activist.pk}/")
     assert page.locator("h1").inner_text().startswith("周婷")
+    # The activist's half-yearly assessment fell due long ago: shown, marked late.
+    assert page.locator("#dev-assessment").inner_text().startswith("下次培养考察")
+    assert page.locator("#dev-assessment .badge.bad").count() == 1
     page.goto(f"{base}/development/{applicant.pk}/record/talk/")
     page.fill("#id_on", "2000-01-01")
     page.click("form button.primary")

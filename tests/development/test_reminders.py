@@ -46,6 +46,8 @@ def test_the_end_of_probation_is_reminded_once_and_not_after_the_full_membership
     settings.NOTIFY_DEVELOPMENT_DAYS_BEFORE = 7
     candidate = file_through(world.branch_a, StepKind.OATH, people=roster_a, admitted_ago=200, name="吴磊")
     ends = add_months(candidate.steps.get(kind=StepKind.ADMITTED).on, 12)
+    # The probation's half-yearly assessment taken: the next half-year ends with the probation.
+    step_record(candidate=candidate, by=None, kind=StepKind.ASSESSMENT, on=timezone.localdate())
     assert deadline_reminders(today=ends - D(10)) == 0
     assert send_deadline_reminders.delay((ends - D(5)).isoformat()).get() == 1
     assert deadline_reminders(today=ends - D(1)) == 0

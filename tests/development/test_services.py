@@ -11,7 +11,7 @@ from development import selectors
 from development.models import Candidate
 from development.services import candidate_close, candidate_open, step_record
 from development.stages import Stage, StepKind, add_months, working_days
-from members.models import Category, Member
+from members.models import Category, Member, TransferKind
 from tests.development.files import D, file_through, new_file, plan
 from tests.factories import make_id_number
 
@@ -79,6 +79,10 @@ def test_approval_puts_the_candidate_on_the_roster_as_a_probationary_member_from
     assert member.category == Category.PROBATIONARY and member.joined_on == admitted
     assert member.branch == world.branch_a and member.id_number == candidate.id_number
     assert member.full_member_on is None
+    # The roster's history: entered on the roll the day the committee approved, not the day typed in.
+    approved = candidate.steps.get(kind=StepKind.APPROVED).on
+    assert approved < TODAY()
+    assert list(member.transfers.values_list("kind", "on")) == [(TransferKind.JOINED, approved)]
 
 
 def test_becoming_a_full_member_updates_the_roster(world, roster_a) -> None:

@@ -46,4 +46,5 @@ URLS = {
     "meetings:files_add": Case(from_ability("meeting.edit", ok=400), kwargs=_meeting_in_a, method="post"),
     "meetings:file_remove": Case(from_ability("meeting.edit", ok=302), kwargs=_file_in_a, method="post"),
     "meetings:resolution_close": Case(from_ability("resolution.close", ok=302), kwargs=_resolution_in_a, method="post"),
+    "meetings:resolution_edit": Case(from_ability("resolution.edit"), kwargs=_resolution_in_a),
 }
