@@ -14,10 +14,13 @@ Starts gunicorn on 127.0.0.1 and signs in the demo users; then, for each page:
 Stops by itself.
 
     python bench/load.py [--json] [--seconds 30] [--saturate-seconds 10] [--users 50]
-                         [--think-min 1000] [--think-max 3000]
+                         [--think-min 1000] [--think-max 3000] [--bench-dashboard]
 
 Uses DATABASE_URL when it points at PostgreSQL, else a `partybranch_bench` database on the
-local PostgreSQL (created if missing).
+local PostgreSQL (created if missing). With --bench-dashboard, DATABASE_URL is a database
+that bench/dashboard.py built (e.g. 20,000 branches × 8 quarters): no demo is seeded and the
+pages are the reviewer's dashboard of the whole committee and of a 2,000-branch unit, for
+the last built quarter.
 """
 
 import argparse
@@ -62,6 +65,37 @@ end
 """
 
 
+BENCH_PASSWORD = "Bench@2026-x"  # noqa: S105 - bench/dashboard.py's throw-away users
+
+
+def bench_dashboard_pages(env: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The committee's and a 2,000-branch unit's dashboard in a database bench/dashboard.py
+    built, for 2026Q3 (its last quarter), as its reviewer."""
+    script = (
+        "from branches.models import Organisation as O; "
+        "c = O.objects.get(code='BENCH'); u = O.objects.filter(code='BENCH-U00').first(); "
+        "n = O.objects.filter(code__startswith='BENCH-', kind='branch').count(); "
+        "print('FOUND', n, c.pk, u.pk if u else '')"
+    )
+    found = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next((row.split()[1:] for row in found.splitlines() if row.startswith("FOUND ")), None)
+    if not line:
+        raise SystemExit("no bench data in DATABASE_URL: build it with bench/dashboard.py first")
+    branches, committee, *unit = line
+    path = "/assessments/dashboard/?quarter=2026Q3&org="
+    pages = [(f"dashboard, committee of {int(branches):,} branches (reviewer)", "bench-reviewer", path + committee)]
+    if unit:
+        pages.append(("dashboard, 2,000-branch unit (reviewer)", "bench-reviewer", path + unit[0]))
+    return pages
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -82,13 +116,13 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def session_cookie(base: str, username: str) -> str:
+def session_cookie(base: str, username: str, password: str) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login = f"{base}/accounts/login/"
     page = opener.open(login, timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": username, "password": "Demo@2026", "csrfmiddlewaretoken": token})
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
     opener.open(urllib.request.Request(login, data=data.encode(), headers={"Referer": login}), timeout=30)
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
@@ -192,6 +226,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--think-min", type=int, default=1000)
     parser.add_argument("--think-max", type=int, default=3000)
+    parser.add_argument("--bench-dashboard", action="store_true", help="load the dashboard of a bench database")
     args = parser.parse_args()
 
     env = {
@@ -203,8 +238,12 @@ def main() -> None:
     }
     env.pop("REDIS_URL", None)
     manage(env, "migrate", "--noinput")
-    manage(env, "load_default_handbook")
-    manage(env, "seed_demo")
+    if args.bench_dashboard:
+        pages, password = bench_dashboard_pages(env), BENCH_PASSWORD
+    else:
+        manage(env, "load_default_handbook")
+        manage(env, "seed_demo")
+        pages, password = PAGES, "Demo@2026"
     manage(env, "collectstatic", "--noinput")
 
     port = free_port()
@@ -238,8 +277,8 @@ def main() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(WRK_SCRIPT)
         think = (args.think_min / 1000, args.think_max / 1000)
-        for label, user, path in PAGES:
-            cookie = session_cookie(base, user)
+        for label, user, path in pages:
+            cookie = session_cookie(base, user, password)
             path = path or scorecard_path(base, cookie)
             saturated = run_wrk(base + path, cookie, args.saturate_seconds, args.users, handle.name)
             figures = play_users(base, path, cookie, users=args.users, seconds=args.seconds, think=think)
