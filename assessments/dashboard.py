@@ -13,7 +13,7 @@ from branches.models import Organisation, OrgKind, OrgStatus
 from branches.selectors import in_subtree
 from tasks.statistics import BranchTaskStats
 
-from .dashboard_cards import ORDERS, Final, late_names, quarter_counts, ranking_rows, widest_gaps, with_cards
+from .dashboard_cards import ORDERS, Final, RankRow, late_names, quarter_counts, ranking_rows, widest_gaps, with_cards
 from .dashboard_tasks import task_totals, worst_at_tasks
 from .desk import (
     PARTITION,
@@ -34,7 +34,6 @@ from .models import (
     Scorecard,
     ScorecardLine,
     ScorecardStatus,
-    grade_label,
 )
 from .rollups import quarter_article_rows, quarter_averages
 from .services.scorecards import default_deadline
@@ -65,43 +64,13 @@ def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int
 
 
 @dataclass
-class RankRow:
-    branch_id: int
-    name: str
-    code: str
-    is_key: bool
-    score: Decimal
-    self_score: Decimal
-    grade: str
-    previous: Decimal | None
-    below_records: int = 0  # the second honesty signal: rules claimed below the records
-    rank: int = 0
-
-    @property
-    def gap(self) -> Decimal:
-        return self.self_score - self.score
-
-    @property
-    def trend(self) -> str:
-        if self.previous is None:
-            return ""
-        if self.score > self.previous:
-            return "up"
-        return "down" if self.score < self.previous else "same"
-
-    @property
-    def grade_label(self) -> str:
-        return grade_label(self.grade)
-
-
-@dataclass
 class Dashboard(OfQuarter):
     root: Organisation
     year: int
     quarter: int
     counts: dict[str, int] = field(default_factory=dict)
     # The ranking in the order asked: every final card, or its first ``shown`` when asked so.
-    ranking: list[RankRow] = field(default_factory=list)
+    ranking: list[RankRow] = field(default_factory=list)  # each with its rank
     ranked: int = 0  # final cards in the ranking, shown or not
     widest_gaps: list[Final] = field(default_factory=list)
     grades: list[tuple[str, str, int]] = field(default_factory=list)
@@ -189,7 +158,7 @@ def dashboard_for(
     }
     board.grades = [(g, str(Grade(g).label), counts[f"grade-{g}"]) for g in Grade.values]
     board.ranked = counts[ScorecardStatus.FINAL.value]
-    board.ranking = [RankRow(*row, rank=rank) for row, rank in ranking_rows(rows, sort=sort, limit=shown)]
+    board.ranking = ranking_rows(rows, sort=sort, limit=shown)
     board.widest_gaps = widest_gaps(rows)
     if shown is None:
         board.late_branches = late_names(rows, fallback=fallback, today=today)

@@ -24,14 +24,14 @@ from django.db.models.functions import Abs, Coalesce, RowNumber
 from branches.models import Organisation
 
 from .desk import PARTITION, DeskState, active_branches
-from .models import Grade, ScorecardStatus
+from .models import Grade, ScorecardStatus, grade_label
 from .models.scorecards import SELF_EDITABLE
 
 GAPS_SHOWN = 30  # the chart of the widest self-vs-review gaps
 
 
 class Final(NamedTuple):
-    """A final card of the quarter as the ranking reads it."""
+    """A final card of the quarter as the ranking and the gaps chart read it."""
 
     branch_id: int
     name: str
@@ -41,11 +41,27 @@ class Final(NamedTuple):
     self_score: Decimal
     grade: str
     previous: Decimal | None
-    below_records: int
+    below_records: int  # the second honesty signal: rules claimed below the records
+    rank: int = 0  # by score among all the final cards; 0 where no rank is read
 
     @property
     def gap(self) -> Decimal:
         return self.self_score - self.score
+
+    @property
+    def trend(self) -> str:
+        if self.previous is None:
+            return ""
+        if self.score > self.previous:
+            return "up"
+        return "down" if self.score < self.previous else "same"
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade)
+
+
+RankRow = Final  # a row of the ranking: a final card with its rank
 
 
 FINAL_FIELDS = (
@@ -131,7 +147,7 @@ ORDERS: dict[str, tuple[OrderBy, ...]] = {
 }
 
 
-def ranking_rows(rows: QuerySet[Organisation], *, sort: str, limit: int | None) -> list[tuple[Final, int]]:
+def ranking_rows(rows: QuerySet[Organisation], *, sort: str, limit: int | None) -> list[RankRow]:
     """The final cards in the order ``sort`` (``ORDERS``), the first ``limit`` (every one
     with None), each with its rank by score (best first, then by code) among all."""
     finals = (
@@ -140,7 +156,7 @@ def ranking_rows(rows: QuerySet[Organisation], *, sort: str, limit: int | None) 
         .order_by(*ORDERS.get(sort, BY_SCORE))
         .values_list(*FINAL_FIELDS, "rank")
     )
-    return [(Final(*row[:-1]), row[-1]) for row in (finals if limit is None else finals[:limit])]
+    return [RankRow(*row) for row in (finals if limit is None else finals[:limit])]
 
 
 def widest_gaps(rows: QuerySet[Organisation]) -> list[Final]:
