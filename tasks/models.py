@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 from branches.models import Organisation
 from handbook.models import Article
 
+from .periods import period_key_label
+
 
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -130,7 +132,8 @@ class Task(models.Model):
         indexes = [models.Index(fields=["branch", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.title} · {self.period_key}"
+        # The admin and error messages show it: the period in words, not its key.
+        return f"{self.title} · {period_key_label(self.period_key)}"
 
     @property
     def code(self) -> str:
@@ -233,7 +236,7 @@ class ReminderSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.branch} · {self.get_kind_display()} · {self.period_key}"
+        return f"{self.branch} · {self.get_kind_display()} · {period_key_label(self.period_key)}"
 
     @property
     def due_lines(self) -> list[dict]:
