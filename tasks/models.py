@@ -319,12 +319,21 @@ class TaskTally(TallyCounts):
         return f"{self.branch_id} · {self.due_on}"
 
 
+# A day before any task: as of it nothing is overdue (a quarter tally's starting point).
+OVERDUE_EPOCH = dt.date(2000, 1, 1)
+
+
 class TaskQuarterTally(TallyCounts):
     """The tasks of one branch due in one calendar quarter, counted for the dashboard: the
-    quarter's ``TaskTally`` rows summed, kept beside them by the same statements. Everything
-    the dashboard shows but "overdue" is read from here, one row a branch; overdue is this
-    row's open count for a quarter that has ended and comes from the per-date rows only for
-    a quarter that holds today (``tasks.statistics.tally_sums``)."""
+    quarter's ``TaskTally`` rows summed, kept beside them by the same statements. The
+    dashboard reads everything from here, one row a branch: overdue is the open count for a
+    quarter that has ended, and for the quarter that holds today ``overdue_open``, the open
+    tasks due before ``overdue_as_of`` — a day the daily job moves to today, so that the
+    per-date rows are read only for the days between (none once the job has run;
+    ``tasks.statistics.tally_sums``)."""
+
+    overdue_open = models.IntegerField(default=0)
+    overdue_as_of = models.DateField(default=OVERDUE_EPOCH)
 
     class Meta:
         verbose_name = _("task quarter tally")
