@@ -266,3 +266,58 @@ def test_the_overdue_migration_counts_as_of_its_day(world: World, default_editio
     migration.count(apps, None)
     assert set(TaskQuarterTally.objects.values_list("overdue_as_of", flat=True)) == {local_today()}
     assert_tallies_match()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_task_done_while_the_daily_job_runs_is_counted_once_on_postgresql() -> None:
+    """The service has moved both rows and not yet committed when the job starts: the job
+    waits for it (the rows locked first), then reads the per-date rows as committed."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from handbook.services import load_default_edition
+    from tasks.tallies import state, tally_change
+    from tests.factories import make_org
+
+    load_default_edition()
+    top = make_org(code="PC")
+    for n in range(3):
+        make_org(top, code=f"PB{n}")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    overdue_advance(today=dt.date(2026, 10, 20))
+    # Due between the rows' day and the job's: the job adds it to the overdue count, if open.
+    task = Task.objects.filter(due_on__gte=dt.date(2026, 10, 20), due_on__lt=dt.date(2026, 11, 20)).first()
+    moved, done = threading.Event(), []
+
+    def complete() -> None:
+        try:
+            with transaction.atomic():
+                locked = Task.objects.select_for_update().get(pk=task.pk)
+                before = state(locked)
+                locked.status, locked.delay_days = TaskStatus.DONE, 0
+                locked.save(update_fields=["status", "delay_days"])
+                tally_change(before, locked)
+                moved.set()
+                time.sleep(0.5)  # the job starts meanwhile and waits for this commit
+                done.append(time.monotonic())
+        finally:
+            connection.close()
+
+    def advance() -> None:
+        try:
+            moved.wait()
+            overdue_advance(today=dt.date(2026, 11, 20))
+            done.append(time.monotonic())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete), threading.Thread(target=advance)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(done) == 2 and done[0] <= done[1]
+    assert_tallies_match()
