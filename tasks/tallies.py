@@ -84,9 +84,8 @@ class Deltas:
             return
         ops = connection.ops
         # In key order (quarter, branch, day): services lock the rows they share in one order.
-        rows = sorted([b, *quarter_of(d), d, *row] for (b, d), row in changed)
-        rows.sort(key=lambda row: (row[1], row[2], row[0], row[3]))
-        rows = [[*row[:3], ops.adapt_datefield_value(row[3]), *row[4:]] for row in rows]
+        changed.sort(key=lambda item: (quarter_of(item[0][1]), item[0]))
+        rows = [[b, *quarter_of(d), ops.adapt_datefield_value(d), *row] for (b, d), row in changed]
         one = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
         head, tail = _upsert_head()
         names = ", ".join(ops.quote_name(n) for n in ("branch_id", "year", "quarter", "due_on", *COUNTERS))
