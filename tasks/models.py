@@ -302,8 +302,9 @@ class TaskTally(TallyCounts):
     rows a branch instead of over its 181 tasks. Kept by the tasks services in the
     transaction that changes a task (``tasks.tallies``); ``manage.py rebuild_task_tallies``
     recounts them. Counted per due date, not per quarter, because "overdue" (open and due
-    before today) depends on the day it is read: the reader sums the open counts of the days
-    before today. Cancelled tasks and tasks without a due date are not counted."""
+    before today) depends on the day it is read: the quarter row keeps it as of a day, and the
+    reader sums the open counts of the days between that day and today (none once the daily
+    job has run). Cancelled tasks and tasks without a due date are not counted."""
 
     due_on = models.DateField()
 
