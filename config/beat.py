@@ -53,6 +53,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tasks.jobs.generate_tasks",
         "schedule": crontab(hour=0, minute=20),
     },
+    # The dashboard's overdue counts of the current quarter as of today (after the day's tasks).
+    "advance-overdue-tallies": {
+        "task": "tasks.jobs.advance_overdue_tallies",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "reminders-daily": {
         "task": "tasks.jobs.send_reminder_sheets",
         "schedule": crontab(hour=7, minute=30),

@@ -10,6 +10,7 @@ from config.jobs import IDEMPOTENT
 
 from . import services
 from .periods import local_today
+from .tallies import overdue_advance
 
 
 def _day(on: str | None) -> dt.date:
@@ -26,3 +27,10 @@ def generate_tasks(on: str | None = None) -> int:
 def send_reminder_sheets(kind: str, on: str | None = None) -> dict[str, int]:
     result = services.reminders_send(kind=kind, on=_day(on))
     return {"created": result.created, "sent": result.sent}
+
+
+@shared_task(**IDEMPOTENT)
+def advance_overdue_tallies(on: str | None = None) -> int:
+    """The dashboard's overdue counts of the quarter that holds today (Asia/Shanghai) moved to
+    today, so that its read needs no per-date row; returns the rows moved (0 when run again)."""
+    return overdue_advance(today=_day(on))

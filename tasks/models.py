@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 from branches.models import Organisation
 from handbook.models import Article
 
+from .periods import period_key_label
+
 
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -130,7 +132,8 @@ class Task(models.Model):
         indexes = [models.Index(fields=["branch", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.title} · {self.period_key}"
+        # The admin and error messages show it: the period in words, not its key.
+        return f"{self.title} · {period_key_label(self.period_key)}"
 
     @property
     def code(self) -> str:
@@ -233,7 +236,7 @@ class ReminderSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.branch} · {self.get_kind_display()} · {self.period_key}"
+        return f"{self.branch} · {self.get_kind_display()} · {period_key_label(self.period_key)}"
 
     @property
     def due_lines(self) -> list[dict]:
@@ -299,8 +302,9 @@ class TaskTally(TallyCounts):
     rows a branch instead of over its 181 tasks. Kept by the tasks services in the
     transaction that changes a task (``tasks.tallies``); ``manage.py rebuild_task_tallies``
     recounts them. Counted per due date, not per quarter, because "overdue" (open and due
-    before today) depends on the day it is read: the reader sums the open counts of the days
-    before today. Cancelled tasks and tasks without a due date are not counted."""
+    before today) depends on the day it is read: the quarter row keeps it as of a day, and the
+    reader sums the open counts of the days between that day and today (none once the daily
+    job has run). Cancelled tasks and tasks without a due date are not counted."""
 
     due_on = models.DateField()
 
@@ -316,12 +320,21 @@ class TaskTally(TallyCounts):
         return f"{self.branch_id} · {self.due_on}"
 
 
+# A day before any task: as of it nothing is overdue (a quarter tally's starting point).
+OVERDUE_EPOCH = dt.date(2000, 1, 1)
+
+
 class TaskQuarterTally(TallyCounts):
     """The tasks of one branch due in one calendar quarter, counted for the dashboard: the
-    quarter's ``TaskTally`` rows summed, kept beside them by the same statements. Everything
-    the dashboard shows but "overdue" is read from here, one row a branch; overdue is this
-    row's open count for a quarter that has ended and comes from the per-date rows only for
-    a quarter that holds today (``tasks.statistics.tally_sums``)."""
+    quarter's ``TaskTally`` rows summed, kept beside them by the same statements. The
+    dashboard reads everything from here, one row a branch: overdue is the open count for a
+    quarter that has ended, and for the quarter that holds today ``overdue_open``, the open
+    tasks due before ``overdue_as_of`` — a day the daily job moves to today, so that the
+    per-date rows are read only for the days between (none once the job has run;
+    ``tasks.statistics.tally_sums``)."""
+
+    overdue_open = models.IntegerField(default=0)
+    overdue_as_of = models.DateField(default=OVERDUE_EPOCH)
 
     class Meta:
         verbose_name = _("task quarter tally")

@@ -83,9 +83,9 @@ def insert_tasks_ignoring_duplicates(rows: list[tuple]) -> int:
             cursor.executemany(head + one_row + " ON CONFLICT DO NOTHING", values)
             inserted += cursor.rowcount
             table = ops.quote_name(meta.db_table)
-            made = f"(SELECT branch_id, due_on FROM {table} WHERE created_at = %s) AS made"  # noqa: S608
-            cursor.execute(new_open_tally_sql(made), [tail[-1]])
-            cursor.execute(new_open_tally_sql(made, per_quarter=True), [tail[-1]])
+            made = f"WITH made AS (SELECT branch_id, due_on FROM {table} WHERE created_at = %s) "  # noqa: S608
+            cursor.execute(made + new_open_tally_sql("made"), [tail[-1]])
+            cursor.execute(made + new_open_tally_sql("made", per_quarter=True), [tail[-1]])
     return inserted
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from config.exceptions import Conflict
 from handbook.models import Article, Edition
 from tasks.models import EventKind, Evidence, Task, TaskStatus
+from tasks.periods import period_key_label
 from tasks.services import tasks_complete_many
 from tests.conftest import World
 from tests.factories import make_task
@@ -57,7 +58,9 @@ def test_one_task_no_longer_open_refuses_the_whole_step_and_names_it(world: Worl
     Task.objects.filter(pk=tasks[1].pk).update(status=TaskStatus.CANCELLED)
     with pytest.raises(Conflict) as refused:
         tasks_complete_many(tasks=tasks, by=world.secretary_a, note="补录", files=[pdf()])
-    assert "2026-11-03" in " ".join(refused.value.messages)
+    # The task is named with its period in words, never its key.
+    named = " ".join(refused.value.messages)
+    assert period_key_label("2026-11-03") in named and "2026-11-03" not in named
     assert not Task.objects.filter(pk__in=[t.pk for t in tasks], status=TaskStatus.DONE).exists()
     assert not Evidence.objects.exists()
 

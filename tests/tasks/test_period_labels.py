@@ -69,3 +69,16 @@ def test_the_template_filter_shows_the_words() -> None:
     template = Template("{% load period_keys %}{{ key|period_key_label }}")
     with translation.override("zh-hans"):
         assert template.render(Context({"key": "2026-W48"})) == "2026年第48周"
+
+
+def test_a_task_and_a_reminder_sheet_name_their_period_in_words_as_the_admin_shows_them() -> None:
+    from branches.models import Organisation
+    from tasks.models import ReminderSheet, SheetKind, Task
+
+    branch = Organisation(name="第一党支部")
+    task = Task(branch=branch, title="召开支部委员会", period_key="2026-Q4")
+    sheet = ReminderSheet(branch=branch, kind=SheetKind.QUARTERLY, period_key="2026-Q4")
+    with translation.override("zh-hans"):
+        assert str(task) == "召开支部委员会 · 2026年第4季度"
+        assert str(sheet) == "第一党支部 · 每季度 · 2026年第4季度"
+    assert "Q4" not in str(task) and "Q4" not in str(sheet)

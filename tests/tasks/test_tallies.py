@@ -13,6 +13,7 @@ from branches.models import Organisation
 from config.exceptions import Conflict
 from handbook.models import Edition
 from tasks.models import Task, TaskQuarterTally, TaskStatus, TaskTally
+from tasks.periods import local_today
 from tasks.services import (
     request_send,
     task_assign,
@@ -23,7 +24,7 @@ from tasks.services import (
     tasks_generate,
 )
 from tasks.statistics import tallied_task_statistics, task_statistics
-from tasks.tallies import COUNTERS, live_tallies, tally_rebuild
+from tasks.tallies import COUNTERS, live_tallies, overdue_advance, tally_rebuild
 from tests.conftest import World
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -51,9 +52,23 @@ def live_quarters() -> dict[tuple[int, int, int], tuple[int, ...]]:
     return {key: tuple(row) for key, row in summed.items() if any(row)}
 
 
+def assert_overdue_kept() -> None:
+    """Each quarter row's overdue count is its open tasks due before its day."""
+    for row in TaskQuarterTally.objects.all():
+        first = dt.date(row.year, 3 * row.quarter - 2, 1)
+        live = Task.objects.filter(
+            branch_id=row.branch_id,
+            status=TaskStatus.OPEN,
+            due_on__gte=first,
+            due_on__lt=min(row.overdue_as_of, dt.date(row.year + row.quarter // 4, 3 * row.quarter % 12 + 1, 1)),
+        ).count()
+        assert row.overdue_open == live, (row.branch_id, row.year, row.quarter, row.overdue_as_of)
+
+
 def assert_tallies_match() -> None:
     assert kept() == live_tallies(Task.objects.all())
     assert kept_quarters() == live_quarters()
+    assert_overdue_kept()
     for row in TaskTally.objects.all():
         assert (row.year, row.quarter) == (row.due_on.year, (row.due_on.month - 1) // 3 + 1)
 
@@ -77,6 +92,7 @@ def test_after_a_random_sequence_of_service_calls_the_tallies_equal_the_tasks(
     world: World, default_edition: Edition, seed: int
 ) -> None:
     rng = random.Random(seed)
+    days = random.Random(seed + 100)  # the job's days, apart: the services' sequence stays the same
     assert tasks_generate(first=Q4[0], last=dt.date(2026, 11, 15)) > 0
     assert_tallies_match()
     request_send(
@@ -111,6 +127,10 @@ def test_after_a_random_sequence_of_service_calls_the_tallies_equal_the_tasks(
             _try(task_cancel, task=task, by=secretary, reason="项目停工")
         else:
             _try(task_assign, task=task, assignee=rng.choice([secretary, None]), by=secretary)
+        if days.random() < 0.2:
+            # The daily job, run on a day of the quarter forwards or backwards, or on a day of
+            # another quarter (which leaves this one's rows as they are).
+            overdue_advance(today=days.choice([Q4[0] + dt.timedelta(days=days.randint(-10, 100)), Q4[1]]))
         if n % 10 == 9:
             assert_tallies_match()
     assert Task.objects.filter(status=TaskStatus.CHECKED).exists()
@@ -128,6 +148,13 @@ def test_after_a_random_sequence_of_service_calls_the_tallies_equal_the_tasks(
         dt.date(2027, 1, 5),
     ):
         assert_statistics_match(today)
+    # With the job run on a day, read on that day, before it and after it.
+    for as_of in (dt.date(2026, 10, 1), dt.date(2026, 11, 10), dt.date(2026, 12, 20)):
+        overdue_advance(today=as_of)
+        assert set(TaskQuarterTally.objects.filter(quarter=4).values_list("overdue_as_of", flat=True)) == {as_of}
+        assert_tallies_match()
+        for today in (as_of, as_of - dt.timedelta(days=9), as_of + dt.timedelta(days=1), as_of + dt.timedelta(days=9)):
+            assert_statistics_match(today)
 
 
 def test_the_rebuild_command_recounts_the_tallies_and_is_idempotent(world: World, default_edition: Edition) -> None:
@@ -140,7 +167,7 @@ def test_the_rebuild_command_recounts_the_tallies_and_is_idempotent(world: World
     assert expected_quarters == live_quarters()
     TaskTally.objects.update(due=99)  # drifted (say a raw SQL fix to the tasks)
     TaskTally.objects.create(branch=world.committee, year=2026, quarter=4, due_on=dt.date(2026, 10, 2), due=1)
-    TaskQuarterTally.objects.update(open_tasks=7)
+    TaskQuarterTally.objects.update(open_tasks=7, overdue_open=3)
     TaskQuarterTally.objects.create(branch=world.committee, year=2026, quarter=3, due=1)
     call_command("rebuild_task_tallies", "--batch", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert kept() == expected
@@ -188,3 +215,109 @@ def test_the_quarter_tallies_migration_counts_both_tables(world: World, default_
     TaskQuarterTally.objects.all().delete()  # as a database migrated from 0007 holds them: none
     migration.count(apps, None)
     assert (kept(), kept_quarters()) == (expected, expected_quarters)
+
+
+def test_the_daily_job_moves_the_overdue_count_to_today_once(world: World, default_edition: Edition) -> None:
+    from tasks.jobs import advance_overdue_tallies
+
+    tasks_generate(first=Q4[0], last=Q4[1])
+    rows = TaskQuarterTally.objects.filter(year=2026, quarter=4)
+    # Each new row starts as of its earliest due date, with nothing overdue before it.
+    assert set(rows.values_list("overdue_open", flat=True)) == {0}
+    assert advance_overdue_tallies.delay("2026-11-20").get() == rows.count() > 0
+    assert_tallies_match()
+    assert rows.filter(overdue_open__gt=0).exists()
+    before = list(rows.order_by("pk").values_list("overdue_open", "overdue_as_of"))
+    assert advance_overdue_tallies.delay("2026-11-20").get() == 0
+    assert list(rows.order_by("pk").values_list("overdue_open", "overdue_as_of")) == before
+    # A day of another quarter moves that quarter's rows only.
+    next_quarter = TaskQuarterTally.objects.filter(year=2027, quarter=1).count()
+    assert overdue_advance(today=dt.date(2027, 1, 2)) == next_quarter
+    assert list(rows.order_by("pk").values_list("overdue_open", "overdue_as_of")) == before
+    # A task done before its due date but after the row's day moves no overdue count; one due
+    # before the day does.
+    late = Task.objects.filter(branch=world.branch_a, due_on__lt=dt.date(2026, 11, 20)).order_by("due_on").first()
+    later = Task.objects.filter(branch=world.branch_a, due_on__gt=dt.date(2026, 11, 20)).order_by("due_on").first()
+    row = rows.get(branch=world.branch_a)
+    at = dt.datetime(2026, 11, 21, 10, tzinfo=SHANGHAI)
+    task_complete(task=late, by=world.secretary_a, note="已完成", at=at)
+    task_complete(task=later, by=world.secretary_a, note="已完成", at=at)
+    assert rows.get(branch=world.branch_a).overdue_open == row.overdue_open - 1
+    assert_tallies_match()
+    assert_statistics_match(dt.date(2026, 11, 20))
+
+
+def test_the_daily_job_is_scheduled_after_the_days_tasks(settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["advance-overdue-tallies"]
+    assert entry["task"] == "tasks.jobs.advance_overdue_tallies"
+    generation = settings.CELERY_BEAT_SCHEDULE["generate-tasks"]["schedule"]
+    assert entry["schedule"].hour == generation.hour == {0}
+    assert min(entry["schedule"].minute) > min(generation.minute)
+
+
+def test_the_overdue_migration_counts_as_of_its_day(world: World, default_edition: Edition) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tasks.migrations.0009_quarter_tally_overdue")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    TaskQuarterTally.objects.update(overdue_open=0, overdue_as_of=dt.date(2000, 1, 1))  # as 0009 adds them
+    migration.count(apps, None)
+    assert set(TaskQuarterTally.objects.values_list("overdue_as_of", flat=True)) == {local_today()}
+    assert_tallies_match()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_task_done_while_the_daily_job_runs_is_counted_once_on_postgresql() -> None:
+    """The service has moved both rows and not yet committed when the job starts: the job
+    waits for it (the rows locked first), then reads the per-date rows as committed."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from handbook.services import load_default_edition
+    from tasks.tallies import state, tally_change
+    from tests.factories import make_org
+
+    load_default_edition()
+    top = make_org(code="PC")
+    for n in range(3):
+        make_org(top, code=f"PB{n}")
+    tasks_generate(first=Q4[0], last=Q4[1])
+    overdue_advance(today=dt.date(2026, 10, 20))
+    # Due between the rows' day and the job's: the job adds it to the overdue count, if open.
+    task = Task.objects.filter(due_on__gte=dt.date(2026, 10, 20), due_on__lt=dt.date(2026, 11, 20)).first()
+    moved, done = threading.Event(), []
+
+    def complete() -> None:
+        try:
+            with transaction.atomic():
+                locked = Task.objects.select_for_update().get(pk=task.pk)
+                before = state(locked)
+                locked.status, locked.delay_days = TaskStatus.DONE, 0
+                locked.save(update_fields=["status", "delay_days"])
+                tally_change(before, locked)
+                moved.set()
+                time.sleep(0.5)  # the job starts meanwhile and waits for this commit
+                done.append(time.monotonic())
+        finally:
+            connection.close()
+
+    def advance() -> None:
+        try:
+            moved.wait()
+            overdue_advance(today=dt.date(2026, 11, 20))
+            done.append(time.monotonic())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete), threading.Thread(target=advance)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(done) == 2 and done[0] <= done[1]
+    assert_tallies_match()
