@@ -4,22 +4,21 @@ worst at their tasks cut by LIMIT, so that the page reads thirty rows of 20,000.
 
 import datetime as dt
 
-from django.db.models import Case, Count, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Round
 
-from branches.models import Organisation
-from tasks.statistics import BranchTaskStats, stats_of_tally_row, tally_sums
+from tasks.statistics import TALLY_COLUMNS, BranchTaskStats, stats_of_tally_row, tally_row, tally_sums
 
 _RATE = DecimalField(max_digits=6, decimal_places=1)
 
 
-def _sums(branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
+def _sums(branches: Q, year: int, quarter: int, today: dt.date) -> QuerySet:
     return tally_sums(branches=branches, year=year, quarter=quarter, today=today).annotate(
         so_far=F("done_sum") + F("overdue")
     )
 
 
-def task_totals(branches: QuerySet[Organisation], *, year: int, quarter: int, today: dt.date) -> dict[str, int]:
+def task_totals(branches: Q, *, year: int, quarter: int, today: dt.date) -> dict[str, int]:
     """Over every branch with tasks due in the quarter: how many branches, the work due so
     far, done on time, and open past its due date (one aggregate)."""
     totals = _sums(branches, year, quarter, today).aggregate(
@@ -37,9 +36,10 @@ def task_totals(branches: QuerySet[Organisation], *, year: int, quarter: int, to
 
 
 def worst_at_tasks(
-    branches: QuerySet[Organisation], *, year: int, quarter: int, today: dt.date, limit: int | None
+    branches: Q, *, year: int, quarter: int, today: dt.date, limit: int | None
 ) -> list[tuple[str, BranchTaskStats]]:
-    """(branch name, statistics) of the branches with tasks due, worst on-time rate first (a
+    """(branch name, statistics) of the branches with tasks due (``branches``: a Q over the
+    tally's ``branch``), worst on-time rate first (a
     branch with nothing due so far last), then by name; the first ``limit`` (all with None)."""
     rate = Case(
         When(so_far=0, then=Value(101)),
@@ -50,21 +50,7 @@ def worst_at_tasks(
         _sums(branches, year, quarter, today)
         .annotate(rate=rate)
         .order_by("rate", "branch__name", "branch_id")
-        .values_list(
-            "branch__name",
-            "branch_id",
-            "due_sum",
-            "done_sum",
-            "on_time_sum",
-            "overdue",
-            "delay",
-            "checked_sum",
-            "quality_total",
-            "rated",
-        )
+        .values_list("branch__name", *TALLY_COLUMNS)
     )
     kept = rows if limit is None else rows[:limit]
-    return [
-        (name, stats_of_tally_row((branch_id, due, done + overdue, done, on_time, overdue, *rest)))
-        for name, branch_id, due, done, on_time, overdue, *rest in kept
-    ]
+    return [(name, stats_of_tally_row(tally_row(*row))) for name, *row in kept]

@@ -81,29 +81,35 @@ def task_statistics(
 TALLY_ROW = ("branch_id", "due", "due_so_far", "done", "on_time", "overdue", "delay", "checked", "quality", "rated")
 
 
+# The columns of ``tally_sums`` that ``tally_row`` reads, in its order.
+TALLY_COLUMNS = (
+    "branch_id",
+    "due_sum",
+    "done_sum",
+    "on_time_sum",
+    "overdue",
+    "delay",
+    "checked_sum",
+    "quality_total",
+    "rated",
+)
+
+
+def tally_row(
+    branch_id: int, due: int, done: int, on_time: int, overdue: int, delay: int, checked: int, quality: int, rated: int
+) -> tuple[int, ...]:
+    """A ``TALLY_COLUMNS`` row as a ``TALLY_ROW``: due so far is the done ones and those open
+    and past due."""
+    return (branch_id, due, done + overdue, done, on_time, overdue, delay, checked, quality, rated)
+
+
 def tallied_task_rows(
-    *, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date
+    *, branches: QuerySet[Organisation] | Q, year: int, quarter: int, today: dt.date
 ) -> list[tuple[int, ...]]:
     """The tallies of a calendar quarter summed per branch, as plain tuples (``TALLY_ROW``):
-    one query over a few rows a branch (one per due date), no object made per branch.
-    Overdue is the open count of the days before ``today``; due so far, the done ones and
-    those (open and past due)."""
-    return [
-        (branch_id, due, done + overdue, done, on_time, overdue, delay, checked, quality, rated)
-        for branch_id, due, done, on_time, overdue, delay, checked, quality, rated in tally_sums(
-            branches=branches, year=year, quarter=quarter, today=today
-        ).values_list(
-            "branch_id",
-            "due_sum",
-            "done_sum",
-            "on_time_sum",
-            "overdue",
-            "delay",
-            "checked_sum",
-            "quality_total",
-            "rated",
-        )
-    ]
+    one query over a row a branch, no object made per branch (``tally_sums``)."""
+    rows = tally_sums(branches=branches, year=year, quarter=quarter, today=today).values_list(*TALLY_COLUMNS)
+    return [tally_row(*row) for row in rows]
 
 
 def stats_of_tally_row(row: tuple[int, ...]) -> BranchTaskStats:
@@ -134,21 +140,22 @@ def tallied_task_statistics(
     return {row[0]: stats_of_tally_row(row) for row in rows}
 
 
-def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, today: dt.date) -> QuerySet:
+def tally_sums(*, branches: QuerySet[Organisation] | Q, year: int, quarter: int, today: dt.date) -> QuerySet:
     """The quarter's tallies per branch (one row a branch with tasks due): its per-quarter row
     (``TaskQuarterTally``). Overdue is that row's open count when the quarter ended before
     ``today``, none when it starts after; for the quarter that holds today, the row's
     ``overdue_open`` (the open tasks due before its ``overdue_as_of``) moved to ``today`` by the
     open counts of its per-date rows (``TaskTally``) in between: none to read once the daily job
     has moved the day to today; those due from that day until today when it has not; those due
-    from today until that day, subtracted, for a ``today`` before it. One query either way: the
-    rows as of today, and beside them (``UNION ALL``) the others with the per-date sum a
-    subquery a row — apart, so that the planner costs the subquery only for the rows that need
-    it (costed for every row, it pushed the query over ``jit_above_cost``: 26 ms of compiling
-    for a 20 ms query)."""
+    from today until that day, subtracted, for a ``today`` before it. One query, a plain one
+    that callers may annotate, order and aggregate; the per-date sums are subqueries that a row
+    as of today never runs (the planner's cost of them is why JIT is off: settings)."""
     first = dt.date(year, 3 * quarter - 2, 1)
     last = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1) - dt.timedelta(days=1)
-    rows = TaskQuarterTally.objects.filter(year=year, quarter=quarter, branch__in=branches, due__gt=0)
+    # ``branches``: a queryset (a semi-join), or a Q over the ``branch`` relation (one join that
+    # a caller reading the branch's name shares).
+    chosen = branches if isinstance(branches, Q) else Q(branch__in=branches)
+    rows = TaskQuarterTally.objects.filter(chosen, year=year, quarter=quarter, due__gt=0)
     if last < today:
         return _summed(rows, F("open_tasks"))
     if today <= first:
@@ -161,12 +168,12 @@ def tally_sums(*, branches: QuerySet[Organisation], year: int, quarter: int, tod
     since = summed(days.filter(due_on__gte=OuterRef("overdue_as_of"), due_on__lt=today))
     ahead = summed(days.filter(due_on__gte=today, due_on__lt=OuterRef("overdue_as_of")))
     moved = Case(
+        When(overdue_as_of=today, then=F("overdue_open")),
         When(overdue_as_of__lt=today, then=F("overdue_open") + since),
         default=F("overdue_open") - ahead,
         output_field=IntegerField(),
     )
-    as_of_today = _summed(rows.filter(overdue_as_of=today), F("overdue_open"))
-    return as_of_today.union(_summed(rows.exclude(overdue_as_of=today), moved), all=True)
+    return _summed(rows, moved)
 
 
 def _summed(rows: QuerySet, overdue: object) -> QuerySet:

@@ -134,3 +134,45 @@ def test_the_tiles_and_late_names_are_the_desks_rules_applied_branch_by_branch(q
     # The page asks for the first rows only: the same tiles, and no list of names it would not show.
     cut = dashboard_for(quarter.committee, year=2026, quarter=3, today=TODAY, shown=2)
     assert cut.counts == board.counts and cut.late_branches == []
+
+
+@pytest.mark.parametrize("job_day", [None, dt.date(2026, 8, 10), dt.date(2026, 8, 20), dt.date(2026, 9, 1)])
+def test_the_task_figures_of_the_quarter_that_holds_today_are_the_live_counts(world, job_day):
+    """Read on 20 August, whether the daily job moved the tallies' day to then, before, after
+    or never: the totals and the worst rows (rate, then name) are those counted from the tasks."""
+    from handbook.models import Article
+    from tasks.models import TaskStatus
+    from tasks.statistics import task_statistics
+    from tasks.tallies import overdue_advance
+    from tests.factories import make_task
+
+    make_edition(version="T1")
+    article = Article.objects.order_by("pk").first()
+    today = dt.date(2026, 8, 20)
+    done = {"status": TaskStatus.DONE, "completed_at": dt.datetime(2026, 7, 30, tzinfo=dt.UTC), "delay_days": 0}
+    late = {**done, "delay_days": 3}
+    plans = {"乙支部": [done, {}, {}, late], "甲支部": [done, done, {}, {}], "丙支部": [{}, {}, done, done]}
+    branches = {}
+    for name, fields in plans.items():
+        branches[name] = branch = make_org(world.general, name=name)
+        for n, extra in enumerate(fields):
+            due = dt.date(2026, 7, 15) + dt.timedelta(days=12 * n)  # 15 Jul, 27 Jul, 8 Aug, 20 Aug
+            make_task(branch, article, due_on=due, period_key=f"2026-07-{n}", **extra)
+    if job_day is not None:
+        overdue_advance(today=job_day)
+    live = task_statistics(
+        branches=type(world.general).objects.filter(pk__in=[b.pk for b in branches.values()]),
+        first=dt.date(2026, 7, 1),
+        last=dt.date(2026, 9, 30),
+        today=today,
+    )
+    board = dashboard_for(world.committee, year=2026, quarter=3, today=today)
+    expected = sorted(
+        ((name, live[b.pk]) for name, b in branches.items()),
+        key=lambda pair: (pair[1].on_time_rate if pair[1].on_time_rate is not None else 101, pair[0]),
+    )
+    assert board.task_rows == expected
+    assert board.tasks_overdue == sum(s.overdue for s in live.values()) == 5
+    on_time = sum(s.on_time for s in live.values())
+    assert board.task_on_time_rate == round(100 * on_time / sum(s.due_so_far for s in live.values()), 1)
+    assert board.task_branches == 3
