@@ -116,7 +116,7 @@ def test_a_task_no_longer_open_is_a_409_naming_it_and_nothing_is_done(
     Task.objects.filter(pk=tasks[1].pk).update(status=TaskStatus.CANCELLED)
     response = api_as("secretary_a").post(URL, _body(world.branch_a, tasks, note="补录"), format="json")
     assert response.status_code == 409
-    assert "2026-11-03" in response.json()["error"]["message"]
+    assert "2026年11月3日" in response.json()["error"]["message"]  # the task named by its day in words
     assert _done() == 0
 
 
