@@ -3,7 +3,7 @@ suggested count or claims another with a reason; the line keeps both (``Scorecar
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,9 +15,6 @@ from config.exceptions import Conflict
 from ..measures import Measured, measure_card
 from ..models import LineDeduction, Scorecard, ScorecardLine, Side
 from ..selectors import may_edit_self
-
-if TYPE_CHECKING:
-    from .scorecards import LineEdit
 
 REASON_MAX = 300
 
@@ -187,16 +184,19 @@ def claims_accept_all(*, scorecard: Scorecard, by: User, version: int) -> tuple[
         raise PermissionDenied
     if not card.self_editable:
         raise Conflict(_("This scorecard is %(status)s and cannot be changed.") % {"status": card.get_status_display()})
-    edits, accepted = _acceptances(card, LineEdit)
-    if not edits:
+    lines, accepted = _acceptances(card)
+    if not lines:
         return card, 0
+    # The counts are the whole picture of a line; its texts and reasons are kept (None).
+    edits = [LineEdit(line_id=pk, counts=counts, note=None, evidence=None) for pk, counts in lines.items()]
     return scorecard_lines_save(scorecard=card, by=by, edits=edits, version=version), accepted
 
 
-def _acceptances(card: Scorecard, line_edit: "type[LineEdit]") -> tuple[list["LineEdit"], int]:
+def _acceptances(card: Scorecard) -> tuple[dict[int, dict[int, int]], int]:
+    """Line id → its self counts with every unanswered suggestion taken; how many were taken."""
     measures = measure_card(card)
     if not measures:
-        return [], 0
+        return {}, 0
     counts: dict[int, dict[int, int]] = {}
     for line_id, rule_id, count in (
         LineDeduction.objects.filter(line__scorecard=card, side=Side.SELF)
@@ -204,7 +204,8 @@ def _acceptances(card: Scorecard, line_edit: "type[LineEdit]") -> tuple[list["Li
         .values_list("line_id", "rule_id", "count")
     ):
         counts.setdefault(line_id, {})[rule_id] = count
-    edits, accepted = [], 0
+    lines: dict[int, dict[int, int]] = {}
+    accepted = 0
     for line in card.lines.select_related("article").prefetch_related("article__deductions").order_by("pk"):
         line_counts = dict(counts.get(line.pk, {}))
         changed = False
@@ -218,6 +219,5 @@ def _acceptances(card: Scorecard, line_edit: "type[LineEdit]") -> tuple[list["Li
             changed = True
             accepted += 1
         if changed:
-            # The counts are the whole picture of the line; the texts and reasons are kept.
-            edits.append(line_edit(line_id=line.pk, counts=line_counts, note=None, evidence=None))
-    return edits, accepted
+            lines[line.pk] = line_counts
+    return lines, accepted
