@@ -83,11 +83,14 @@ def _finding_for(line: ScorecardLine, counts: dict[int, int]) -> tuple[str, str]
     return problem, suggestion[:2000]
 
 
-def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
-    """Picks lines and rules until about ``points`` are lost; returns (line, counts) pairs."""
+def _deduct(
+    card: Scorecard, *, points: int, rng: random.Random, skip: frozenset[int] = frozenset()
+) -> list[tuple[ScorecardLine, dict[int, int]]]:
+    """Picks lines (other than ``skip``) and rules until about ``points`` are lost; returns
+    (line, counts) pairs."""
     lines = list(card.lines.select_related("article").prefetch_related("article__deductions"))
     # Only the articles assessed this quarter can be deducted (a yearly duty waits for Q4).
-    lines = [line for line in lines if line.article.is_assessed_in(card.quarter)]
+    lines = [line for line in lines if line.article.is_assessed_in(card.quarter) and line.pk not in skip]
     rng.shuffle(lines)
     chosen, lost = [], Decimal(0)
     for line in lines:
@@ -272,7 +275,14 @@ def _past_card(
     secretary = secretary_of(branch)
     own, extra = PROFILE.get(branch.code, (15, 3))
     card = scorecard_open(branch=branch, year=year, quarter=quarter, by=secretary)
-    saves = _deduct(card, points=own + rng.randint(-2, 2), rng=rng)
+    # What the records show comes first; the branch's own findings make up the rest of its
+    # profile, on lines the records left alone (a line's counts are saved whole).
+    card = _answer_records(card, secretary)
+    measured = frozenset(
+        LineDeduction.objects.filter(line__scorecard=card, side=Side.SELF).values_list("line_id", flat=True)
+    )
+    lost = int(sum(line.max_score for line in card.lines.all()) - card.self_total)
+    saves = _deduct(card, points=max(own + rng.randint(-2, 2) - lost, 1), rng=rng, skip=measured)
     for line, counts in saves:
         scorecard_line_save(
             line=line, by=secretary, version=_version(card), counts=counts, note="自查发现，已列入整改", evidence="台账"
