@@ -23,6 +23,7 @@ from .measures import measure_card
 from .measures.ledgers import as_of_day, tasks_late_of
 from .models import LineDeduction, Scorecard, ScorecardLine, Side, grade_label
 from .selectors import focus_items, grouped_by_part, lines_of, may_edit_self, may_review
+from .services.claims import Unanswered
 from .services.scorecards import quarter_end, quarter_start
 from .services.scoring import grade_for
 
@@ -143,19 +144,35 @@ def attach_measures(card: Scorecard, lines: list[Any], *, tasks_late: dict[tuple
             line.measured = line.measured or rule.measured is not None
 
 
-def unanswered(card: Scorecard) -> list[Any]:
-    """The lines with a measured rule whose count differs from what the records suggest and
-    that says no reason (the check before submitting lists them)."""
+def unanswered(card: Scorecard) -> dict[str, list[Any]]:
+    """The measured rules whose count differs from what the records suggest, with no reason
+    (the check before submitting lists them): ``below`` (``claims.Unanswered``, one per rule)
+    stops the submission; ``above`` (the lines) does not — the branch deducts itself more."""
     lines = lines_of(card)
     attach_measures(card, lines)
-    return [
-        line
-        for line in lines
-        if any(
-            rule.measured is not None and count != rule.measured.count and not rule.reason
-            for rule, count, _review in line.rules
-        )
-    ]
+    below, above = [], []
+    for line in lines:
+        is_above = False
+        for rule, count, _review in line.rules:
+            if rule.measured is None or rule.reason or count == rule.measured.count:
+                continue
+            if count < rule.measured.count:
+                below.append(
+                    Unanswered(
+                        line.pk,
+                        rule.pk,
+                        line.article.code,
+                        line.article.title,
+                        rule.description,
+                        rule.measured.count,
+                        count,
+                    )
+                )
+            else:
+                is_above = True
+        if is_above:
+            above.append(line)
+    return {"below": below, "above": above}
 
 
 def parts_of(groups: list[tuple[Any, list[Any]]]) -> list[dict[str, Any]]:

@@ -24,8 +24,9 @@ from branches.services import role_grant, user_create
 from handbook.selectors import edition_in_force
 from handbook.services import load_default_edition
 
+from .cards import unanswered
 from .dashboard import previous_periods
-from .models import CheckRecord, Method, PlanKind, RectificationItem, Scorecard, ScorecardLine
+from .models import CheckRecord, LineDeduction, Method, PlanKind, RectificationItem, Scorecard, ScorecardLine, Side
 from .selectors import owner_candidates
 from .services.checks import (
     WrittenRow,
@@ -36,6 +37,7 @@ from .services.checks import (
     good_practice_send,
     written_scores_save,
 )
+from .services.claims import claims_accept_all
 from .services.plans import assessment_plan_create
 from .services.rectification import rectification_assign, rectification_report, rectification_verify
 from .services.review import (
@@ -81,11 +83,14 @@ def _finding_for(line: ScorecardLine, counts: dict[int, int]) -> tuple[str, str]
     return problem, suggestion[:2000]
 
 
-def _deduct(card: Scorecard, *, points: int, rng: random.Random) -> list[tuple[ScorecardLine, dict[int, int]]]:
-    """Picks lines and rules until about ``points`` are lost; returns (line, counts) pairs."""
+def _deduct(
+    card: Scorecard, *, points: int, rng: random.Random, skip: frozenset[int] = frozenset()
+) -> list[tuple[ScorecardLine, dict[int, int]]]:
+    """Picks lines (other than ``skip``) and rules until about ``points`` are lost; returns
+    (line, counts) pairs."""
     lines = list(card.lines.select_related("article").prefetch_related("article__deductions"))
     # Only the articles assessed this quarter can be deducted (a yearly duty waits for Q4).
-    lines = [line for line in lines if line.article.is_assessed_in(card.quarter)]
+    lines = [line for line in lines if line.article.is_assessed_in(card.quarter) and line.pk not in skip]
     rng.shuffle(lines)
     chosen, lost = [], Decimal(0)
     for line in lines:
@@ -226,6 +231,37 @@ def _version(card: Scorecard) -> int:
     return Scorecard.objects.values_list("version", flat=True).get(pk=card.pk)
 
 
+# The branch that counts one measured rule below what its records suggest and says why, so that
+# the reviewer's side-by-side shows a reason; every branch accepts the other suggestions (a card
+# with a rule below the records and no reason is not submitted).
+EXPLAINS = "DEMO-B01"
+EXPLANATION = "第三次支委会在工地现场召开，记录写在纸质记录本上，已扫描附在台账中"
+
+
+def _answer_records(card: Scorecard, secretary: User) -> Scorecard:
+    if card.branch.code == EXPLAINS:
+        below = unanswered(card)["below"]
+        if below:
+            line = card.lines.select_related("article").get(pk=below[0].line_id)
+            counts = dict(LineDeduction.objects.filter(line=line, side=Side.SELF).values_list("rule_id", "count"))
+            reasons = {int(pk): claim.get("reason", "") for pk, claim in line.claims.items()}
+            scorecard_line_save(
+                line=line,
+                by=secretary,
+                version=_version(card),
+                counts=counts,
+                note=None,
+                evidence=None,
+                reasons=reasons | {below[0].rule_id: EXPLANATION},
+            )
+    return claims_accept_all(scorecard=card, by=secretary, version=_version(card))[0]
+
+
+def _submit(card: Scorecard, secretary: User) -> Scorecard:
+    card = _answer_records(card, secretary)
+    return scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+
+
 def _past_card(
     branch: Organisation,
     year: int,
@@ -239,12 +275,19 @@ def _past_card(
     secretary = secretary_of(branch)
     own, extra = PROFILE.get(branch.code, (15, 3))
     card = scorecard_open(branch=branch, year=year, quarter=quarter, by=secretary)
-    saves = _deduct(card, points=own + rng.randint(-2, 2), rng=rng)
+    # What the records show comes first; the branch's own findings make up the rest of its
+    # profile, on lines the records left alone (a line's counts are saved whole).
+    card = _answer_records(card, secretary)
+    measured = frozenset(
+        LineDeduction.objects.filter(line__scorecard=card, side=Side.SELF).values_list("line_id", flat=True)
+    )
+    lost = int(sum(line.max_score for line in card.lines.all()) - card.self_total)
+    saves = _deduct(card, points=max(own + rng.randint(-2, 2) - lost, 1), rng=rng, skip=measured)
     for line, counts in saves:
         scorecard_line_save(
             line=line, by=secretary, version=_version(card), counts=counts, note="自查发现，已列入整改", evidence="台账"
         )
-    card = scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+    card = _submit(card, secretary)
     if returned:
         card = scorecard_return(
             scorecard=card, by=reviewer, version=card.version, reason="部分条款自评依据不足，请补充佐证资料后重新提交"
@@ -258,7 +301,7 @@ def _past_card(
             note="已补充会议记录复印件",
             evidence="会议记录",
         )
-        card = scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+        card = _submit(card, secretary)
     review_saves = _deduct(card, points=extra, rng=rng)
     for line, counts in review_saves:
         own_counts = dict(next((c for l2, c in saves if l2.pk == line.pk), {}))
@@ -374,4 +417,4 @@ def seed(world: DemoWorld) -> None:
         for line, counts in _deduct(card, points=4, rng=rng):
             scorecard_line_save(line=line, by=secretary, version=_version(card), counts=counts, note="本季度自查")
         if branch.code == "DEMO-P02":
-            scorecard_submit(scorecard=card, by=secretary, version=_version(card))
+            _submit(card, secretary)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", evidence.remove, name="evidence_delete"),
     path("cards/<int:pk>/submit/", scorecards.submit, name="submit"),
     path("cards/<int:pk>/submit/check/", scorecards.submit_check, name="submit_check"),
+    path("cards/<int:pk>/accept-suggestions/", scorecards.accept_suggestions, name="accept_suggestions"),
     path("cards/<int:pk>/history/", scorecards.history, name="history"),
     # 核标
     path("cards/<int:pk>/review/", review.review, name="review"),

@@ -217,12 +217,18 @@ ABILITY_MAP: dict[str, Guarded] = {
             "assessments:line_seen",
             "assessments:submit",
             "assessments:submit_check",
+            "assessments:accept_suggestions",
             "assessments:evidence_upload",
         ),
-        api=(("api:scorecard-lines", "post"), ("api:scorecard-submit", "post")),
+        api=(
+            ("api:scorecard-lines", "post"),
+            ("api:scorecard-submit", "post"),
+            ("api:scorecard-accept-suggestions", "post"),
+        ),
         parity=(
             ("assessments:line_save", ("api:scorecard-lines", "post")),
             ("assessments:submit", ("api:scorecard-submit", "post")),
+            ("assessments:accept_suggestions", ("api:scorecard-accept-suggestions", "post")),
         ),
     ),
     "scorecard.review": Guarded(

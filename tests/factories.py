@@ -193,14 +193,54 @@ def first_rule_counts(line, count: int = 1) -> dict[int, int]:
     return {line.article.deductions.order_by("position", "pk").first().pk: count}
 
 
+# A card of the default edition opened for a branch without meeting records has measured rules
+# counted below what the records suggest: the strict rule refuses to submit it until each is
+# answered (``assessments.services.claims.refuse_unanswered``). Tests answer them first, in the
+# way that suits what they test: a reason keeps every score as opened, accepting deducts.
+RECORDS_REASON = "会议记录在纸质记录本上，尚未录入系统"
+
+
+def answer_records(card, *, by: User, reason: str | None = None):
+    """Answers every measured rule of ``card`` counted below the records without a reason:
+    with ``reason`` the counts stay and each such rule is given it (line saves with reasons);
+    without, every suggestion is accepted (``claims_accept_all``). The card as it now stands."""
+    from assessments.cards import unanswered
+    from assessments.models import LineDeduction, Scorecard, Side
+    from assessments.services.claims import claims_accept_all
+    from assessments.services.scorecards import LineEdit, scorecard_lines_save
+
+    card = Scorecard.objects.get(pk=card.pk)
+    if reason is None:
+        return claims_accept_all(scorecard=card, by=by, version=card.version)[0]
+    below: dict[int, set[int]] = {}
+    for item in unanswered(card)["below"]:
+        below.setdefault(item.line_id, set()).add(item.rule_id)
+    if not below:
+        return card
+    edits = []
+    for line in card.lines.filter(pk__in=below):
+        counts = dict(LineDeduction.objects.filter(line=line, side=Side.SELF).values_list("rule_id", "count"))
+        reasons = {int(pk): claim.get("reason", "") for pk, claim in line.claims.items()}
+        reasons |= {rule_id: reason for rule_id in below[line.pk]}
+        edits.append(LineEdit(line_id=line.pk, counts=counts, note=None, evidence=None, reasons=reasons))
+    return scorecard_lines_save(scorecard=card, by=by, edits=edits, version=card.version)
+
+
+def submit_card(card, *, by: User, reason: str | None = None):
+    """``card`` submitted by ``by`` once its measured rules are answered (``answer_records``)."""
+    from assessments.services.scorecards import scorecard_submit
+
+    card = answer_records(card, by=by, reason=reason)
+    return scorecard_submit(scorecard=card, by=by, version=card.version)
+
+
 def final_scorecard(branch: Organisation, *, year: int, quarter: int, by: User, deductions: int = 0):
     """A final scorecard: submitted as is, the reviewer applies the first rule of the first
     line ``deductions`` times. ``by`` must hold both roles (a superuser does)."""
     from assessments.services.review import review_line_save, scorecard_finalise, scorecard_mark_reviewed
-    from assessments.services.scorecards import scorecard_submit
 
     card = open_scorecard(branch, year=year, quarter=quarter)
-    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    card = submit_card(card, by=by, reason=RECORDS_REASON)
     if deductions:
         line = card.lines.select_related("article").order_by("article__code").first()
         review_line_save(line=line, by=by, version=card.version, counts=first_rule_counts(line, deductions))
@@ -215,10 +255,9 @@ def rectification_item(branch: Organisation, *, by: User, year: int = 2026, quar
     hold both the secretary and reviewer roles (a superuser does)."""
     from assessments.models import RectificationItem
     from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-    from assessments.services.scorecards import scorecard_submit
 
     card = open_scorecard(branch, year=year, quarter=quarter)
-    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    card = submit_card(card, by=by, reason=RECORDS_REASON)
     line = card.lines.select_related("article").order_by("article__code").first()
     values = {"problem": "台账不全", "severity": "minor", "rectify_by": dt.date(year, quarter * 3, 28)} | finding
     finding_add(scorecard=card, by=by, article_id=line.article_id, **values)

@@ -19,14 +19,13 @@ from assessments.models import (
     UpgradeTarget,
 )
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from config.request_values import parse_decimal, parse_id, parse_int, parse_quarter
 from handbook.exchange import parse_due_rule, parse_score
 from handbook.models import TrainingAttendance, TrainingSession
 from members import id_numbers
 from tests.assessments.url_access import upgrade_target
 from tests.conftest import World, english_interface
-from tests.factories import MemberFactory, open_scorecard
+from tests.factories import RECORDS_REASON, MemberFactory, open_scorecard, submit_card
 
 _messages_in_english, as_role = english_interface()
 
@@ -45,7 +44,7 @@ def _line_errors(response: object, line: object) -> list[str]:
 
 def _submitted(world: World) -> Scorecard:
     card = open_scorecard(world.branch_a)
-    return scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    return submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 # --- the parsers ---------------------------------------------------------------------------------

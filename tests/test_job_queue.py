@@ -19,7 +19,6 @@ from django.utils import timezone
 from assessments.models import Scorecard, ScorecardStatus
 from assessments.services.feedback import feedback_sheets_sweep
 from assessments.services.review import scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from branches import housekeeping
 from config import jobs
 from config.celery_app import app
@@ -27,7 +26,7 @@ from members.imports import imports_sweep
 from members.jobs import validate_import
 from members.models import ImportStatus, Member, MemberImport
 from tests.api.conftest import api_client_for
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 from tests.members.xlsx import row, xlsx
 
 LATER = dt.timedelta(minutes=6)  # past the sweepers' RESEND_AFTER
@@ -92,7 +91,7 @@ def test_an_import_uploaded_while_the_broker_is_down_waits_and_the_sweeper_runs_
 @pytest.mark.django_db(transaction=True)
 def test_a_review_finalised_while_the_broker_is_down_gets_its_feedback_sheet_from_the_sweeper(world) -> None:
     card = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     card = scorecard_mark_reviewed(scorecard=card, by=world.reviewer, version=card.version)
     reviewer, secretary = _api(world, "reviewer"), _api(world, "secretary_a")
     feedback = reverse("api:scorecard-feedback", kwargs={"pk": card.pk})

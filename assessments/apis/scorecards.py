@@ -44,6 +44,7 @@ from .. import selectors
 from ..cards import attach_measures, card_context
 from ..models import Scorecard, ScorecardLine
 from ..services import review as review_services
+from ..services.claims import claims_accept_all
 from ..services.feedback import feedback_acknowledge, feedback_filename
 from ..services.scorecards import (
     LineEdit,
@@ -233,8 +234,10 @@ class ScorecardViewSet(viewsets.GenericViewSet):
 
     @_write(
         "Submit the self-assessment (the branch's secretary); it is locked until returned",
-        "Only a draft or returned card can be submitted (409 otherwise). A first submission after the "
-        "deadline is marked late.",
+        "Only a draft or returned card can be submitted (409 otherwise). A measured rule counted below what "
+        "the records suggest without a reason is a 409 naming each such line (accept the suggestions, or "
+        "give a reason in the line save); a count above the suggestion is let through. A first submission "
+        "after the deadline is marked late.",
         VersionSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -242,6 +245,21 @@ class ScorecardViewSet(viewsets.GenericViewSet):
         card = self._card(pk, "scorecard.fill")
         version = written_version(request, _valid(VersionSerializer, request))
         scorecard_submit(scorecard=card, by=request.user, version=version)
+        return self._detail(card.pk)
+
+    @_write(
+        "Accept every suggestion from the records (采纳全部台账建议; the branch's secretary)",
+        "Every measured rule counted below what the records suggest and left without a reason takes the "
+        "suggested count, saved as a line save is (scores and total computed, line versions bumped). Rules "
+        "answered with a reason are kept. A card that is not a draft or returned is a 409, and so is a stale "
+        "version. The submission refuses (409) a card with such rules left.",
+        VersionSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="accept-suggestions")
+    def accept_suggestions(self, request: Request, pk: str) -> Response:
+        card = self._card(pk, "scorecard.fill")
+        version = written_version(request, _valid(VersionSerializer, request))
+        claims_accept_all(scorecard=card, by=request.user, version=version)
         return self._detail(card.pk)
 
     @extend_schema(

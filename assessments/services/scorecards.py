@@ -22,7 +22,7 @@ from handbook.selectors import edition_in_force
 from ..measures import Measured, measure_card
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
 from ..selectors import may_edit_self
-from .claims import ReasonRequired, below_records, claims_for, claims_refresh
+from .claims import ReasonRequired, below_records, claims_for, refuse_unanswered
 from .scoring import Applied, line_score, refuse_if_not_assessed
 
 MAX_COUNT = 999
@@ -324,12 +324,21 @@ def scorecard_line_seen(*, line: ScorecardLine, by: User) -> bool:
 @transaction.atomic
 def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scorecard:
     """Locks the branch's side. The review starts from the branch's own deductions: the
-    reviewer confirms or changes each line, and the gap shows where they differ."""
+    reviewer confirms or changes each line, and the gap shows where they differ.
+
+    Strict about the records (``claims.refuse_unanswered``): with the suggestions brought up
+    to the records as they stand, a measured rule counted *below* its suggestion without a
+    reason refuses the submission (``BelowRecordsUnanswered`` names the lines; nothing is
+    changed). A count *above* the suggestion without a reason is let through: the branch
+    deducts itself more than the records show, which inflates nothing."""
     card = lock_scorecard(scorecard.pk, version)
     if not may_edit_self(by, card):
         raise PermissionDenied
     if not card.self_editable:
         raise Conflict(_("Only a draft or returned scorecard can be submitted."))
+    # Refreshes the lines' claims (the reviewer and the dashboard read them); a refusal rolls
+    # the refresh back with the rest.
+    refuse_unanswered(card)
     first_time = card.submitted_at is None
     now = timezone.now()
     card.status = ScorecardStatus.SUBMITTED
@@ -346,7 +355,6 @@ def scorecard_submit(*, scorecard: Scorecard, by: User, version: int) -> Scoreca
     for line in lines:
         line.review_score = line.self_score
     ScorecardLine.objects.bulk_update(lines, ["review_score"])
-    claims_refresh(card)
     card.review_total = card.self_total
     card.save(update_fields=["review_total"])
     ScoreChange.objects.create(

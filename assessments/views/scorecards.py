@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches import abilities
@@ -23,6 +24,7 @@ from ..forms.cards import COUNT_PREFIX, REASON_PREFIX, LineForm, add_service_err
 from ..line_subtotals import card_line_subtotals
 from ..models import Finding, Scorecard, ScorecardLine, ScorecardStatus, grade_label
 from ..selectors import get_scorecard_for
+from ..services.claims import BelowRecordsUnanswered, claims_accept_all
 from ..services.scorecards import (
     StaleLine,
     current_quarter,
@@ -34,7 +36,7 @@ from ..services.scorecards import (
 )
 from ..services.scoring import grade_for
 from ..services.years import year_end_scores, year_result
-from .common import posted_version, run_and_redirect
+from .common import posted_version
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -319,33 +321,69 @@ def line_seen(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@login_required
-def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
-    """Before submitting: what looks unfinished, to go back to or to submit anyway. The page's
-    script shows it in a dialog (``?fragment=1``); without the script it is a page of its own."""
-    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
-    context = {
+def _submit_check_context(request: HttpRequest, card: Scorecard) -> dict[str, object]:
+    return {
         "card": card,
         "can_edit": card.self_editable and selectors.may_edit_self(request.user, card),
         "self_grade": grade_label(grade_for(card.self_total)),
         **unfinished(card),
         "unanswered": unanswered(card),
     }
+
+
+@login_required
+def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before submitting: what looks unfinished, to go back to or to submit anyway, and the
+    measured rules below the records without a reason, which stop the submission (each linked
+    to its line; one button accepts every suggestion). The page's script shows it in a dialog
+    (``?fragment=1``); without the script it is a page of its own."""
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
     template = "assessments/_submit_check.html" if request.GET.get("fragment") else "assessments/submit_check.html"
-    return render(request, template, context)
+    return render(request, template, _submit_check_context(request, card))
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submits; refused for measured rules below the records without a reason, the check is
+    shown again with the message and a link to each of those lines (409, nothing changed)."""
     card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
-    return run_and_redirect(
-        request,
-        lambda: scorecard_submit(scorecard=card, by=request.user, version=posted_version(request)),
-        _("Submitted. The scorecard is locked until the committee has reviewed it."),
-        "assessments:scorecard",
-        pk=card.pk,
-    )
+    try:
+        scorecard_submit(scorecard=card, by=request.user, version=posted_version(request))
+    except BelowRecordsUnanswered as exc:
+        card.refresh_from_db()
+        context = _submit_check_context(request, card) | {"refusal": exc}
+        return render(request, "assessments/submit_check.html", context, status=409)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Submitted. The scorecard is locked until the committee has reviewed it."))
+    return redirect("assessments:scorecard", pk=card.pk)
+
+
+@login_required
+@require_POST
+def accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """采纳全部台账建议, then back to the check before submitting."""
+    card = get_scorecard_for(request.user, pk, ability="scorecard.fill")
+    try:
+        _card, accepted = claims_accept_all(scorecard=card, by=request.user, version=posted_version(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if accepted:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d suggestion from the records accepted: you can submit now.",
+                    "%(n)d suggestions from the records accepted: you can submit now.",
+                    accepted,
+                )
+                % {"n": accepted},
+            )
+        else:
+            messages.info(request, _("No line was below the records without a reason: nothing to accept."))
+    return redirect("assessments:submit_check", pk=card.pk)
 
 
 @login_required

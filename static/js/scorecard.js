@@ -479,5 +479,8 @@
     var root = document.getElementById("sc-sheet");
     var sheet = root && root.hasAttribute("data-sc-edit") ? new Sheet(root) : null;
     tools(sheet);
+    // A link from the check before submitting (#line-12): the line's part may be folded.
+    var target = /^#line-(\d+)$/.exec(window.location.hash);
+    if (target) { openLine(target[1]); }
   });
 })();

@@ -19,13 +19,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Scorecard
 from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from handbook.models import Edition
 from members.models import ImportStatus, MemberImport, MemberStatus
 from tasks.models import Evidence, ReminderSheet, Task, TaskStatus
 from tasks.services import request_send
 from tests.ability_derivation import DEFAULT, expectations
-from tests.factories import MemberFactory, make_edition, make_meeting, make_task, open_scorecard
+from tests.factories import (
+    RECORDS_REASON,
+    MemberFactory,
+    make_edition,
+    make_meeting,
+    make_task,
+    open_scorecard,
+    submit_card,
+)
 from tests.members.xlsx import row, xlsx
 from tests.url_table import ROLES
 
@@ -284,12 +291,11 @@ def _finals_in_both(world: Any) -> dict[str, int]:
 
 
 def _submitted_in_a(world: Any) -> Any:
-    from assessments.services.scorecards import scorecard_submit
     from tests.factories import open_scorecard
 
     card = open_scorecard(world.branch_a, year=2026, quarter=4)
     if card.status == "draft":
-        card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+        card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     return card
 
 
@@ -368,7 +374,7 @@ def _submitted_of(world: Any, branch: Any) -> Scorecard:
     card = _draft_of(world, branch)
     if not card.self_editable:
         return card
-    return scorecard_submit(scorecard=card, by=_branch_secretary(world, branch), version=card.version)
+    return submit_card(card, by=_branch_secretary(world, branch), reason=RECORDS_REASON)
 
 
 def _reviewed_of(world: Any, branch: Any) -> Scorecard:
@@ -426,6 +432,9 @@ ENDPOINTS |= {
         from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_first_line_of_a
     ),
     ("api:scorecard-submit", "post"): ApiCase(
+        from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_version_of_a
+    ),
+    ("api:scorecard-accept-suggestions", "post"): ApiCase(
         from_ability("scorecard.fill"), kwargs=_in_a(_draft_of), data=_version_of_a
     ),
     ("api:scorecard-review", "post"): ApiCase(

@@ -4,14 +4,13 @@ review alike), a record outside the plan."""
 import pytest
 
 from assessments.models import CheckRecord, Method, Scorecard
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 
 @pytest.fixture
 def card(world, default_edition) -> Scorecard:
     found = open_scorecard(world.branch_a)
-    return scorecard_submit(scorecard=found, by=world.secretary_a, version=found.version)
+    return submit_card(found, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def test_the_api_refuses_a_written_test_score_without_the_written_test(world, card, api_as):

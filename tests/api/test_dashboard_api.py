@@ -10,8 +10,17 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.dashboard import dashboard_for
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import current_quarter, scorecard_submit
-from tests.factories import UserFactory, final_scorecard, make_edition, make_org, make_task, open_scorecard
+from assessments.services.scorecards import current_quarter
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    make_edition,
+    make_org,
+    make_task,
+    open_scorecard,
+    submit_card,
+)
 
 URL = "/api/v1/dashboard/summary/"
 
@@ -30,7 +39,7 @@ def quarter(world, boss):
     final_scorecard(world.branch_a, year=2026, quarter=3, by=boss, deductions=1)
     final_scorecard(world.branch_b, year=2026, quarter=3, by=boss, deductions=50)
     card = open_scorecard(world.branch_b, year=2026, quarter=2)
-    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    card = submit_card(card, by=boss, reason=RECORDS_REASON)
     finding_add(scorecard=card, by=boss, article_id=card.lines.first().article_id, problem="记录不全", severity="minor")
     card = scorecard_mark_reviewed(scorecard=card, by=boss, version=card.version)
     scorecard_finalise(scorecard=card, by=boss, version=card.version)

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from assessments.models import Finding, Scorecard
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from tests.conftest import World
-from tests.factories import UserFactory, open_scorecard, rectification_item
+from tests.factories import RECORDS_REASON, UserFactory, open_scorecard, rectification_item, submit_card
 
 LIST = "/api/v1/findings/"
 
@@ -32,7 +31,7 @@ def boss(world: World):
 @pytest.fixture
 def under_review(world: World, default_edition) -> Scorecard:
     card = open_scorecard(world.branch_a, year=2026, quarter=3)
-    return scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    return submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def _article(card: Scorecard, code: str = "1-02") -> int:

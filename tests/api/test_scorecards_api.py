@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from assessments.models import LineDeduction, Scorecard, ScorecardStatus, ScoreChange
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import current_quarter, scorecard_submit
+from assessments.services.scorecards import current_quarter
 from tests.api.conftest import api_client_for
-from tests.factories import UserFactory, make_edition, make_org, open_scorecard
+from tests.factories import RECORDS_REASON, UserFactory, make_edition, make_org, open_scorecard, submit_card
 
 LIST = "/api/v1/scorecards/"
 STALE = "Someone else saved this scorecard in the meantime. Nothing was changed: reload the page and try again."
@@ -60,7 +60,7 @@ def card(world) -> Scorecard:
 
 
 def _submitted(world, card: Scorecard) -> Scorecard:
-    return scorecard_submit(scorecard=card, by=world.secretary_a, version=_version(card))
+    return submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 # --- the whole life of a card ------------------------------------------------------------------
@@ -462,7 +462,7 @@ def cards(world) -> dict[str, Scorecard]:
     make_edition()
     a3 = open_scorecard(world.branch_a, year=2026, quarter=3, deadline=dt.date(2026, 1, 1))
     return {
-        "a3": scorecard_submit(scorecard=a3, by=world.secretary_a, version=a3.version),  # late
+        "a3": submit_card(a3, by=world.secretary_a, reason=RECORDS_REASON),  # late
         "a2": open_scorecard(world.branch_a, year=2026, quarter=2),
         "b3": open_scorecard(world.branch_b, year=2026, quarter=3),
     }
@@ -552,6 +552,6 @@ def test_the_list_takes_as_many_queries_for_many_cards_as_for_one(world, api_as)
     for n in range(6):
         card = open_scorecard(make_org(world.general, name=f"测试支部{n}", code=f"T{n}"))
         if n % 2:
-            scorecard_submit(scorecard=card, by=boss, version=card.version)
+            submit_card(card, by=boss, reason=RECORDS_REASON)
     assert client.get(LIST, {"period": "2026Q3"}).json()["count"] == 7
     assert queries() == one

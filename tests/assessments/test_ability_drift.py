@@ -9,10 +9,9 @@ from django.urls import reverse
 
 from assessments.models import ScoreChange
 from assessments.selectors import shows_review
-from assessments.services.scorecards import scorecard_submit
 from branches.models import Role, RoleAssignment
 from branches.services import role_revoke
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, first_rule_counts, open_scorecard, submit_card
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -20,7 +19,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def submitted(world, default_edition):
     card = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
-    return scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    return submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def _review_a_line(client, card):

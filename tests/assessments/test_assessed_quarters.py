@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from assessments.models import LineDeduction, Scorecard
 from assessments.services.review import review_line_save
-from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import scorecard_line_save
 from handbook.models import Article, Frequency, default_quarters
 from tests.api.conftest import api_client_for
 from tests.conftest import client_for
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, first_rule_counts, open_scorecard, submit_card
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 REFUSED = (
@@ -84,7 +84,7 @@ def test_the_same_article_is_deducted_in_q4(world, default_edition):
 
 
 def test_the_reviewer_cannot_deduct_it_either_and_the_review_total_counts_it_in_full(world, q3):
-    card = scorecard_submit(scorecard=q3, by=world.secretary_a, version=q3.version)
+    card = submit_card(q3, by=world.secretary_a, reason=RECORDS_REASON)
     line = _line(card, "1-03")
     with pytest.raises(ValidationError) as refused:
         review_line_save(line=line, by=world.reviewer, version=card.version, counts=first_rule_counts(line))
@@ -121,7 +121,7 @@ def test_a_deduction_posted_by_the_page_is_refused_with_the_reason(world, q3):
 
 
 def test_the_review_page_refuses_it_with_the_reason(world, q3):
-    card = scorecard_submit(scorecard=q3, by=world.secretary_a, version=q3.version)
+    card = submit_card(q3, by=world.secretary_a, reason=RECORDS_REASON)
     line = _line(card, "1-03")
     client = client_for(world, "reviewer", language="zh-hans")
     data = {f"count-{k}": v for k, v in first_rule_counts(line).items()} | {"version": card.version}
@@ -152,7 +152,7 @@ def test_the_api_marks_the_line_and_refuses_a_deduction_on_it_self_and_review(wo
     response = secretary.post(reverse("api:scorecard-lines", kwargs={"pk": q3.pk}), body, format="json")
     assert response.status_code == 400
     assert REFUSED in str(response.json())
-    card = scorecard_submit(scorecard=q3, by=world.secretary_a, version=q3.version)
+    card = submit_card(q3, by=world.secretary_a, reason=RECORDS_REASON)
     body = {"version": card.version, "lines": [{"line": line.pk, "deductions": [{"rule": rule.pk, "count": 1}]}]}
     response = _api(world, "reviewer").post(reverse("api:scorecard-review", kwargs={"pk": q3.pk}), body, format="json")
     assert response.status_code == 400

@@ -19,16 +19,15 @@ from assessments.services.checks import (
 )
 from assessments.services.plans import assessment_plan_create
 from assessments.services.review import review_details_save, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from config.exceptions import Conflict
 from handbook.models import ChangeProposal, ProposalField
-from tests.factories import UserFactory, open_scorecard, record_check
+from tests.factories import RECORDS_REASON, UserFactory, open_scorecard, record_check, submit_card
 
 
 @pytest.fixture
 def card(world, default_edition) -> Scorecard:
     found = open_scorecard(world.branch_a)
-    return scorecard_submit(scorecard=found, by=world.secretary_a, version=found.version)
+    return submit_card(found, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def _page_data(world, **extra) -> dict:

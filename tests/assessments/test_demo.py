@@ -22,9 +22,24 @@ def test_the_demo_tells_a_story_and_runs_twice(db):
     assert current == {"draft", "submitted"}
     _the_checks_are_on_record()
     _each_finding_is_under_its_article()
+    _every_submitted_card_answers_its_records()
     count = Scorecard.objects.count()
     assessments_demo.seed(world)
     assert Scorecard.objects.count() == count
+
+
+def _every_submitted_card_answers_its_records() -> None:
+    """Strict about the records: each rule counted below them has a reason; one branch gives one
+    (the reviewer's side-by-side shows it), the others accepted the suggestions."""
+    from assessments.models import ScorecardLine
+
+    reasons = []
+    for line in ScorecardLine.objects.exclude(scorecard__status="draft").exclude(claims={}):
+        for claim in line.claims.values():
+            assert claim["claimed"] >= claim["suggested"] or claim["reason"], (line.pk, claim)
+            if claim["reason"]:
+                reasons.append((line.scorecard.branch.code, claim["reason"]))
+    assert (assessments_demo.EXPLAINS, assessments_demo.EXPLANATION) in reasons
 
 
 def _the_checks_are_on_record() -> None:

@@ -16,10 +16,18 @@ from assessments.desk import PARTITION, DeskState, desk_list
 from assessments.models import Scorecard
 from assessments.services.plans import assessment_plan_create
 from assessments.services.review import scorecard_mark_reviewed, scorecard_return
-from assessments.services.scorecards import current_quarter, scorecard_submit
+from assessments.services.scorecards import current_quarter
 from branches.models import OrgKind
 from tests.conftest import client_for
-from tests.factories import UserFactory, final_scorecard, make_edition, make_org, open_scorecard
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    make_edition,
+    make_org,
+    open_scorecard,
+    submit_card,
+)
 
 DASHBOARD = reverse("assessments:dashboard")
 LIST = reverse("assessments:desk_list")
@@ -33,7 +41,7 @@ def boss(world):
 
 
 def _submit(card: Scorecard, by, *, at: dt.datetime | None = None) -> Scorecard:
-    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    card = submit_card(card, by=by, reason=RECORDS_REASON)
     if at is not None:
         Scorecard.objects.filter(pk=card.pk).update(submitted_at=at)
         card.refresh_from_db()

@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.models import EvidenceFile, ScorecardLocked
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def test_a_file_of_another_kind_is_refused(card, as_role):
 def test_a_submitted_card_takes_no_more_files_and_keeps_its_own(card, world, as_role):
     line = card.lines.first()
     _upload(as_role("secretary_a"), card, line)
-    scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     response = _upload(as_role("secretary_a"), card, line, name="later.pdf")
     assert "locked" in response.content.decode()
     evidence = EvidenceFile.objects.get()

@@ -17,9 +17,9 @@ from assessments.services.review import (
     scorecard_finalise,
     scorecard_mark_reviewed,
 )
-from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import scorecard_line_save
 from tests.assessments.pdftools import poppler
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, first_rule_counts, open_scorecard, submit_card
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def final_card(world, default_edition, django_capture_on_commit_callbacks):
     card = open_scorecard(world.branch_a, quarter=4, deadline=dt.date(2099, 1, 10))
     line = card.lines.select_related("article").get(article__code="1-02")
     scorecard_line_save(line=line, by=world.secretary_a, version=card.version, counts={})
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version + 1)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     review_line_save(line=line, by=world.reviewer, version=card.version, counts=first_rule_counts(line))
     card.refresh_from_db()
     card = review_details_save(

@@ -27,10 +27,17 @@ from assessments.services.review import (
     scorecard_finalise,
     scorecard_mark_reviewed,
 )
-from assessments.services.scorecards import scorecard_submit
 from branches.models import OrgKind
 from tests.assessments.pdftools import poppler
-from tests.factories import UserFactory, final_scorecard, make_org, open_scorecard, rectification_item
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    make_org,
+    open_scorecard,
+    rectification_item,
+    submit_card,
+)
 
 COMMENT = "换届选举材料齐全，但任期届满后延期未经上级党委批准"
 CARRIED = "党费收缴台账未按月登记"
@@ -48,7 +55,7 @@ def checked_card(world, default_edition, boss):
     """2026Q3 of branch A, checked by a team of three, with an item still open from 2026Q2."""
     rectification_item(world.branch_a, by=boss, year=2026, quarter=2, problem=CARRIED)
     card = open_scorecard(world.branch_a, year=2026, quarter=3, deadline=dt.date(2099, 1, 10))
-    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    card = submit_card(card, by=boss, reason=RECORDS_REASON)
     line = card.lines.select_related("article").get(article__code="1-07")
     once = line.article.deductions.get(description__startswith="任期届满未按期换届")
     review_line_save(line=line, by=boss, version=card.version, counts={once.pk: 1}, review_note=COMMENT)

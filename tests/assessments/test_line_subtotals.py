@@ -14,12 +14,20 @@ from assessments.line_subtotals import card_line_subtotals, quarter_line_subtota
 from assessments.selectors import lines_of
 from assessments.services.feedback import feedback_sheet_render
 from assessments.services.review import review_line_save
-from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import scorecard_line_save
 from assessments.services.scoring import line_subtotals
 from tests.api.conftest import api_client_for
 from tests.assessments.pdftools import poppler
 from tests.conftest import client_for
-from tests.factories import UserFactory, final_scorecard, first_rule_counts, make_edition, open_scorecard
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    first_rule_counts,
+    make_edition,
+    open_scorecard,
+    submit_card,
+)
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -53,7 +61,7 @@ def test_the_subtotals_split_the_100_points_by_line_and_follow_the_deductions(wo
 
 
 def test_the_review_subtotals_appear_once_reviewed(world, card):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     league = _line(card, "2-10")
     review_line_save(line=league, by=world.reviewer, version=card.version, counts=first_rule_counts(league, 2))
     rows = {row.line: row for row in card_line_subtotals(card)}
@@ -87,7 +95,7 @@ def test_a_line_saved_by_the_page_answers_with_the_new_line_subtotals(world, car
 
 
 def test_the_review_page_shows_the_review_subtotals_and_a_saved_line_refreshes_them(world, card):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     client = client_for(world, "reviewer", language="zh-hans")
     html = client.get(reverse("assessments:review", args=[card.pk])).content.decode()
     section = html[html.index('id="sc-line-subtotals"') :].split("</section>")[0]
@@ -157,7 +165,7 @@ def test_the_feedback_sheet_prints_the_subtotals(world, boss, tmp_path):
 
 
 def test_the_api_gives_the_subtotals_and_hides_the_review_from_the_branch_until_final(world, card):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     url = reverse("api:scorecard-detail", kwargs={"pk": card.pk})
 
     def subtotals(role):

@@ -14,9 +14,8 @@ from assessments.services.scorecards import (
     scorecard_line_save,
     scorecard_line_seen,
     scorecard_lines_save,
-    scorecard_submit,
 )
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, first_rule_counts, open_scorecard, submit_card
 
 
 @pytest.fixture
@@ -74,7 +73,8 @@ def test_opening_a_line_records_it_once_and_changes_no_version(card, world):
 
 
 def test_a_submitted_card_records_no_looking(card, world):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
-    line = _lines(card, 1)[0]
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
+    # A line never opened: the lines answered for the records were saved, so looked at.
+    line = ScorecardLine.objects.filter(scorecard=card, looked_at=None).order_by("pk").first()
     assert scorecard_line_seen(line=line, by=world.secretary_a) is False
     assert ScorecardLine.objects.get(pk=line.pk).looked_at is None

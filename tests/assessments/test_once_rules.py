@@ -12,9 +12,9 @@ from assessments.cards import label_rules
 from assessments.models import LineDeduction, Scorecard, ScorecardLine
 from assessments.selectors import lines_of
 from assessments.services.review import review_line_save
-from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import scorecard_line_save
 from tests.api.conftest import api_client_for
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 ONCE = "任期届满未按期换届且未经批准延期，扣1.5分"
 REFUSED = f"“{ONCE}” applies once: its count can only be 0 or 1."
@@ -51,7 +51,7 @@ def test_the_service_refuses_a_second_count_on_either_side_and_saves_nothing(car
         scorecard_line_save(line=line, by=world.secretary_a, version=card.version, counts={rule.pk: 2})
     assert "applies once" in " ".join(refused.value.messages)
     scorecard_line_save(line=line, by=world.secretary_a, version=card.version, counts={rule.pk: 1})
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=_version(card))
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     with pytest.raises(ValidationError):
         review_line_save(line=_line(card), by=world.reviewer, version=card.version, counts={rule.pk: 3})
     counts = set(LineDeduction.objects.filter(line=line).values_list("side", "count"))
@@ -72,7 +72,7 @@ def test_the_secretarys_page_refuses_it_with_the_rule_named(card, as_role):
 
 
 def test_the_reviewers_page_refuses_it(card, world, as_role):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     line = _line(card)
     rule = _once_rule(line)
     response = as_role("reviewer").post(
@@ -88,7 +88,7 @@ def test_the_reviewers_page_refuses_it(card, world, as_role):
 def test_the_api_refuses_it_on_either_side_with_a_400(card, world, side):
     role = "secretary_a" if side == "lines" else "reviewer"
     if side == "review":
-        card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+        card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     client = api_client_for(world, role)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     line = _line(card)

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments.services.plans import assessment_plan_create
-from assessments.services.scorecards import scorecard_submit
 from assessments.templatetags.periods import period_label
 from tests.conftest import client_for
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 
 def _heading_and_title(body: str) -> str:
@@ -23,7 +22,7 @@ def _heading_and_title(body: str) -> str:
 @pytest.fixture
 def card(world, default_edition):
     draft = open_scorecard(world.branch_a, year=2026, quarter=3, deadline=dt.date(2099, 1, 10))
-    return scorecard_submit(scorecard=draft, by=world.secretary_a, version=draft.version)
+    return submit_card(draft, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 @pytest.mark.parametrize("name", ["assessments:scorecard", "assessments:review", "assessments:history"])

@@ -8,8 +8,15 @@ from django.urls import reverse
 from assessments.models import EntryReason, Grade, PlanKind
 from assessments.services.plans import assessment_plan_create, draw_sample, plan_reproduces, upgrade_target_update
 from assessments.services.review import review_line_save, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import UserFactory, final_scorecard, make_edition, make_org, open_scorecard
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    make_edition,
+    make_org,
+    open_scorecard,
+    submit_card,
+)
 
 
 @pytest.fixture
@@ -62,7 +69,7 @@ def test_only_a_reviewer_draws_a_plan(many):
 
 def _poor_card(world, quarter=3):
     card = open_scorecard(world.branch_a, quarter=quarter)
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     for line in card.lines.select_related("article").order_by("article__code")[:2]:
         rule = line.article.deductions.order_by("position").last()
         review_line_save(line=line, by=world.reviewer, version=card.version, counts={rule.pk: 100})
@@ -98,7 +105,7 @@ def test_the_next_grading_closes_the_upgrade_plan(world):
 def _graded(world, *, quarter, counts_by_code, year=2026):
     """A final card of branch A; ``counts_by_code``: article code → (rule position, count)."""
     card = open_scorecard(world.branch_a, year=year, quarter=quarter)
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     for code, (position, count) in counts_by_code.items():
         line = card.lines.select_related("article").get(article__code=code)
         rule = line.article.deductions.order_by("position")[position]

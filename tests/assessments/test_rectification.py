@@ -11,14 +11,13 @@ from django.urls import reverse
 from assessments.models import RectificationStatus
 from assessments.services.rectification import rectification_report, rectification_verify
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 
 @pytest.fixture
 def item(world, default_edition, django_capture_on_commit_callbacks):
     card = open_scorecard(world.branch_a, year=2026, quarter=2)
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     article = card.lines.get(article__code="1-02").article
     finding_add(
         scorecard=card,

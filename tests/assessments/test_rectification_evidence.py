@@ -13,8 +13,7 @@ from django.urls import reverse
 from assessments.models import RectificationEvidence, RectificationItem, RectificationStatus
 from assessments.services.rectification import rectification_report
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 PDF = b"%PDF-1.4 rectified\n"
 
@@ -26,7 +25,7 @@ def pdf(name: str = "整改记录.pdf", content: bytes = PDF) -> SimpleUploadedF
 @pytest.fixture
 def item(world, default_edition, django_capture_on_commit_callbacks) -> RectificationItem:
     card = open_scorecard(world.branch_a, year=2026, quarter=2)
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     article = card.lines.get(article__code="1-02").article
     finding_add(
         scorecard=card,

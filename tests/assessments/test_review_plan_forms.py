@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AssessmentPlan, Finding, LineDeduction, ScorecardStatus, UpgradeTarget
-from assessments.services.scorecards import scorecard_submit
 from tests.assessments.url_access import upgrade_target
 from tests.conftest import client_for
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -30,7 +29,7 @@ def _chinese(text: str) -> bool:
 @pytest.fixture
 def card(world, default_edition):
     draft = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
-    return scorecard_submit(scorecard=draft, by=world.secretary_a, version=draft.version)
+    return submit_card(draft, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 @pytest.fixture

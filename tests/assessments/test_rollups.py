@@ -16,11 +16,20 @@ from assessments.line_subtotals import live_quarter_article_rows
 from assessments.models import ArticleRollup, QuarterRollup, Scorecard, ScorecardStatus
 from assessments.rollups import card_finalised, card_left_final, quarter_article_rows, quarter_averages
 from assessments.services.review import review_line_save, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import scorecard_line_save
 from branches.models import OrgKind
 from branches.selectors import in_subtree
 from branches.services import organisation_move
-from tests.factories import UserFactory, final_scorecard, first_rule_counts, make_edition, make_org, open_scorecard
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    first_rule_counts,
+    make_edition,
+    make_org,
+    open_scorecard,
+    submit_card,
+)
 
 CENT = Decimal("0.01")
 
@@ -43,7 +52,7 @@ def _random_final_card(branch, *, year, quarter, by, rng):
         card.refresh_from_db()
         scorecard_line_save(line=line, by=by, version=card.version, counts=first_rule_counts(line, 1))
     card.refresh_from_db()
-    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    card = submit_card(card, by=by, reason=RECORDS_REASON)
     for line in rng.sample(lines, min(3, len(lines))):
         card.refresh_from_db()
         review_line_save(line=line, by=by, version=card.version, counts=first_rule_counts(line, rng.randint(1, 3)))

@@ -24,8 +24,8 @@ from assessments.services.review import (
     scorecard_mark_reviewed,
     scorecard_return,
 )
-from assessments.services.scorecards import StaleVersion, parse_period, scorecard_line_save, scorecard_submit
-from tests.factories import first_rule_counts, open_scorecard
+from assessments.services.scorecards import StaleVersion, parse_period, scorecard_line_save
+from tests.factories import RECORDS_REASON, answer_records, first_rule_counts, open_scorecard, submit_card
 
 
 def _line(card, code="1-02"):
@@ -40,7 +40,7 @@ def card(world, default_edition):
 
 def _submit(card, world):
     card.refresh_from_db()
-    return scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    return submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def test_a_new_scorecard_has_one_line_per_article_at_full_marks(card, default_edition):
@@ -115,6 +115,11 @@ def test_the_full_state_machine_draft_submitted_returned_submitted_reviewed_fina
 ):
     line = _line(card)
     scorecard_line_save(line=line, by=world.secretary_a, version=1, counts=first_rule_counts(line))
+    # The rules the (empty) records measure are answered with a reason: one line save each line.
+    saved = ScoreChange.objects.filter(scorecard=card).count()
+    answer_records(card, by=world.secretary_a, reason=RECORDS_REASON)
+    answered = ScoreChange.objects.filter(scorecard=card).count() - saved
+    assert answered >= 1
     card = _submit(card, world)
     assert card.status == ScorecardStatus.SUBMITTED
     assert card.is_late is False
@@ -127,6 +132,11 @@ def test_the_full_state_machine_draft_submitted_returned_submitted_reviewed_fina
     assert card.status == ScorecardStatus.RETURNED
     assert card.review_total is None
     scorecard_line_save(line=line, by=world.secretary_a, version=card.version, counts={}, evidence="照片已补")
+    # 1-02's measured rule, now counted 0, is below its records again: answered once more.
+    saved = ScoreChange.objects.filter(scorecard=card).count()
+    answer_records(card, by=world.secretary_a, reason=RECORDS_REASON)
+    again = ScoreChange.objects.filter(scorecard=card).count() - saved
+    assert again == 1
     card = _submit(card, world)
     assert card.status == ScorecardStatus.SUBMITTED
     assert card.self_total == Decimal(100)
@@ -159,9 +169,11 @@ def test_the_full_state_machine_draft_submitted_returned_submitted_reviewed_fina
     assert actions == [
         "opened",
         "line_saved",
+        *["line_saved"] * answered,
         "submitted",
         "returned",
         "line_saved",
+        *["line_saved"] * again,
         "submitted",
         "line_reviewed",
         "reviewed",

@@ -10,8 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import Scorecard, ScorecardLine, ScoreChange
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, answer_records, first_rule_counts, open_scorecard, submit_card
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -157,6 +156,7 @@ def test_a_line_of_another_branchs_card_in_the_url_is_not_found(card, world, as_
 
 def test_a_submitted_card_refuses_line_saves(card, world, as_role):
     client = as_role("secretary_a")
+    card = answer_records(card, by=world.secretary_a, reason=RECORDS_REASON)
     response = client.post(reverse("assessments:submit", args=[card.pk]), {"version": card.version}, follow=True)
     assert "Submitted" in response.content.decode()
     card.refresh_from_db()
@@ -167,7 +167,7 @@ def test_a_submitted_card_refuses_line_saves(card, world, as_role):
 
 
 def test_the_reviewer_page_shows_the_gap_per_line_and_in_total(card, world, as_role):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     line = _line(card)
     client = as_role("reviewer")
     response = client.post(
@@ -183,7 +183,7 @@ def test_the_reviewer_page_shows_the_gap_per_line_and_in_total(card, world, as_r
 
 
 def test_a_secretary_does_not_see_review_scores_before_the_review_is_final(card, world, as_role):
-    scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     page = as_role("secretary_a").get(reverse("assessments:scorecard", args=[card.pk])).content.decode()
     assert "sc-review-total" not in page
 
@@ -197,7 +197,7 @@ def test_the_history_lists_every_score_change_with_who(card, as_role):
 
 
 def test_the_admin_is_read_only_for_a_submitted_card(card, world):
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     request = RequestFactory().get("/")
     request.user = world.administrator
     request.user.is_superuser = True

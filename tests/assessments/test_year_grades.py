@@ -13,8 +13,16 @@ from assessments.dashboard import year_scores
 from assessments.models import PlanKind, Scorecard
 from assessments.services.plans import assessment_plan_create
 from assessments.services.review import scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import UserFactory, final_scorecard, make_edition, make_org, open_scorecard, record_check
+from tests.factories import (
+    RECORDS_REASON,
+    UserFactory,
+    final_scorecard,
+    make_edition,
+    make_org,
+    open_scorecard,
+    record_check,
+    submit_card,
+)
 
 
 @pytest.fixture
@@ -33,7 +41,7 @@ def _final(branch, quarter: int, score: int, boss) -> Scorecard:
 def _final_with_year_end(world, branch, score: int, year_end: int, boss, *, year: int = 2026) -> Scorecard:
     """Q4 of ``year``: the year-end check recorded with its own score, then the review made final."""
     card = open_scorecard(branch, year=year, quarter=4)
-    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    card = submit_card(card, by=boss, reason=RECORDS_REASON)
     record_check(card, by=world.reviewer, kind=PlanKind.YEAR_END, score=Decimal(year_end))
     card = scorecard_mark_reviewed(scorecard=card, by=boss, version=Scorecard.objects.get(pk=card.pk).version)
     card = scorecard_finalise(scorecard=card, by=boss, version=card.version)
@@ -103,7 +111,7 @@ def test_a_year_end_check_whose_review_is_not_final_adds_nothing(world, boss):
     for quarter in (1, 2, 3):
         _final(world.branch_a, quarter, 84, boss)
     card = open_scorecard(world.branch_a, year=2026, quarter=4)
-    card = scorecard_submit(scorecard=card, by=boss, version=card.version)
+    card = submit_card(card, by=boss, reason=RECORDS_REASON)
     record_check(card, by=world.reviewer, kind=PlanKind.YEAR_END, score=Decimal(40))
     row = _row(world)
     assert (row["year_score"], row["year_end_score"]) == (Decimal("84.00"), None)

@@ -10,8 +10,7 @@ from assessments.services.evidence import evidence_add
 from assessments.services.plans import assessment_plan_create
 from assessments.services.rectification import rectification_report
 from assessments.services.review import finding_add, review_line_save, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 from tests.url_table import Case, from_ability, statuses
 
 VIEW = statuses(200, secretary_b=404, member=403, outsider=404)
@@ -26,7 +25,7 @@ def draft(w) -> Scorecard:
 def submitted(w) -> Scorecard:
     card = draft(w)
     if card.status == "draft":
-        card = scorecard_submit(scorecard=card, by=w.secretary_a, version=card.version)
+        card = submit_card(card, by=w.secretary_a, reason=RECORDS_REASON)
     return card
 
 
@@ -188,6 +187,9 @@ URLS = {
         from_ability("scorecard.fill", ok=302), kwargs=_card(draft), method="post", data=_version(draft)
     ),
     "assessments:submit_check": Case(from_ability("scorecard.fill"), kwargs=_card(draft)),
+    "assessments:accept_suggestions": Case(
+        from_ability("scorecard.fill", ok=302), kwargs=_card(draft), method="post", data=_version(draft)
+    ),
     "assessments:history": Case(from_ability("scorecard.view"), kwargs=_card(draft)),
     "assessments:review": Case(from_ability("scorecard.read_review"), kwargs=_card(submitted)),
     "assessments:review_line_save": Case(

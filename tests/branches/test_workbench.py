@@ -13,7 +13,7 @@ from django.utils import translation
 from assessments.models import RectificationStatus, Scorecard, ScorecardStatus
 from assessments.services.plans import assessment_plan_create
 from assessments.services.review import scorecard_return
-from assessments.services.scorecards import current_quarter, scorecard_line_save, scorecard_submit
+from assessments.services.scorecards import current_quarter, scorecard_line_save
 from branches.models import OrgKind, Role, User
 from branches.services import role_grant
 from branches.workbench import workbench_for
@@ -26,6 +26,7 @@ from tasks.services import task_assign, task_reply, task_supervise
 from tasks.services.reminders import reminders_make
 from tests.conftest import World, client_for
 from tests.factories import (
+    RECORDS_REASON,
     UserFactory,
     final_scorecard,
     make_edition,
@@ -33,6 +34,7 @@ from tests.factories import (
     make_task,
     open_scorecard,
     rectification_item,
+    submit_card,
 )
 
 
@@ -233,9 +235,9 @@ def test_the_reviewer_sees_the_queue_oldest_first_and_the_returned_cards_sent_ag
     for branch in (world.branch_b, world.branch_a, second):
         card = open_scorecard(branch, year=year, quarter=quarter)
         secretary = world.secretary_b if branch == world.branch_b else world.secretary_a
-        cards.append(scorecard_submit(scorecard=card, by=secretary, version=card.version))
+        cards.append(submit_card(card, by=secretary, reason=RECORDS_REASON))
     returned = scorecard_return(scorecard=cards[1], by=world.reviewer, version=cards[1].version, reason="补充")
-    again = scorecard_submit(scorecard=returned, by=world.secretary_a, version=returned.version)
+    again = submit_card(returned, by=world.secretary_a, reason=RECORDS_REASON)
     wb = items(en(world, "reviewer"))
     review = [reverse("assessments:review", args=[c.pk]) for c in (cards[0], cards[2], again)]
     assert wb["queue"]["count"] == Scorecard.objects.filter(status=ScorecardStatus.SUBMITTED).count() == 3
@@ -251,7 +253,7 @@ def test_the_reviewer_sees_the_branches_late_with_last_quarters_card_as_the_list
     today = local_today()
     year, quarter = quarter_past_deadline(today)
     card = open_scorecard(world.branch_b, year=year, quarter=quarter)
-    scorecard_submit(scorecard=card, by=world.secretary_b, version=card.version)
+    submit_card(card, by=world.secretary_b, reason=RECORDS_REASON)
     client = en(world, "reviewer")
     late = items(client)["late"]
     # Branch A never opened its card; B submitted (late, but submitted).
@@ -347,7 +349,7 @@ def _grow(world: World, article, boss: User, size: int) -> None:
         branch = make_org(world.general, name=f"支部{size}-{n}", code=f"S{size}-{n}")
         role_grant(by=None, user=world.secretary_a, role=Role.SECRETARY, organisation=branch)
         card = open_scorecard(branch, year=year, quarter=quarter)
-        scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+        submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
         task = make_task(branch, article, due_on=local_today() - dt.timedelta(days=1))
         task_supervise(task=task, by=world.reviewer, comment="督办")
         rectification_item(branch, by=boss, year=2026, quarter=2)

@@ -18,11 +18,11 @@ from assessments.desk import DeskState
 from assessments.models import Scorecard, ScorecardStatus
 from assessments.services.plans import assessment_plan_create
 from assessments.services.review import scorecard_mark_reviewed, scorecard_return
-from assessments.services.scorecards import current_quarter, scorecard_submit
+from assessments.services.scorecards import current_quarter
 from tests.assessments.pdftools import poppler
 from tests.browser.conftest import sign_in
 from tests.conftest import World
-from tests.factories import make_org, open_scorecard
+from tests.factories import RECORDS_REASON, make_org, open_scorecard, submit_card
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def download_feedback_sheet(j: Journey, into: Path) -> str:
 
 
 def _submit(card: Scorecard, by, at: dt.datetime) -> Scorecard:
-    card = scorecard_submit(scorecard=card, by=by, version=card.version)
+    card = submit_card(card, by=by, reason=RECORDS_REASON)
     Scorecard.objects.filter(pk=card.pk).update(submitted_at=at)
     return card
 
@@ -225,7 +225,7 @@ def every_state(world: World, default_edition):
     )
     scorecard_return(scorecard=card, by=reviewer, version=Scorecard.objects.get(pk=card.pk).version, reason="佐证不全")
     card = open_scorecard(c, year=year, quarter=quarter)
-    card = scorecard_submit(scorecard=card, by=_superuser(), version=card.version)
+    card = submit_card(card, by=_superuser(), reason=RECORDS_REASON)
     scorecard_mark_reviewed(scorecard=card, by=reviewer, version=card.version)
     open_scorecard(d, year=year, quarter=quarter, deadline=dt.date(2026, 10, 1))  # a draft past its deadline
     return branches

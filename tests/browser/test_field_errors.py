@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from assessments.services.review import finding_add, scorecard_finalise, scorecard_mark_reviewed
-from assessments.services.scorecards import scorecard_submit
 from tests.browser.conftest import sign_in
 from tests.conftest import World
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +53,7 @@ def test_a_count_out_of_range_is_told_beside_its_rule(
 @pytest.fixture
 def item(world: World, default_edition):
     card = open_scorecard(world.branch_a, year=2026, quarter=2)
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     article = card.lines.get(article__code="1-01").article
     finding_add(
         scorecard=card,

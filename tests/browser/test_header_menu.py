@@ -5,10 +5,9 @@ desktop (1366×900) the header is as it was, and without JavaScript the whole na
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from assessments.services.scorecards import scorecard_submit
 from tests.browser.conftest import sign_in
 from tests.conftest import World
-from tests.factories import open_scorecard
+from tests.factories import RECORDS_REASON, open_scorecard, submit_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +18,7 @@ DESKTOP = {"width": 1366, "height": 900}
 @pytest.fixture
 def card(world: World, default_edition):
     draft = open_scorecard(world.branch_a, year=2026, quarter=3)
-    return scorecard_submit(scorecard=draft, by=world.secretary_a, version=draft.version)
+    return submit_card(draft, by=world.secretary_a, reason=RECORDS_REASON)
 
 
 def test_on_a_phone_the_navigation_folds_behind_the_menu_button(world: World, card, live_server, page: Page) -> None:

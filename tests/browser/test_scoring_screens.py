@@ -6,10 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.services.review import review_line_save
-from assessments.services.scorecards import scorecard_submit
 from tests.browser.conftest import sign_in
 from tests.conftest import World
-from tests.factories import first_rule_counts, open_scorecard
+from tests.factories import RECORDS_REASON, first_rule_counts, open_scorecard, submit_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,7 +57,7 @@ def test_a_yearly_line_in_q3_and_the_line_subtotals_on_the_scorecard(
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_reviewer_sees_the_review_subtotals(world: World, card, live_server, page: Page, shoot, size: str) -> None:
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     line = card.lines.select_related("article").get(article__code="2-10")
     review_line_save(line=line, by=world.reviewer, version=card.version, counts=first_rule_counts(line, 2))
     base = live_server.url

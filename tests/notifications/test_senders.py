@@ -16,7 +16,7 @@ from assessments.jobs import make_feedback_sheet, send_deadline_reminders
 from assessments.models import RectificationItem
 from assessments.services.notices import rectification_reminders, scorecard_deadline_reminders
 from assessments.services.review import scorecard_return
-from assessments.services.scorecards import default_deadline, scorecard_submit
+from assessments.services.scorecards import default_deadline
 from members.models import ImportStatus, MemberImport
 from members.notices import import_outcome
 from notifications.configuration import robot_save
@@ -25,7 +25,7 @@ from notifications.models import Delivery
 from tasks.services import request_send, task_comment, task_reply, task_supervise
 from tests.assessments.test_feedback import final_card  # noqa: F401 - a fixture
 from tests.conftest import World
-from tests.factories import make_task, open_scorecard
+from tests.factories import RECORDS_REASON, make_task, open_scorecard, submit_card
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_the_feedback_sheet_ready_is_told_once(world: World, final_card) -> None
 
 def test_a_returned_scorecard_tells_the_secretary_why(world: World, default_edition) -> None:
     card = open_scorecard(world.branch_a, deadline=dt.date(2099, 1, 10))
-    card = scorecard_submit(scorecard=card, by=world.secretary_a, version=card.version)
+    card = submit_card(card, by=world.secretary_a, reason=RECORDS_REASON)
     scorecard_return(scorecard=card, by=world.reviewer, version=card.version, reason="佐证材料不全")
     [told] = _inbox(world.secretary_a, Event.REVIEW_RETURNED)
     assert "佐证材料不全" in told.message.text
@@ -110,7 +110,7 @@ def test_rectification_items_are_told_when_due_soon_and_when_overdue_once_each(w
 
 def test_branches_that_have_not_submitted_hear_of_the_deadline_once(world: World, default_edition) -> None:
     card = open_scorecard(world.branch_b, year=2026, quarter=4)
-    scorecard_submit(scorecard=card, by=world.secretary_b, version=card.version)
+    submit_card(card, by=world.secretary_b, reason=RECORDS_REASON)
     deadline = default_deadline(2026, 4)
     before = deadline - dt.timedelta(days=settings.NOTIFY_SCORECARD_DAYS_BEFORE)
     assert scorecard_deadline_reminders(today=before - dt.timedelta(days=1)) == 0
