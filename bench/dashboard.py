@@ -571,6 +571,20 @@ def _measure_dashboard(made: dict, branches: int, pg: bool, label: str, *, full:
     )
     target = "ratio ≤ 1.2" if at_size else "(ratio ≤ 1.2 at 20,000 on PostgreSQL)"
     rows.append(Row("the page's figures: ORM vs the same in hand-written SQL", orm, "ms", target, raw, orm / raw))
+    # The same SQL the ORM sends, replayed through a bare cursor: the queries' own cost, without
+    # Django building them and making objects of the rows.
+    with CaptureQueriesContext(connection) as captured:
+        dashboard_for(made["committee"], year=2026, quarter=3, shown=RANKING_ROWS)
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def replay() -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    sent, raw = _paired_medians_ms(replay, lambda: raw_aggregates(made["committee"], 2026, 3, PAGE_SQL))
+    rows.append(Row("  the ORM's own SQL replayed raw vs the hand-written SQL", sent, "ms", "", raw, sent / raw))
     every = _median_ms(lambda: dashboard_for(made["committee"], year=2026, quarter=3), n=5)
     rows.append(Row("  the API's figures (every branch's row, the late names)", every, "ms"))
     rolled, live = _paired_medians_ms(

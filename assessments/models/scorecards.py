@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Abs
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -126,7 +127,26 @@ class Scorecard(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["branch", "year", "quarter"], name="assessments_one_card_per_quarter"),
         ]
-        indexes = [models.Index(fields=["year", "quarter", "status"])]
+        indexes = [
+            models.Index(fields=["year", "quarter", "status"]),
+            # The dashboard's ranking and its widest gaps: a quarter's final cards walked in
+            # the order shown, stopping at the first hundred (thirty) of the subtree.
+            models.Index(
+                "year",
+                "quarter",
+                models.F("review_total").desc(),
+                condition=models.Q(status=ScorecardStatus.FINAL),
+                name="final_cards_by_score",
+            ),
+            models.Index(
+                "year",
+                "quarter",
+                Abs(models.F("self_total") - models.F("review_total")).desc(),
+                models.F("review_total").desc(),
+                condition=models.Q(status=ScorecardStatus.FINAL),
+                name="final_cards_by_gap",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.period}"

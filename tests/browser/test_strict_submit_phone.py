@@ -1,6 +1,7 @@
 """On a phone: a secretary whose card counts measured rules below what the records suggest,
-without a reason, tries to submit; the refusal names each line with a link to it; one tap on
-采纳全部台账建议 accepts the suggestions and the card is submitted. Screenshots of the check
+without a reason, tries to submit; the check names each line with a link to it and offers no
+submit button while they stand; one tap on 采纳全部台账建议 accepts the suggestions and the card
+is submitted. Screenshots of the check
 before and after, at phone and desk widths."""
 
 import datetime as dt
@@ -32,7 +33,7 @@ def _fits(page: Page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_the_refusal_names_the_lines_and_accepting_every_suggestion_lets_the_card_be_submitted(
+def test_the_check_names_the_lines_and_accepting_every_suggestion_lets_the_card_be_submitted(
     world: World, card: Scorecard, live_server, page: Page, shoot
 ) -> None:
     base = live_server.url
@@ -49,23 +50,25 @@ def test_the_refusal_names_the_lines_and_accepting_every_suggestion_lets_the_car
     expect(dialog.locator("#sc-accept-all")).to_have_text("采纳全部台账建议")
     page.screenshot(path=str(shoot.folder / "01-check-dialog-phone.png"))
 
-    # Submitting anyway is refused: the message names each line and links to it.
-    dialog.locator("#sc-submit-confirm").click()
-    refusal = page.locator("#sc-check-refusal")
-    expect(refusal).to_contain_text("评分表未提交")
-    expect(refusal).to_contain_text("1-01")
-    expect(refusal.locator(f'a[href$="#line-{line.pk}"]').first).to_be_visible()
-    assert Scorecard.objects.get(pk=card.pk).status == ScorecardStatus.DRAFT
+    # No submit button while they stand: the check says what to do, each line a link to it.
+    expect(dialog.locator("#sc-submit-confirm")).to_have_count(0)
+    expect(dialog.locator("#sc-submit-blocked")).to_contain_text("说明理由")
+    rules = dialog.locator("#sc-check-unanswered")
+    expect(rules.locator(f'a[href$="#line-{line.pk}"]').first).to_be_visible()
     _fits(page, PHONE["width"])
+    for link in rules.locator("a").all():
+        box = link.bounding_box()
+        assert box and box["height"] >= 44
     box = page.locator("#sc-accept-all").bounding_box()
     assert box and box["height"] >= 44 and box["width"] <= PHONE["width"]
-    shoot(page, "02-refused-phone")
+    page.screenshot(path=str(shoot.folder / "02-unanswered-phone.png"))  # the dialog, as the phone shows it
     page.set_viewport_size(DESKTOP)
-    shoot(page, "03-refused-desktop")
+    page.screenshot(path=str(shoot.folder / "03-unanswered-desktop.png"))
     page.set_viewport_size(PHONE)
+    assert Scorecard.objects.get(pk=card.pk).status == ScorecardStatus.DRAFT
 
     # A link leads to its line, unfolded.
-    refusal.locator(f'a[href$="#line-{line.pk}"]').first.click()
+    rules.locator(f'a[href$="#line-{line.pk}"]').first.click()
     expect(page.locator(f"#line-{line.pk}")).to_be_in_viewport()
     page.goto(f"{base}/assessments/cards/{card.pk}/submit/check/")
 
