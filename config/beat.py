@@ -53,10 +53,13 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tasks.jobs.generate_tasks",
         "schedule": crontab(hour=0, minute=20),
     },
-    # The dashboard's overdue counts of the current quarter as of today (after the day's tasks).
+    # The dashboard's overdue counts of the current quarter as of today: a minute after midnight
+    # (until it runs, the page reads the per-date rows of the day in between: 323 vs 146 ms at
+    # 20,000 branches), again after the day's tasks (00:20), and twice an hour after that in
+    # case a run failed (idempotent: a run that finds nothing to move takes ~20 ms).
     "advance-overdue-tallies": {
         "task": "tasks.jobs.advance_overdue_tallies",
-        "schedule": crontab(hour=0, minute=40),
+        "schedule": crontab(minute="1,41"),
     },
     "reminders-daily": {
         "task": "tasks.jobs.send_reminder_sheets",
