@@ -157,17 +157,7 @@ def unanswered(card: Scorecard) -> dict[str, list[Any]]:
             if rule.measured is None or rule.reason or count == rule.measured.count:
                 continue
             if count < rule.measured.count:
-                below.append(
-                    Unanswered(
-                        line.pk,
-                        rule.pk,
-                        line.article.code,
-                        line.article.title,
-                        rule.description,
-                        rule.measured.count,
-                        count,
-                    )
-                )
+                below.append(Unanswered.of(line, rule, rule.measured.count, count))
             else:
                 is_above = True
         if is_above:

@@ -104,6 +104,10 @@ class Unanswered:
     suggested: int
     claimed: int
 
+    @classmethod
+    def of(cls, line: ScorecardLine, rule: Any, suggested: int, claimed: int) -> "Unanswered":
+        return cls(line.pk, rule.pk, line.article.code, line.article.title, rule.description, suggested, claimed)
+
     def __str__(self) -> str:
         return _("%(code)s %(title)s (%(rule)s: the records suggest %(suggested)d, you count %(claimed)d)") % {
             "code": self.code,
@@ -145,17 +149,7 @@ def unanswered_below(card: Scorecard) -> list[Unanswered]:
         for rule in line.article.deductions.all():
             claim = line.claims.get(str(rule.pk))
             if claim and claim["claimed"] < claim["suggested"] and not claim.get("reason"):
-                found.append(
-                    Unanswered(
-                        line.pk,
-                        rule.pk,
-                        line.article.code,
-                        line.article.title,
-                        rule.description,
-                        claim["suggested"],
-                        claim["claimed"],
-                    )
-                )
+                found.append(Unanswered.of(line, rule, claim["suggested"], claim["claimed"]))
     return found
 
 
