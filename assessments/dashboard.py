@@ -20,6 +20,7 @@ from .desk import (
     DeskState,
     OfQuarter,
     PlanProgress,
+    active_branch_filter,
     plans_of,
     quarter_axis_label,
     quarter_choices,
@@ -195,8 +196,7 @@ def _add_task_statistics(board: Dashboard, today: dt.date, shown: int | None) ->
     when ``shown`` is given, else every one)."""
     # The branches as a filter through the tally's own join (which the rows' names share),
     # not 20,000 ids in an IN list.
-    root = board.root
-    branches = Q(branch__path__startswith=root.path, branch__kind=OrgKind.BRANCH, branch__status=OrgStatus.ACTIVE)
+    branches = active_branch_filter(board.root, via="branch__")
     period = {"year": board.year, "quarter": board.quarter, "today": today}
     totals = task_totals(branches, **period)
     board.task_rows = worst_at_tasks(branches, **period, limit=None if shown is None else TASK_ROWS)

@@ -91,8 +91,14 @@ def partition_counts(states: list[tuple[str, bool]]) -> dict[str, int]:
     return counts
 
 
+def active_branch_filter(root: Organisation, *, via: str = "") -> Q:
+    """The active branches of ``root``'s subtree, as a Q over the organisation at ``via``
+    (``"branch__"``: through a relation, whose join the caller may share)."""
+    return in_subtree(root, via=f"{via}path") & Q(**{f"{via}kind": OrgKind.BRANCH, f"{via}status": OrgStatus.ACTIVE})
+
+
 def active_branches(root: Organisation) -> models.QuerySet[Organisation]:
-    return Organisation.objects.filter(in_subtree(root), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+    return Organisation.objects.filter(active_branch_filter(root))
 
 
 @dataclass
