@@ -20,6 +20,13 @@ class AssessmentsConfig(AppConfig):
         # The roll-ups are kept per unit above a branch: a moved subtree takes its sums along.
         organisation_moved.connect(_moved, dispatch_uid="assessments_rollups_moved")
 
+        from django.db.backends.signals import connection_created
+
+        from .dashboard_cache import install
+
+        # Every write of what the dashboard reads moves its cached figures' generation on.
+        connection_created.connect(install, dispatch_uid="assessments_dashboard_cache")
+
 
 def _moved(sender: object, *, unit_id: int, old_path: str, new_path: str, **kwargs: object) -> None:
     from .rollups import subtree_moved

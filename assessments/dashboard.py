@@ -64,6 +64,16 @@ def previous_periods(year: int, quarter: int, count: int) -> list[tuple[int, int
 
 
 @dataclass
+class TaskFigures:
+    """对标 as daily work: the handbook tasks due in the quarter, from the tasks app."""
+
+    rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
+    branches: int = 0  # branches with tasks due, in rows or not
+    on_time_rate: float | None = None
+    overdue: int = 0
+
+
+@dataclass
 class Dashboard(OfQuarter):
     root: Organisation
     year: int
@@ -84,11 +94,7 @@ class Dashboard(OfQuarter):
     # The quarter's assessment plans (核标 plans) and the quarters to choose from, newest first.
     plans: list[PlanProgress] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
-    # 对标 as daily work: the handbook tasks due in the quarter, from the tasks app.
-    task_rows: list[tuple[str, BranchTaskStats]] = field(default_factory=list)
-    task_branches: int = 0  # branches with tasks due, in task_rows or not
-    task_on_time_rate: float | None = None
-    tasks_overdue: int = 0
+    tasks: TaskFigures = field(default_factory=TaskFigures)
 
     @property
     def tiles(self) -> list[tuple[str, str, int]]:
@@ -131,6 +137,7 @@ def dashboard_for(
     sort: str = "score",
     today: dt.date | None = None,
     shown: int | None = None,
+    with_tasks: bool = True,
 ) -> Dashboard:
     """The ranking holds every final card, or only the first ``shown`` in the order asked
     (each with its rank among all), and the task rows every branch or the ``TASK_ROWS``
@@ -141,8 +148,9 @@ def dashboard_for(
     ranking's rows, the widest gaps, the quarter roll-ups (the trend, and the quarters to
     choose from), the quarter's plans with their checked entries, the article roll-ups
     (most-deducted articles, 大政工 subtotals), the open rectification items and their counts,
-    the task totals and the worst branches at their tasks; the late branches' names only
-    when every row is asked for (the API). No scorecard line is read but a branch's own."""
+    the task totals and the worst branches at their tasks (``task_figures``; left out with
+    ``with_tasks=False``); the late branches' names only when every row is asked for (the
+    API). No scorecard line is read but a branch's own."""
     today = today or timezone.localdate()
     board = Dashboard(root=root, year=year, quarter=quarter)
     in_tree = in_subtree(root, via="branch__path")
@@ -186,24 +194,27 @@ def dashboard_for(
     board.open_items, board.overdue_items = figures["open_total"], figures["overdue_total"]
     oldest = open_items.select_related("branch", "finding", "owner").only(*ITEM_FIELDS).order_by("deadline", "pk")
     board.items = list(oldest[:20])
-    _add_task_statistics(board, today, shown)
+    if with_tasks:
+        board.tasks = task_figures(root, year=year, quarter=quarter, today=today, shown=shown)
     return board
 
 
-def _add_task_statistics(board: Dashboard, today: dt.date, shown: int | None) -> None:
+def task_figures(root: Organisation, *, year: int, quarter: int, today: dt.date, shown: int | None) -> TaskFigures:
     """The tasks due in the quarter, from the tasks app's tallies: on-time rate and overdue
     work over every branch, and the branches worst at their tasks (the page's ``TASK_ROWS``
-    when ``shown`` is given, else every one)."""
+    when ``shown`` is given, else every one). Two queries."""
     # The branches as a filter through the tally's own join (which the rows' names share),
     # not 20,000 ids in an IN list.
-    branches = active_branch_filter(board.root, via="branch__")
-    period = {"year": board.year, "quarter": board.quarter, "today": today}
+    branches = active_branch_filter(root, via="branch__")
+    period = {"year": year, "quarter": quarter, "today": today}
     totals = task_totals(branches, **period)
-    board.task_rows = worst_at_tasks(branches, **period, limit=None if shown is None else TASK_ROWS)
-    board.task_branches = totals["branches"]
     due_so_far = totals["due_so_far"]
-    board.task_on_time_rate = round(100 * totals["on_time"] / due_so_far, 1) if due_so_far else None
-    board.tasks_overdue = totals["overdue"]
+    return TaskFigures(
+        rows=worst_at_tasks(branches, **period, limit=None if shown is None else TASK_ROWS),
+        branches=totals["branches"],
+        on_time_rate=round(100 * totals["on_time"] / due_so_far, 1) if due_so_far else None,
+        overdue=totals["overdue"],
+    )
 
 
 def reviewed_deductions(organisation: Organisation, year: int, quarter: int) -> dict[int, Decimal]:

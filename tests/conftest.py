@@ -88,6 +88,15 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: p
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The cache (DRF's throttle counters, the dashboard's figures) outlives each test's
+    database transaction: every test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_inline_unless_a_real_worker_is_wanted(request: pytest.FixtureRequest) -> object:
     """Every test runs Celery tasks inline, as the embedded default does, even when
     REDIS_URL is set for the run; only tests marked `celery_worker` use the real broker."""

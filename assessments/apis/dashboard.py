@@ -21,7 +21,8 @@ from branches.models import Organisation
 from config.api.schema import error_responses
 from config.request_values import parse_quarter
 
-from ..dashboard import SORTS, Dashboard, dashboard_for, default_quarter
+from ..dashboard import SORTS, Dashboard, default_quarter
+from ..dashboard_cache import cached_dashboard
 from ..models import Grade, RectificationStatus
 
 MAX_ID = 10**18 - 1
@@ -195,10 +196,10 @@ def _as_data(board: Dashboard, sort: str) -> dict[str, Any]:
         "trend": [{"period": p, "average": avg, "count": n} for p, avg, n in board.trend],
         "top_deducted": board.top_deducted,
         "tasks": {
-            "on_time_rate": board.task_on_time_rate,
-            "overdue": board.tasks_overdue,
+            "on_time_rate": board.tasks.on_time_rate,
+            "overdue": board.tasks.overdue,
             "branches": [
-                {"name": name, **asdict(row), "on_time_rate": row.on_time_rate} for name, row in board.task_rows
+                {"name": name, **asdict(row), "on_time_rate": row.on_time_rate} for name, row in board.tasks.rows
             ],
         },
         "rectification": {"open": board.open_items, "overdue": board.overdue_items, "oldest": board.items},
@@ -233,5 +234,5 @@ class DashboardViewSet(viewsets.GenericViewSet):
         else:
             root = abilities.units_for(request.user, "dashboard.view").order_by("depth", "code").first()
         year, quarter = wanted.get("period") or default_quarter()
-        board = dashboard_for(root, year=year, quarter=quarter, sort=wanted["sort"])
+        board = cached_dashboard(root, year=year, quarter=quarter, sort=wanted["sort"])
         return Response(DashboardSerializer(_as_data(board, wanted["sort"])).data)

@@ -17,7 +17,8 @@ from config.request_values import choice_or, parse_id, parse_int_or, parse_quart
 from config.xlsx import escape_formula
 from handbook.models import QUARTER_NAMES
 
-from ..dashboard import SORTS, dashboard_for, default_quarter, year_scores
+from ..dashboard import SORTS, default_quarter, year_scores
+from ..dashboard_cache import cached_dashboard
 from ..desk import DeskState, quarters_for
 from ..desk import desk_list as desk_list_for
 from ..models import grade_label
@@ -102,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     # A committee of thousands of branches: the table shows the first rows in the chosen
     # order, and only those are made.
-    board = dashboard_for(root, year=year, quarter=quarter, sort=sort, shown=None if show_all else RANKING_ROWS)
+    board = cached_dashboard(root, year=year, quarter=quarter, sort=sort, shown=None if show_all else RANKING_ROWS)
     return render(
         request,
         "assessments/dashboard.html",

@@ -223,6 +223,10 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "partybranch"),
         }
     }
+# The dashboard's figures are kept in the cache between two writes of what they read
+# (assessments/dashboard_cache.py), only where every process shares the cache: with the
+# per-process cache a worker's or a cron job's writes would not reach the server's. 0: off.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600 if REDIS_URL else 0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -15,6 +15,9 @@ STORAGES = {
 # Each test process keeps its own cache, even when REDIS_URL is set for the run: tests clear
 # it between them (tests/api/conftest.py), which on Redis would empty the shared database.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The dashboard's figures go through the cache in every test (one process: the memory cache is
+# shared by the test and its live server), as they do on a server with Redis.
+DASHBOARD_CACHE_SECONDS = 600
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="partybranch-static-"))
 # The tests' own webhook server listens on 127.0.0.1.

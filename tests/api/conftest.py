@@ -3,17 +3,10 @@
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from branches.services import api_token_issue
 from tests.conftest import World
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters() -> None:
-    # DRF counts requests in the cache, which outlives each test's database transaction.
-    cache.clear()
 
 
 def api_client_for(world: World, role: str) -> APIClient:

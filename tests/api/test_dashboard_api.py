@@ -93,9 +93,9 @@ def test_task_on_time_rates_come_from_the_tasks_app(world, api_as, boss) -> None
     make_task(world.branch_a, article, due_on=dt.date(year, q * 3 - 2, 1))  # open and past due
     data = api_as("reviewer").get(URL).json()
     board = dashboard_for(world.committee, year=year, quarter=q)
-    assert data["tasks"]["overdue"] == board.tasks_overdue == 1
+    assert data["tasks"]["overdue"] == board.tasks.overdue == 1
     assert [(row["branch"], row["overdue"]) for row in data["tasks"]["branches"]] == [
-        (row.branch_id, row.overdue) for _, row in board.task_rows
+        (row.branch_id, row.overdue) for _, row in board.tasks.rows
     ]
 
 

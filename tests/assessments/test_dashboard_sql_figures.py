@@ -171,8 +171,8 @@ def test_the_task_figures_of_the_quarter_that_holds_today_are_the_live_counts(wo
         ((name, live[b.pk]) for name, b in branches.items()),
         key=lambda pair: (pair[1].on_time_rate if pair[1].on_time_rate is not None else 101, pair[0]),
     )
-    assert board.task_rows == expected
-    assert board.tasks_overdue == sum(s.overdue for s in live.values()) == 5
+    assert board.tasks.rows == expected
+    assert board.tasks.overdue == sum(s.overdue for s in live.values()) == 5
     on_time = sum(s.on_time for s in live.values())
-    assert board.task_on_time_rate == round(100 * on_time / sum(s.due_so_far for s in live.values()), 1)
-    assert board.task_branches == 3
+    assert board.tasks.on_time_rate == round(100 * on_time / sum(s.due_so_far for s in live.values()), 1)
+    assert board.tasks.branches == 3
