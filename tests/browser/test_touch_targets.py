@@ -189,5 +189,5 @@ def test_every_target_a_finger_taps_is_44_px_on_a_phone(
         page.goto(f"{base}/accounts/login/")
         shoot(page, f"login-{size}")
     small += [f"login: {target}" for target in page.evaluate(SMALL_TARGETS)]
-    assert measured >= 24
+    assert measured >= 31, f"only {measured} pages measured"
     assert small == [], "targets under 44 px:\n" + "\n".join(small)
