@@ -95,6 +95,8 @@ class Dashboard(OfQuarter):
     plans: list[PlanProgress] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
     tasks: TaskFigures = field(default_factory=TaskFigures)
+    # Where the figures are kept in the cache (``dashboard_cache``); None when computed.
+    kept_as: str | None = None
 
     @property
     def tiles(self) -> list[tuple[str, str, int]]:

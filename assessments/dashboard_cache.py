@@ -172,9 +172,20 @@ _SHAPE = hashlib.blake2s(
 ).hexdigest()
 
 
-def _cached(key: str, group: str, compute: Callable[[], Any]) -> Any:
+def _full_key(group: str, key: str) -> str | None:
+    """The key of an entry under the group's current generation; None when the cache does
+    not answer (the figures are then computed and not kept)."""
     try:
-        full_key = f"dashboard:{_SHAPE}:{group}:{generation(group)}:{key}"
+        return f"dashboard:{_SHAPE}:{group}:{generation(group)}:{key}"
+    except Exception:
+        logger.warning("dashboard figures computed without the cache: it does not answer", exc_info=True)
+        return None
+
+
+def _kept(full_key: str | None, compute: Callable[[], Any]) -> Any:
+    if full_key is None:
+        return compute()
+    try:
         found = cache.get(full_key)
     except Exception:
         logger.warning("dashboard figures computed without the cache: it does not answer", exc_info=True)
@@ -200,19 +211,31 @@ def cached_dashboard(
 ) -> Dashboard:
     """``dashboard_for``, its card figures and its task figures each read from the cache when
     nothing they read was written since they were kept (``DASHBOARD_CACHE_SECONDS`` 0: always
-    computed). The generation is read before the figures' first query, so that figures
-    computed from rows older than a write are never kept under the counter after it."""
+    computed). The generations are read before the figures' first query, so that figures
+    computed from rows older than a write are never kept under the counter after it. The
+    board's ``kept_as`` names both entries (None when not kept): ``kept_html`` keeps the page's
+    rendering of them under it."""
     today = today or timezone.localdate()
     if not enabled():
         return dashboard_for(root, year=year, quarter=quarter, sort=sort, shown=shown, today=today)
-    # Labels (grades, subtotals) are translated when computed: one entry per language.
     common = f"{root.pk}:{year}:{quarter}:{shown}:{today.isoformat()}"
-    board = _cached(
-        f"{common}:{sort}:{translation.get_language()}",
-        CARDS,
+    # Labels (grades, subtotals) are translated when computed: one entry per language.
+    cards_key = _full_key(CARDS, f"{common}:{sort}:{translation.get_language()}")
+    tasks_key = _full_key(TASKS, common)
+    board = _kept(
+        cards_key,
         lambda: dashboard_for(root, year=year, quarter=quarter, sort=sort, shown=shown, today=today, with_tasks=False),
     )
-    board.tasks = _cached(
-        common, TASKS, lambda: task_figures(root, year=year, quarter=quarter, today=today, shown=shown)
-    )
+    board.tasks = _kept(tasks_key, lambda: task_figures(root, year=year, quarter=quarter, today=today, shown=shown))
+    board.kept_as = f"{cards_key}|{tasks_key}" if cards_key and tasks_key else None
     return board
+
+
+def kept_html(board: Dashboard, render: Callable[[], str]) -> str:
+    """The page's rendering of the board's figures (``render``: the same for every reader of
+    the unit, in the language of the request), kept beside them: rendering a hundred ranking
+    rows costs more than reading them."""
+    if board.kept_as is None:
+        return render()
+    digest = hashlib.blake2s(board.kept_as.encode(), digest_size=16).hexdigest()
+    return _kept(f"dashboard:{_SHAPE}:html:{digest}", render)

@@ -8,7 +8,8 @@ is the issue's size; use PostgreSQL through DATABASE_URL for it; the default is 
 that it runs on the embedded SQLite in a minute). Prints the dashboard's server time (median of
 several requests), its query count at 20 branches and at all of them, the ratio of the ORM
 aggregates to the same aggregates in one hand-written SQL query, the scorecard page (GET and
-one line saved) and the feedback PDF. --spread-due gives the quarter's tasks the default
+one line saved) and the feedback PDF; then the dashboard with its figures kept in the cache
+(bench/dashboard_cached.py). --spread-due gives the quarter's tasks the default
 handbook's spread of due dates (about 41 a branch-quarter) instead of three month ends.
 """
 
@@ -639,6 +640,7 @@ def main() -> None:
     from assessments.services.feedback import feedback_sheet_render
     from assessments.services.scorecards import scorecard_open
     from bench.bulk_cards import build_tasks_pg
+    from bench.dashboard_cached import measure_cached
     from tasks.tallies import overdue_advance
 
     branches = _arg("--branches", 200)
@@ -668,6 +670,7 @@ def main() -> None:
                 rows.append(Row(f"  the same read on {day} (quarter holds today) ({size})", inside, "ms"))
             rows.append(Row(f"  the same counted from the tasks, as before ({size})", live, "ms"))
         rows.extend(_measure_current_quarter(made))
+    rows.extend(measure_cached(made, lambda: raw_aggregates(made["committee"], 2026, 3, PAGE_SQL)))
 
     card = scorecard_open(branch=made["first"], year=2026, quarter=4, by=made["secretary"])
     secretary = Client()

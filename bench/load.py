@@ -15,12 +15,20 @@ Stops by itself.
 
     python bench/load.py [--json] [--seconds 30] [--saturate-seconds 10] [--users 50]
                          [--think-min 1000] [--think-max 3000] [--bench-dashboard]
+                         [--cache] [--task-writes 0] [--card-writes 0]
 
 Uses DATABASE_URL when it points at PostgreSQL, else a `partybranch_bench` database on the
 local PostgreSQL (created if missing). With --bench-dashboard, DATABASE_URL is a database
 that bench/dashboard.py built (e.g. 20,000 branches × 8 quarters): no demo is seeded and the
 pages are the reviewer's dashboard of the whole committee and of a 2,000-branch unit, for
 the last built quarter.
+
+--cache keeps REDIS_URL for the servers: the cache (and the dashboard's kept figures) in Redis,
+as on a deployment with several servers; without it REDIS_URL is dropped and every figure is
+computed per request. --task-writes / --card-writes (per second, with --bench-dashboard) run a
+writer beside the users: a task tally or a card of the quarter written that often, each write
+moving the dashboard's task or card figures on, as secretaries doing their tasks and filling
+their cards do all day.
 """
 
 import argparse
@@ -188,6 +196,39 @@ def play_users(base: str, path: str, cookie: str, *, users: int, seconds: int, t
     }
 
 
+WRITER = """
+import random, time
+from django.db.models import F
+from assessments.models import Scorecard
+from tasks.models import TaskQuarterTally
+tallies = list(TaskQuarterTally.objects.filter(year=2026, quarter=3).values_list("pk", flat=True)[:5000])
+cards = list(Scorecard.objects.filter(year=2026, quarter=3).values_list("pk", flat=True)[:5000])
+tasks_every, cards_every = {tasks_every}, {cards_every}
+next_task = next_card = time.monotonic()
+end = time.monotonic() + {seconds}
+while time.monotonic() < end:
+    now = time.monotonic()
+    if tasks_every and tallies and now >= next_task:
+        TaskQuarterTally.objects.filter(pk=random.choice(tallies)).update(done=F("done"))
+        next_task += tasks_every
+    if cards_every and cards and now >= next_card:
+        Scorecard.objects.filter(pk=random.choice(cards)).update(version=F("version"))
+        next_card += cards_every
+    time.sleep(0.01)
+"""
+
+
+def start_writer(env: dict[str, str], *, task_writes: float, card_writes: float, seconds: int) -> subprocess.Popen:
+    """A process writing task tallies and cards at the given rates (per second) for
+    ``seconds``: each write moves the dashboard's kept task or card figures on."""
+    script = WRITER.format(
+        tasks_every=1 / task_writes if task_writes else 0,
+        cards_every=1 / card_writes if card_writes else 0,
+        seconds=seconds,
+    )
+    return subprocess.Popen([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env)
+
+
 def run_wrk(url: str, cookie: str, seconds: int, connections: int, script: str) -> dict[str, int]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -227,7 +268,12 @@ def main() -> None:
     parser.add_argument("--think-min", type=int, default=1000)
     parser.add_argument("--think-max", type=int, default=3000)
     parser.add_argument("--bench-dashboard", action="store_true", help="load the dashboard of a bench database")
+    parser.add_argument("--cache", action="store_true", help="keep REDIS_URL: the cache in Redis")
+    parser.add_argument("--task-writes", type=float, default=0, help="task tally writes a second (bench dashboard)")
+    parser.add_argument("--card-writes", type=float, default=0, help="card writes a second (bench dashboard)")
     args = parser.parse_args()
+    if args.cache and not os.environ.get("REDIS_URL"):
+        raise SystemExit("--cache needs REDIS_URL")
 
     env = {
         **os.environ,
@@ -236,7 +282,8 @@ def main() -> None:
         "DJANGO_DEBUG": "0",
         "LOGIN_FAILURE_LIMIT": "1000",
     }
-    env.pop("REDIS_URL", None)
+    if not args.cache:
+        env.pop("REDIS_URL", None)
     manage(env, "migrate", "--noinput")
     if args.bench_dashboard:
         pages, password = bench_dashboard_pages(env), BENCH_PASSWORD
@@ -277,11 +324,25 @@ def main() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(WRK_SCRIPT)
         think = (args.think_min / 1000, args.think_max / 1000)
+        suffix = ", figures kept in Redis" if args.cache else ""
+        if args.bench_dashboard and (args.task_writes or args.card_writes):
+            suffix += f", {args.task_writes:g} task + {args.card_writes:g} card writes/s"
         for label, user, path in pages:
+            label = f"{label}{suffix}"
             cookie = session_cookie(base, user, password)
             path = path or scorecard_path(base, cookie)
+            writer = None
+            if args.bench_dashboard and (args.task_writes or args.card_writes):
+                writer = start_writer(
+                    env,
+                    task_writes=args.task_writes,
+                    card_writes=args.card_writes,
+                    seconds=args.saturate_seconds + args.seconds + 10,
+                )
             saturated = run_wrk(base + path, cookie, args.saturate_seconds, args.users, handle.name)
             figures = play_users(base, path, cookie, users=args.users, seconds=args.seconds, think=think)
+            if writer is not None:
+                writer.wait(timeout=60)
             p95_ms = figures["p95"]
             rows.append(Row(f"{label} p50", figures["p50"], "ms"))
             rows.append(Row(f"{label} p95", p95_ms, "ms", target="≤ 1000 ms", baseline=1000, ratio=p95_ms / 1000))

@@ -104,7 +104,8 @@ def _s3(endpoint: str):
 
 @pytest.fixture
 def servers(world: World, object_store: str, tmp_path: Path, settings: object) -> Iterator[dict[str, str]]:
-    """Servers "a" and "b": their base URLs. The world's rows are committed (transaction=True)."""
+    """Servers "a" and "b": their base URLs (and the prefix of their keys in Redis). The
+    world's rows are committed (transaction=True)."""
     # The servers check passwords with the real hasher, not the test settings' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     for user in User.objects.all():
@@ -137,7 +138,7 @@ def servers(world: World, object_store: str, tmp_path: Path, settings: object) -
             urls[name] = f"http://127.0.0.1:{port}"
         for process, url in zip(processes, urls.values(), strict=True):
             _wait_for(f"{url}/healthz", process)
-        yield urls
+        yield {**urls, "cache_key_prefix": common["CACHE_KEY_PREFIX"]}
     finally:
         for process in processes:
             _stop(process)
@@ -258,3 +259,48 @@ def test_a_pdf_made_by_a_worker_elsewhere_is_served_by_each_server_from_the_obje
     # Signed out, the file is not served at all.
     anonymous = _get(f"{servers['b']}/handbook/editions/{default_edition.pk}/pdf/", allow_redirects=False)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.headers["Location"]
+
+
+def _ranked_names(page: str) -> list[str]:
+    """The branch names of the dashboard's ranking table, in its order."""
+    table = page.split('id="dash-ranking"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td data-label="[^"]*"><a href="[^"]+">([^<]+)</a>', table)
+
+
+def test_the_dashboard_kept_by_one_server_is_renewed_by_a_write_through_the_other_or_a_worker(
+    servers: dict[str, str], world: World, default_edition: object, settings: object
+) -> None:
+    from branches.models import Organisation
+    from branches.services import organisation_update
+    from tests.factories import UserFactory, final_scorecard
+
+    boss = UserFactory(username="boss", is_superuser=True)
+    final_scorecard(world.branch_a, year=2026, quarter=3, by=boss)
+    signed_in, reviewer = _sign_in(servers["b"], "reviewer", PASSWORD)
+    assert signed_in.status_code == 302
+    url = f"{servers['b']}/assessments/dashboard/?quarter=2026Q3"
+    assert _ranked_names(reviewer.get(url, timeout=60).text) == [world.branch_a.name]
+    assert _ranked_names(reviewer.get(url, timeout=60).text) == [world.branch_a.name]  # kept in Redis
+
+    # A write through server a: server b's kept figures are read afresh.
+    renamed = requests.patch(
+        f"{servers['a']}/api/v1/organisations/{world.branch_a.pk}/",
+        headers=_token(servers["a"], "administrator"),
+        json={"name": "经服务器甲更名的支部"},
+        timeout=30,
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert _ranked_names(reviewer.get(url, timeout=60).text) == ["经服务器甲更名的支部"]
+
+    # A write by a worker on a third machine: this process, on the servers' Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": servers["cache_key_prefix"],
+        }
+    }
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    branch = Organisation.objects.get(pk=world.branch_a.pk)
+    organisation_update(by=None, organisation=branch, name="由任务进程更名的支部")
+    assert _ranked_names(reviewer.get(url, timeout=60).text) == ["由任务进程更名的支部"]

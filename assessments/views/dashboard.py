@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,7 +19,7 @@ from config.xlsx import escape_formula
 from handbook.models import QUARTER_NAMES
 
 from ..dashboard import SORTS, default_quarter, year_scores
-from ..dashboard_cache import cached_dashboard
+from ..dashboard_cache import cached_dashboard, kept_html
 from ..desk import DeskState, quarters_for
 from ..desk import desk_list as desk_list_for
 from ..models import grade_label
@@ -104,6 +105,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A committee of thousands of branches: the table shows the first rows in the chosen
     # order, and only those are made.
     board = cached_dashboard(root, year=year, quarter=quarter, sort=sort, shown=None if show_all else RANKING_ROWS)
+    figures = {
+        "board": board,
+        "root": root,
+        "sort": sort,
+        "ranking": board.ranking,
+        "ranking_cut": not show_all and board.ranked > RANKING_ROWS,
+        "chart_data": board.chart_data(),
+    }
     return render(
         request,
         "assessments/dashboard.html",
@@ -114,12 +123,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": board.period,
             "year": year,
             "export": True,
-            "chart_data": board.chart_data(),
             "subtrees": _subtrees(request.user),
             "quarters": board.quarters,
-            "sort": sort,
-            "ranking": board.ranking,
-            "ranking_cut": not show_all and board.ranked > RANKING_ROWS,
+            # The same for every reader of the unit: rendered without the request, kept with the figures.
+            "figures": kept_html(board, lambda: render_to_string("assessments/_dashboard_figures.html", figures)),
         },
     )
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from django.utils import translation
 
 from assessments import dashboard_cache
 from assessments.dashboard import dashboard_for, task_figures
-from assessments.dashboard_cache import CARDS, TASKS, WATCHED, cached_dashboard, generation, groups_written
+from assessments.dashboard_cache import CARDS, TASKS, WATCHED, cached_dashboard, generation, groups_written, kept_html
 from assessments.models import RectificationStatus
 from assessments.services.plans import assessment_plan_create
 from assessments.services.rectification import rectification_verify
@@ -239,3 +240,40 @@ def test_an_evicted_generation_starts_again_above_every_earlier_one(world):
     old = generation(CARDS)
     cache.delete(dashboard_cache._key(CARDS))
     assert generation(CARDS) > old
+
+
+def _figures(page: str) -> str:
+    """The page's figures: from the tiles to the end of the main column (the rest of the
+    page holds a CSRF token masked anew for each answer)."""
+    return page.split('<section class="dash-tiles"', 1)[1].split("</main>", 1)[0]
+
+
+def test_the_pages_rendering_is_kept_with_the_figures_and_renewed_with_them(world, boss, as_role):
+    final_scorecard(world.branch_a, year=2026, quarter=3, by=boss)
+    reviewer = as_role("reviewer")
+    url = reverse("assessments:dashboard") + "?quarter=2026Q3"
+    first = reviewer.get(url).content.decode()
+    renders = []
+
+    def render():
+        renders.append(1)
+        return "rendered"
+
+    board = _board(world, sort="gap")  # an order the page has not been asked in
+    assert kept_html(board, render) == kept_html(board, render) == "rendered"
+    assert len(renders) == 1  # kept after the first
+    # The page kept its own rendering under its board's key.
+    assert kept_html(_board(world, sort="score"), render) in first
+    assert len(renders) == 1
+    assert _figures(reviewer.get(url).content.decode()) == _figures(first)
+    organisation_update(by=boss, organisation=world.branch_a, name="页面上的新名称")
+    again = reviewer.get(url).content.decode()
+    assert "页面上的新名称" in again and "一号项目部党支部" not in again
+    # One rendering per language, both kept.
+    pages = {}
+    for language in ("en", "zh-hans", "en", "zh-hans"):
+        reviewer.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        pages.setdefault(language, set()).add(_figures(reviewer.get(url).content.decode()))
+    assert {len(found) for found in pages.values()} == {1}
+    (english,), (chinese,) = pages["en"], pages["zh-hans"]
+    assert "<h2>Ranking</h2>" in english and "<h2>排名</h2>" in chinese

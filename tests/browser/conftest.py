@@ -65,6 +65,21 @@ def shoot(request: pytest.FixtureRequest) -> Iterator[Callable[[Page, str], None
     yield take
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def at_both_sizes(page: Page, url: str, shoot: Callable[[Page, str], None], name: str) -> Iterator[dict[str, int]]:
+    """Opens ``url`` at 1366×900, then at 390×844 (answered 200 each time) and saves a
+    screenshot of each as ``<name>-1366`` / ``<name>-390``; yields the viewport after each."""
+    for size, viewport in (("1366", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(viewport)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+        shoot(page, f"{name}-{size}")
+        yield viewport
+
+
 def sign_in(page: Page, base_url: str, username: str, password: str = "pass-word-123") -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import Page
 
 from development.stages import StepKind
-from tests.browser.conftest import sign_in
-from tests.browser.test_list_pages_phone import DESKTOP, MEASURE, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
+from tests.browser.test_list_pages_phone import MEASURE
 from tests.conftest import World
 from tests.development.files import file_through, new_file
 from tests.factories import MemberFactory

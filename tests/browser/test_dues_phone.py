@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page
 
 from dues.models import DuesEntry
-from tests.browser.conftest import sign_in
-from tests.browser.test_list_pages_phone import DESKTOP, MEASURE, PHONE
+from tests.browser.conftest import PHONE, at_both_sizes, sign_in
+from tests.browser.test_list_pages_phone import MEASURE
 from tests.conftest import World
 from tests.dues.factories import entry_in
 from tests.factories import MemberFactory
@@ -47,11 +47,7 @@ def test_the_dues_pages_stack_on_a_phone_and_the_month_is_entered_there(
     sign_in(page, base, "secretary_a")
     problems: list[str] = []
     for name, url in pages:
-        for size, viewport in (("1366", DESKTOP), ("390", PHONE)):
-            page.set_viewport_size(viewport)
-            response = page.goto(f"{base}{url}")
-            assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-            shoot(page, f"{name}-{size}")
+        for viewport in at_both_sizes(page, f"{base}{url}", shoot, name):
             if viewport is PHONE:
                 found = page.evaluate(MEASURE)
                 problems += [f"{name}: squeezed {cell}" for cell in found["squeezed"]]

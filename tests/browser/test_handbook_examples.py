@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from handbook.models import Edition
-from tests.browser.conftest import sign_in
-from tests.browser.test_list_pages_phone import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)

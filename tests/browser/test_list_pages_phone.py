@@ -13,14 +13,12 @@ from members.models import ImportStatus, MemberImport, MemberTransfer
 from tasks.models import ReminderSheet, Task
 from tasks.periods import local_today, period_of
 from tasks.services.generation import tasks_generate
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import DESKTOP, PHONE, at_both_sizes, sign_in
 from tests.conftest import World
 from tests.factories import MemberFactory, UserFactory, final_scorecard, make_meeting, rectification_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 # Cells narrower than two characters of their own font, visible ones only (a stacked table's
 # header row is visually hidden on purpose); any box that scrolls sideways.
@@ -153,14 +151,10 @@ def test_every_list_page_stacks_its_tables_on_a_phone(
         page.set_viewport_size(DESKTOP)
         sign_in(page, base, role)
         for name, url in pages:
-            for size, viewport in (("1366", DESKTOP), ("390", PHONE)):
-                page.set_viewport_size(viewport)
-                response = page.goto(f"{base}{url}")
-                assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-                shoot(page, f"{name}-{size}")
+            for viewport in at_both_sizes(page, f"{base}{url}", shoot, name):
                 if viewport is PHONE:
                     # A long list's full page is too tall to look at: its first screen too.
-                    page.screenshot(path=str(shoot.folder / f"{name}-{size}-screen.png"))
+                    page.screenshot(path=str(shoot.folder / f"{name}-390-screen.png"))
                     found = page.evaluate(MEASURE)
                     tables += found["tables"]
                     problems += [f"{name} {url}: squeezed {cell}" for cell in found["squeezed"]]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_list_pages_phone import DESKTOP, MEASURE, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
+from tests.browser.test_list_pages_phone import MEASURE
 from tests.conftest import World
 from tests.factories import make_meeting
 

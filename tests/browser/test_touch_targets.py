@@ -36,8 +36,7 @@ from notifications.services import notify
 from tasks.models import Task
 from tasks.periods import local_today, period_of
 from tasks.services.generation import tasks_generate
-from tests.browser.conftest import sign_in
-from tests.browser.test_list_pages_phone import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, at_both_sizes, sign_in
 from tests.conftest import World
 from tests.development.files import file_through, new_file
 from tests.factories import RECORDS_REASON, MemberFactory, make_meeting, open_scorecard, submit_card
@@ -174,12 +173,8 @@ def test_every_target_a_finger_taps_is_44_px_on_a_phone(
         page.set_viewport_size(DESKTOP)
         sign_in(page, base, role)
         for name, url in pages:
-            for size, viewport in (("1366", DESKTOP), ("390", PHONE)):
-                page.set_viewport_size(viewport)
-                response = page.goto(f"{base}{url}")
-                assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-                shoot(page, f"{name}-{size}")
-                assert not page.evaluate(SIDEWAYS), f"{name} {size}: the page scrolls sideways"
+            for viewport in at_both_sizes(page, f"{base}{url}", shoot, name):
+                assert not page.evaluate(SIDEWAYS), f"{name} {viewport['width']}: the page scrolls sideways"
             small += [f"{name}: {target}" for target in page.evaluate(SMALL_TARGETS)]
             measured += 1
     # The login page, signed out.
