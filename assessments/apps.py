@@ -22,7 +22,7 @@ class AssessmentsConfig(AppConfig):
 
         from django.db.backends.signals import connection_created
 
-        from .dashboard_cache import install
+        from .dashboard_generations import install
 
         # Every write of what the dashboard reads moves its cached figures' generation on.
         connection_created.connect(install, dispatch_uid="assessments_dashboard_cache")

@@ -95,8 +95,9 @@ class Dashboard(OfQuarter):
     plans: list[PlanProgress] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
     tasks: TaskFigures = field(default_factory=TaskFigures)
-    # Where the figures are kept in the cache (``dashboard_cache``); None when computed.
-    kept_as: str | None = None
+    # Where the card and the task figures are kept in the cache (``dashboard_cache``), by
+    # group; None when computed.
+    kept_as: dict[str, str] | None = None
 
     @property
     def tiles(self) -> list[tuple[str, str, int]]:

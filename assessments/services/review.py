@@ -14,6 +14,7 @@ from branches import abilities, audit
 from branches.models import RoleAssignment, User
 from config.exceptions import Conflict
 
+from ..dashboard_generations import unfinished_card_writes
 from ..models import (
     Finding,
     LineDeduction,
@@ -49,6 +50,7 @@ def _review_total(card: Scorecard) -> Decimal:
 
 
 @transaction.atomic
+@unfinished_card_writes()  # a card under review: the dashboard reads its scores once final
 def review_line_save(
     *, line: ScorecardLine, by: User, version: int, counts: Mapping[int, object], review_note: str = ""
 ) -> ScorecardLine:
@@ -78,6 +80,7 @@ def review_line_save(
 
 
 @transaction.atomic
+@unfinished_card_writes()  # a card under review: the dashboard reads its scores once final
 def review_details_save(
     *, scorecard: Scorecard, by: User, version: int, methods: Iterable[str], written_test_score: Decimal | None
 ) -> Scorecard:

@@ -19,6 +19,7 @@ from config.exceptions import Conflict
 from config.request_values import is_ascii_digits, parse_quarter
 from handbook.selectors import edition_in_force
 
+from ..dashboard_generations import unfinished_card_writes
 from ..measures import Measured, measure_card
 from ..models import LineDeduction, Scorecard, ScorecardLine, ScorecardStatus, ScoreChange, Side
 from ..selectors import may_edit_self
@@ -200,6 +201,7 @@ class LineEdit:
 
 
 @transaction.atomic
+@unfinished_card_writes()  # a self-editable card: the dashboard reads its scores once final
 def scorecard_lines_save(
     *, scorecard: Scorecard, by: User, edits: Sequence[LineEdit], version: int | None = None
 ) -> Scorecard:
@@ -312,6 +314,7 @@ def scorecard_line_save(
     return saved
 
 
+@unfinished_card_writes()
 def scorecard_line_seen(*, line: ScorecardLine, by: User) -> bool:
     """Records that the branch's secretary opened the line (once; no version changes: nothing
     the line says has changed). False when there was nothing to record."""

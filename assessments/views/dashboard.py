@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -20,11 +21,13 @@ from handbook.models import QUARTER_NAMES
 
 from ..dashboard import SORTS, default_quarter, year_scores
 from ..dashboard_cache import cached_dashboard, kept_html
+from ..dashboard_generations import CARDS, TASKS
 from ..desk import DeskState, quarters_for
 from ..desk import desk_list as desk_list_for
 from ..models import grade_label
 
 RANKING_ROWS = 100
+TASKS_HERE = "<!-- the quarter's tasks -->"  # where _dashboard_figures.html takes the task figures
 
 
 def _root(request: HttpRequest) -> Organisation:
@@ -105,7 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A committee of thousands of branches: the table shows the first rows in the chosen
     # order, and only those are made.
     board = cached_dashboard(root, year=year, quarter=quarter, sort=sort, shown=None if show_all else RANKING_ROWS)
-    figures = {
+    cards = {
         "board": board,
         "root": root,
         "sort": sort,
@@ -113,6 +116,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ranking_cut": not show_all and board.ranked > RANKING_ROWS,
         "chart_data": board.chart_data(),
     }
+    # The same for every reader of the unit: rendered without the request, kept with the figures.
+    card_html = kept_html(board, CARDS, lambda: render_to_string("assessments/_dashboard_figures.html", cards))
+    task_html = kept_html(board, TASKS, lambda: render_to_string("assessments/_dashboard_tasks.html", {"board": board}))
+    before, after = card_html.split(TASKS_HERE, 1)
     return render(
         request,
         "assessments/dashboard.html",
@@ -125,8 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "export": True,
             "subtrees": _subtrees(request.user),
             "quarters": board.quarters,
-            # The same for every reader of the unit: rendered without the request, kept with the figures.
-            "figures": kept_html(board, lambda: render_to_string("assessments/_dashboard_figures.html", figures)),
+            "figures": mark_safe(before + task_html + after),  # noqa: S308 - both rendered by templates
         },
     )
 

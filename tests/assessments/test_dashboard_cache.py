@@ -15,13 +15,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import dashboard_cache
+from assessments import dashboard_cache, dashboard_generations
 from assessments.dashboard import dashboard_for, task_figures
-from assessments.dashboard_cache import CARDS, TASKS, WATCHED, cached_dashboard, generation, groups_written, kept_html
+from assessments.dashboard_cache import cached_dashboard, kept_html
+from assessments.dashboard_generations import (
+    CARDS,
+    TASKS,
+    WATCHED,
+    generation,
+    groups_written,
+    unfinished_card_writes,
+)
 from assessments.models import RectificationStatus
 from assessments.services.plans import assessment_plan_create
 from assessments.services.rectification import rectification_verify
 from assessments.services.review import scorecard_return
+from assessments.views.dashboard import TASKS_HERE
 from branches.services import organisation_dissolve, organisation_update
 from handbook.models import Article
 from tasks.models import Task, TaskStatus
@@ -238,7 +247,7 @@ def test_a_cache_that_fails_fails_neither_a_page_nor_a_write(world, boss, monkey
 def test_an_evicted_generation_starts_again_above_every_earlier_one(world):
     organisation_update(by=None, organisation=world.branch_a, name="甲")
     old = generation(CARDS)
-    cache.delete(dashboard_cache._key(CARDS))
+    cache.delete(dashboard_generations._key(CARDS))
     assert generation(CARDS) > old
 
 
@@ -260,10 +269,12 @@ def test_the_pages_rendering_is_kept_with_the_figures_and_renewed_with_them(worl
         return "rendered"
 
     board = _board(world, sort="gap")  # an order the page has not been asked in
-    assert kept_html(board, render) == kept_html(board, render) == "rendered"
+    assert kept_html(board, CARDS, render) == kept_html(board, CARDS, render) == "rendered"
     assert len(renders) == 1  # kept after the first
-    # The page kept its own rendering under its board's key.
-    assert kept_html(_board(world, sort="score"), render) in first
+    # The page kept its own renderings under its board's keys.
+    before, after = kept_html(_board(world, sort="score"), CARDS, render).split(TASKS_HERE)
+    tasks = kept_html(_board(world, sort="score"), TASKS, render)
+    assert before + tasks + after in first
     assert len(renders) == 1
     assert _figures(reviewer.get(url).content.decode()) == _figures(first)
     organisation_update(by=boss, organisation=world.branch_a, name="页面上的新名称")
@@ -277,3 +288,60 @@ def test_the_pages_rendering_is_kept_with_the_figures_and_renewed_with_them(worl
     assert {len(found) for found in pages.values()} == {1}
     (english,), (chinese,) = pages["en"], pages["zh-hans"]
     assert "<h2>Ranking</h2>" in english and "<h2>排名</h2>" in chinese
+
+
+def test_a_secretary_filling_her_card_and_a_reviewer_scoring_it_move_no_figure_on(world, boss):
+    from assessments.services.review import review_line_save
+    from assessments.services.scorecards import LineEdit, scorecard_line_seen, scorecard_lines_save
+    from tests.factories import first_rule_counts
+
+    final_scorecard(world.branch_b, year=2026, quarter=3, by=boss, deductions=2)
+    card = open_scorecard(world.branch_a, year=2026, quarter=3)
+    kept = _board(world)
+    before = generation(CARDS)
+    line = card.lines.select_related("article").order_by("article__code").first()
+    scorecard_line_seen(line=line, by=world.secretary_a)
+    card = scorecard_lines_save(
+        scorecard=card,
+        by=world.secretary_a,
+        edits=[LineEdit(line_id=line.pk, counts=first_rule_counts(line, 1), version=line.version)],
+    )
+    assert generation(CARDS) == before
+    card = submit_card(card, by=boss, reason=RECORDS_REASON)  # a status: moves it on
+    assert generation(CARDS) > before
+    kept = _board(world)
+    before = generation(CARDS)
+    line.refresh_from_db()
+    review_line_save(line=line, by=boss, version=card.version, counts=first_rule_counts(line, 2))
+    assert generation(CARDS) == before
+    # What was kept is what the figures are: nothing they read had changed.
+    fresh = dashboard_for(world.committee, year=2026, quarter=3, today=TODAY, shown=100, with_tasks=False)
+    assert (kept.counts, kept.ranking, kept.top_deducted, kept.widest_gaps) == (
+        fresh.counts,
+        fresh.ranking,
+        fresh.top_deducted,
+        fresh.widest_gaps,
+    )
+
+
+def test_quiet_card_writes_stay_inside_their_block_and_silence_no_other_table(world):
+    with unfinished_card_writes():
+        assert groups_written('UPDATE "assessments_scorecard" SET "version" = 2') == set()
+        assert groups_written('UPDATE "assessments_rectificationitem" SET "status" = 1') == {CARDS}
+    assert groups_written('UPDATE "assessments_scorecard" SET "version" = 2') == {CARDS}
+
+
+def test_readers_that_miss_at_once_wait_for_the_one_computing(monkeypatch):
+    import threading
+
+    key = "dashboard:test:entry"
+    cache.add(f"{key}:computing", 1)  # another reader is computing it
+    threading.Timer(0.2, lambda: cache.set(key, "its figures")).start()
+    computed = []
+    assert dashboard_cache._kept(key, lambda: computed.append(1) or "mine") == "its figures"
+    assert computed == []
+    # A computing reader that died: the others compute after waiting.
+    monkeypatch.setattr(dashboard_cache, "WAIT_SECONDS", 0.1)
+    cache.add("dashboard:test:other:computing", 1)
+    assert dashboard_cache._kept("dashboard:test:other", lambda: "mine") == "mine"
+    assert cache.get("dashboard:test:other") == "mine"
