@@ -70,14 +70,16 @@ POLL_SECONDS = 0.025
 
 def _kept(full_key: str | None, compute: Callable[[], Any]) -> Any:
     """The entry at ``full_key``, else ``compute()`` kept there. Of the readers that miss at
-    once, the first computes (it holds ``<key>:computing``) and the others wait for its entry."""
+    once, the first computes (it holds ``<key>:computing``) and the others wait for its entry;
+    if it fails (its mark is gone and no entry came), they compute themselves."""
     if full_key is None:
         return compute()
+    mark = f"{full_key}:computing"
     try:
         found = cache.get(full_key)
         if found is not None:
             return found
-        leader = cache.add(f"{full_key}:computing", 1, timeout=int(WAIT_SECONDS) * 3)
+        leader = cache.add(mark, 1, timeout=int(WAIT_SECONDS) * 3)
         if not leader:
             deadline = time.monotonic() + WAIT_SECONDS
             while time.monotonic() < deadline:
@@ -85,17 +87,31 @@ def _kept(full_key: str | None, compute: Callable[[], Any]) -> Any:
                 found = cache.get(full_key)
                 if found is not None:
                     return found
+                if cache.get(mark) is None:
+                    break  # the one computing stopped without keeping anything
     except Exception:
         logger.warning("dashboard figures computed without the cache: it does not answer", exc_info=True)
         return compute()
-    value = compute()
+    try:
+        value = compute()
+    except BaseException:
+        if leader:
+            _forget(mark)
+        raise
     try:
         cache.set(full_key, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
-        if leader:
-            cache.delete(f"{full_key}:computing")
     except Exception:
         logger.warning("dashboard figures not kept: the cache does not answer", exc_info=True)
+    if leader:
+        _forget(mark)
     return value
+
+
+def _forget(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("dashboard mark %s left to expire: the cache does not answer", key, exc_info=True)
 
 
 def cached_dashboard(

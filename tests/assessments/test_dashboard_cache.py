@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments import dashboard_cache, dashboard_generations
 from assessments.dashboard import dashboard_for, task_figures
@@ -57,7 +57,8 @@ def boss(world):
 
 
 def _board(world, **kwargs):
-    return cached_dashboard(world.committee, year=2026, quarter=3, today=TODAY, shown=100, **kwargs)
+    """The figures as the page asks for them (today's date: the page's own)."""
+    return cached_dashboard(world.committee, year=2026, quarter=3, shown=100, **kwargs)
 
 
 def _tables_in(queries: list[dict]) -> set[str]:
@@ -315,7 +316,9 @@ def test_a_secretary_filling_her_card_and_a_reviewer_scoring_it_move_no_figure_o
     review_line_save(line=line, by=boss, version=card.version, counts=first_rule_counts(line, 2))
     assert generation(CARDS) == before
     # What was kept is what the figures are: nothing they read had changed.
-    fresh = dashboard_for(world.committee, year=2026, quarter=3, today=TODAY, shown=100, with_tasks=False)
+    fresh = dashboard_for(
+        world.committee, year=2026, quarter=3, today=timezone.localdate(), shown=100, with_tasks=False
+    )
     assert (kept.counts, kept.ranking, kept.top_deducted, kept.widest_gaps) == (
         fresh.counts,
         fresh.ranking,
@@ -345,3 +348,21 @@ def test_readers_that_miss_at_once_wait_for_the_one_computing(monkeypatch):
     cache.add("dashboard:test:other:computing", 1)
     assert dashboard_cache._kept("dashboard:test:other", lambda: "mine") == "mine"
     assert cache.get("dashboard:test:other") == "mine"
+
+
+def test_a_reader_that_fails_computing_leaves_no_one_waiting_for_it():
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        dashboard_cache._kept("dashboard:test:failed", broken)
+    assert cache.get("dashboard:test:failed:computing") is None  # its mark is gone
+    # A reader already waiting when the mark goes computes at once, not after WAIT_SECONDS.
+    import threading
+    import time
+
+    cache.add("dashboard:test:failing:computing", 1)
+    threading.Timer(0.1, lambda: cache.delete("dashboard:test:failing:computing")).start()
+    started = time.monotonic()
+    assert dashboard_cache._kept("dashboard:test:failing", lambda: "mine") == "mine"
+    assert time.monotonic() - started < 2
