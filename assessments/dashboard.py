@@ -6,21 +6,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from branches.models import Organisation, OrgKind, OrgStatus
-from branches.selectors import in_subtree
+from branches.selectors import in_subtree, under_path
+from config.baked import Baked, one_row
 from tasks.statistics import BranchTaskStats
 
-from .dashboard_cards import ORDERS, Final, RankRow, late_names, quarter_counts, ranking_rows, widest_gaps, with_cards
+from .dashboard_cards import ORDERS, Final, Place, RankRow, late_names, quarter_counts, ranking_rows, widest_gaps
 from .dashboard_tasks import task_totals, worst_at_tasks
 from .desk import (
     PARTITION,
     DeskState,
     OfQuarter,
     PlanProgress,
-    active_branch_filter,
     plans_of,
     quarter_axis_label,
     quarter_choices,
@@ -132,6 +132,19 @@ class Dashboard(OfQuarter):
 SORTS = ORDERS  # the orders the ranking can be asked in
 
 
+def _open_items(path: str) -> QuerySet[RectificationItem]:
+    """The subtree's rectification items not closed."""
+    items = RectificationItem.objects.filter(under_path(path, via="branch__path"))
+    return items.exclude(status=RectificationStatus.CLOSED).order_by()
+
+
+def _open_item_counts(*, path: str, today: dt.date) -> QuerySet:
+    return one_row(_open_items(path), open_total=Count("pk"), overdue_total=Count("pk", filter=Q(deadline__lt=today)))
+
+
+OPEN_ITEM_COUNTS = Baked(_open_item_counts)
+
+
 def dashboard_for(
     root: Organisation,
     *,
@@ -156,10 +169,10 @@ def dashboard_for(
     API). No scorecard line is read but a branch's own."""
     today = today or timezone.localdate()
     board = Dashboard(root=root, year=year, quarter=quarter)
-    in_tree = in_subtree(root, via="branch__path")
-    rows = with_cards(root, year=year, quarter=quarter, previous=previous_periods(year, quarter, 2)[0])
+    (pyear, pquarter), _ = previous_periods(year, quarter, 2)
+    place = Place(root.path, year, quarter, pyear, pquarter)
     fallback = default_deadline(year, quarter)
-    counts = quarter_counts(rows, fallback=fallback, today=today)
+    counts = quarter_counts(root.path, year=year, quarter=quarter, fallback=fallback, today=today)
     board.counts = {
         "branches": counts["branches"],
         "started": counts["started"],
@@ -169,10 +182,10 @@ def dashboard_for(
     }
     board.grades = [(g, str(Grade(g).label), counts[f"grade-{g}"]) for g in Grade.values]
     board.ranked = counts[ScorecardStatus.FINAL.value]
-    board.ranking = ranking_rows(rows, sort=sort, limit=shown)
-    board.widest_gaps = widest_gaps(rows)
+    board.ranking = ranking_rows(place, sort=sort, limit=shown)
+    board.widest_gaps = widest_gaps(place)
     if shown is None:
-        board.late_branches = late_names(rows, fallback=fallback, today=today)
+        board.late_branches = late_names(root.path, year=year, quarter=quarter, fallback=fallback, today=today)
 
     # Every quarter with a card in the subtree, with its final cards' average: the trend reads
     # the last eight, the quarter picker all of them. The final cards come summed from the
@@ -192,10 +205,13 @@ def dashboard_for(
         for row in deducted[:10]
     ]
     board.line_subtotals = line_averages(articles)
-    open_items = RectificationItem.objects.filter(in_tree).exclude(status=RectificationStatus.CLOSED).order_by()
-    figures = open_items.aggregate(open_total=Count("pk"), overdue_total=Count("pk", filter=Q(deadline__lt=today)))
-    board.open_items, board.overdue_items = figures["open_total"], figures["overdue_total"]
-    oldest = open_items.select_related("branch", "finding", "owner").only(*ITEM_FIELDS).order_by("deadline", "pk")
+    ((board.open_items, board.overdue_items),) = OPEN_ITEM_COUNTS.rows(path=root.path, today=today)
+    oldest = (
+        _open_items(root.path)
+        .select_related("branch", "finding", "owner")
+        .only(*ITEM_FIELDS)
+        .order_by("deadline", "pk")
+    )
     board.items = list(oldest[:20])
     if with_tasks:
         board.tasks = task_figures(root, year=year, quarter=quarter, today=today, shown=shown)
@@ -206,14 +222,11 @@ def task_figures(root: Organisation, *, year: int, quarter: int, today: dt.date,
     """The tasks due in the quarter, from the tasks app's tallies: on-time rate and overdue
     work over every branch, and the branches worst at their tasks (the page's ``TASK_ROWS``
     when ``shown`` is given, else every one). Two queries."""
-    # The branches as a filter through the tally's own join (which the rows' names share),
-    # not 20,000 ids in an IN list.
-    branches = active_branch_filter(root, via="branch__")
     period = {"year": year, "quarter": quarter, "today": today}
-    totals = task_totals(branches, **period)
+    totals = task_totals(root.path, **period)
     due_so_far = totals["due_so_far"]
     return TaskFigures(
-        rows=worst_at_tasks(branches, **period, limit=None if shown is None else TASK_ROWS),
+        rows=worst_at_tasks(root.path, **period, limit=None if shown is None else TASK_ROWS),
         branches=totals["branches"],
         on_time_rate=round(100 * totals["on_time"] / due_so_far, 1) if due_so_far else None,
         overdue=totals["overdue"],

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organisation, OrgKind, OrgStatus
-from branches.selectors import in_subtree
+from branches.selectors import in_subtree, under_path
+from config.baked import Baked
 
 from .models import AssessmentPlan, PlanEntry, PlanKind, Scorecard, ScorecardStatus
 from .models.scorecards import SELF_EDITABLE
@@ -94,7 +95,12 @@ def partition_counts(states: list[tuple[str, bool]]) -> dict[str, int]:
 def active_branch_filter(root: Organisation, *, via: str = "") -> Q:
     """The active branches of ``root``'s subtree, as a Q over the organisation at ``via``
     (``"branch__"``: through a relation, whose join the caller may share)."""
-    return in_subtree(root, via=f"{via}path") & Q(**{f"{via}kind": OrgKind.BRANCH, f"{via}status": OrgStatus.ACTIVE})
+    return active_under(root.path, via=via)
+
+
+def active_under(path: str, *, via: str = "") -> Q:
+    """``active_branch_filter`` by the root's path alone."""
+    return under_path(path, via=f"{via}path") & Q(**{f"{via}kind": OrgKind.BRANCH, f"{via}status": OrgStatus.ACTIVE})
 
 
 def active_branches(root: Organisation) -> models.QuerySet[Organisation]:
@@ -213,15 +219,11 @@ def _ancestor_paths(root: Organisation) -> list[str]:
     return ["/" + "/".join(ids[:n]) + "/" for n in range(1, len(ids))]
 
 
-def plans_of(root: Organisation, *, year: int, quarter: int) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
-    """One query: the plans made at ``root``, above it or below it (for the quarters any plan
-    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans,
-    each with whether its card of the quarter is reviewed or final — a plan's ``done`` (as on
-    the plan page; a dissolved branch's checked card counts too)."""
+def _plans_query(*, above: list[str], path: str, year: int, quarter: int) -> models.QuerySet:
+    """``plans_of``'s query: the plans of the units ``above`` and of the subtree at ``path``,
+    then the subtree's entries in the quarter's plans with whether each is checked."""
     plans = (
-        AssessmentPlan.objects.filter(
-            Q(organisation__path__in=_ancestor_paths(root)) | in_subtree(root, via="organisation__path")
-        )
+        AssessmentPlan.objects.filter(Q(organisation__path__in=above) | under_path(path, via="organisation__path"))
         .annotate(
             entry_branch=Value(None, output_field=IntegerField()),
             checked=Value(False, output_field=BooleanField()),
@@ -233,16 +235,28 @@ def plans_of(root: Organisation, *, year: int, quarter: int) -> tuple[list[PlanP
         branch_id=OuterRef("branch_id"), year=year, quarter=quarter, status__in=CHECK_DONE
     )
     entries = (
-        PlanEntry.objects.filter(in_subtree(root, via="branch__path"), plan__year=year, plan__quarter=quarter)
+        PlanEntry.objects.filter(under_path(path, via="branch__path"), plan__year=year, plan__quarter=quarter)
         .annotate(checked=Exists(checked))
         .order_by()
         .values_list(
             "plan_id", "plan__year", "plan__quarter", "plan__kind", "plan__organisation__name", "branch_id", "checked"
         )
     )
+    return plans.union(entries, all=True)
+
+
+PLANS = Baked(_plans_query)
+
+
+def plans_of(root: Organisation, *, year: int, quarter: int) -> tuple[list[PlanProgress], set[tuple[int, int]]]:
+    """One query: the plans made at ``root``, above it or below it (for the quarters any plan
+    is for) and, in the same answer, the branches of the subtree listed by the quarter's plans,
+    each with whether its card of the quarter is reviewed or final — a plan's ``done`` (as on
+    the plan page; a dissolved branch's checked card counts too)."""
+    found = PLANS.rows(above=_ancestor_paths(root), path=root.path, year=year, quarter=quarter)
     shown: dict[int, PlanProgress] = {}
     quarters = set()
-    for pk, y, q, kind, unit, branch_id, done in plans.union(entries, all=True):
+    for pk, y, q, kind, unit, branch_id, done in found:
         quarters.add((y, q))
         if (y, q) != (year, quarter):
             continue

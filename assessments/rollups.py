@@ -15,7 +15,8 @@ from django.db.models import Case, DecimalField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from branches.models import Organisation
-from branches.selectors import in_subtree
+from branches.selectors import under_path
+from config.baked import Baked
 
 from .models import ArticleRollup, QuarterRollup, Scorecard, ScorecardLine, ScorecardStatus
 
@@ -217,7 +218,8 @@ def quarter_article_rows(root: Organisation, *, year: int, quarter: int) -> list
     and lines in all (``cards``: a card has one line per article) — ``root``'s roll-up plus
     ``root``'s own final card, in one query of at most two rows per article."""
     rows: dict[str, dict] = {}
-    for code, title, line, m, s, r, points, deducted, lines in article_rows_query(root, year=year, quarter=quarter):
+    found = ARTICLE_ROWS.rows(unit=root.pk, year=year, quarter=quarter)
+    for code, title, line, m, s, r, points, deducted, lines in found:
         row = rows.setdefault(
             code,
             {"code": code, "title": title, "line": line, "m": Decimal(0), "s": Decimal(0), "r": Decimal(0)}
@@ -236,15 +238,19 @@ def article_rows_query(root: Organisation, *, year: int, quarter: int) -> QueryS
     """The one query of ``quarter_article_rows``: ``root``'s article roll-ups, then the lines
     of ``root``'s own final card, as (code, title, line, max, self, review, points, deducted
     lines, lines)."""
+    return _article_rows(unit=root.pk, year=year, quarter=quarter)
+
+
+def _article_rows(*, unit: int, year: int, quarter: int) -> QuerySet:
     article = ("article__code", "article__title", "article__line")
     rolled = (
-        ArticleRollup.objects.filter(unit=root, year=year, quarter=quarter)
+        ArticleRollup.objects.filter(unit_id=unit, year=year, quarter=quarter)
         .values_list(*article, "max_sum", "self_sum", "review_sum", "review_points", "review_deducted", "lines")
         .order_by()
     )
     own = (
         ScorecardLine.objects.filter(
-            scorecard__branch=root, scorecard__year=year, scorecard__quarter=quarter, scorecard__status=FINAL
+            scorecard__branch_id=unit, scorecard__year=year, scorecard__quarter=quarter, scorecard__status=FINAL
         )
         .annotate(
             r=Coalesce("review_score", Value(Decimal(0)), output_field=SUM_FIELD),
@@ -258,17 +264,18 @@ def article_rows_query(root: Organisation, *, year: int, quarter: int) -> QueryS
     return rolled.union(own, all=True)
 
 
+ARTICLE_ROWS = Baked(_article_rows)
+
+
 NOT_FINAL = [s for s in ScorecardStatus.values if s != FINAL]
 
 
-def quarter_averages(root: Organisation) -> dict[tuple[int, int], tuple[float | None, int]]:
-    """(year, quarter) → (the final cards' average review score, rounded to 2 places, or None;
-    how many final cards) for every quarter with a card below ``root`` (itself included), in
-    one query: ``root``'s quarter roll-ups, its own final cards, and the quarters of the cards
-    not final yet (by the status index: few, and no line read)."""
-    rolled = QuarterRollup.objects.filter(unit=root).values_list("year", "quarter", *QUARTER_COLUMNS).order_by()
+def _average_rows(*, unit: int, path: str) -> QuerySet:
+    """``quarter_averages``' query: the unit's quarter roll-ups, its own final cards, and the
+    quarters of the cards below it not final yet."""
+    rolled = QuarterRollup.objects.filter(unit_id=unit).values_list("year", "quarter", *QUARTER_COLUMNS).order_by()
     own = (
-        Scorecard.objects.filter(branch=root, status=FINAL)
+        Scorecard.objects.filter(branch_id=unit, status=FINAL)
         .annotate(
             one=Value(1),
             reviewed=Case(When(review_total__isnull=False, then=Value(1)), default=Value(0)),
@@ -279,14 +286,26 @@ def quarter_averages(root: Organisation) -> dict[tuple[int, int], tuple[float | 
     )
     zero = Value(Decimal(0), output_field=SUM_FIELD)
     open_quarters = (
-        Scorecard.objects.filter(in_subtree(root, via="branch__path"), status__in=NOT_FINAL)
+        Scorecard.objects.filter(under_path(path, via="branch__path"), status__in=NOT_FINAL)
         .annotate(n=Value(0), reviewed=Value(0), s=zero, r=zero)
         .values_list("year", "quarter", "n", "reviewed", "s", "r")
         .distinct()
         .order_by()
     )
+    return rolled.union(own, open_quarters, all=True)
+
+
+AVERAGE_ROWS = Baked(_average_rows)
+
+
+def quarter_averages(root: Organisation) -> dict[tuple[int, int], tuple[float | None, int]]:
+    """(year, quarter) → (the final cards' average review score, rounded to 2 places, or None;
+    how many final cards) for every quarter with a card below ``root`` (itself included), in
+    one query: ``root``'s quarter roll-ups, its own final cards, and the quarters of the cards
+    not final yet (by the status index: few, and no line read)."""
+    found = AVERAGE_ROWS.rows(unit=root.pk, path=root.path)
     sums: dict[tuple[int, int], list] = {}
-    for year, quarter, cards, reviewed, _self_sum, review_sum in rolled.union(own, open_quarters, all=True):
+    for year, quarter, cards, reviewed, _self_sum, review_sum in found:
         row = sums.setdefault((year, quarter), [0, 0, Decimal(0)])
         row[0] += cards
         row[1] += reviewed

@@ -150,15 +150,29 @@ def tally_sums(*, branches: QuerySet[Organisation] | Q, year: int, quarter: int,
     from today until that day, subtracted, for a ``today`` before it. One query, a plain one
     that callers may annotate, order and aggregate; the per-date sums are subqueries that a row
     as of today never runs (the planner's cost of them is why JIT is off: settings)."""
+    return tally_rows(branches=branches, year=year, quarter=quarter, today=today, when=quarter_is(year, quarter, today))
+
+
+def quarter_is(year: int, quarter: int, today: dt.date) -> str:
+    """Whether the quarter is "past", "ahead" or "current" on ``today`` — which of
+    ``tally_rows``' forms reads it."""
     first = dt.date(year, 3 * quarter - 2, 1)
     last = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1) - dt.timedelta(days=1)
+    if last < today:
+        return "past"
+    return "ahead" if today <= first else "current"
+
+
+def tally_rows(*, branches: QuerySet[Organisation] | Q, year: int, quarter: int, today: dt.date, when: str) -> QuerySet:
+    """``tally_sums`` with the quarter's place on ``today`` given (``quarter_is``): the
+    dashboard's query compiled once per place (``config.baked``)."""
     # ``branches``: a queryset (a semi-join), or a Q over the ``branch`` relation (one join that
     # a caller reading the branch's name shares).
     chosen = branches if isinstance(branches, Q) else Q(branch__in=branches)
     rows = TaskQuarterTally.objects.filter(chosen, year=year, quarter=quarter, due__gt=0)
-    if last < today:
+    if when == "past":
         return _summed(rows, F("open_tasks"))
-    if today <= first:
+    if when == "ahead":
         return _summed(rows, Value(0, output_field=IntegerField()))
     days = TaskTally.objects.filter(year=year, quarter=quarter, branch_id=OuterRef("branch_id"))
 
