@@ -39,6 +39,7 @@ from tasks.services.generation import tasks_generate
 from tests.browser.conftest import DESKTOP, PHONE, at_both_sizes, sign_in
 from tests.conftest import World
 from tests.development.files import file_through, new_file
+from tests.dues.factories import entry_in
 from tests.factories import RECORDS_REASON, MemberFactory, make_meeting, open_scorecard, submit_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,7 +100,8 @@ SIDEWAYS = "() => document.documentElement.scrollWidth > document.documentElemen
 
 def _data(world: World) -> dict[str, object]:
     """Something on every page: a draft card of this quarter for A and a submitted one of B
-    for the reviewer, the month's tasks, members, a development file, a meeting, notices."""
+    for the reviewer, the month's tasks, members (one in arrears), a development file, a
+    meeting, notices."""
     year, quarter = current_quarter()
     draft = open_scorecard(world.branch_a, year=year, quarter=quarter, deadline=dt.date(2099, 1, 10))
     submitted = submit_card(
@@ -109,6 +111,10 @@ def _data(world: World) -> dict[str, object]:
     tasks_generate(first=month.start, last=month.end)
     task = Task.objects.filter(branch=world.branch_a).order_by("due_on", "pk").first()
     roster = [MemberFactory(branch=world.branch_a, name=n) for n in ("王芳", "李强", "赵敏", "孙杰")]
+    # Three months unpaid: the member's page shows the arrears flag and its link.
+    this_month = local_today().replace(day=1)
+    for back in (1, 2, 3):
+        entry_in(world.branch_a, member=roster[0], month=(this_month - dt.timedelta(days=28 * back)).replace(day=1))
     new_file(world.branch_a, name="刘洋", applied_on=timezone.localdate() - dt.timedelta(10))
     activist = file_through(world.branch_a, StepKind.ACTIVIST, people=roster, name="周婷")
     meeting = make_meeting(world.branch_a, members=6, absent=2, resolutions=2)
