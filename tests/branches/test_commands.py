@@ -43,7 +43,9 @@ def test_seed_demo_can_run_twice_and_prints_the_logins(db: None) -> None:
 def test_the_cron_fallback_runs_a_due_job_once(db: None, settings) -> None:
     # Only the foundation's job: other apps add their own entries to the schedule.
     settings.CELERY_BEAT_SCHEDULE = {"purge-expired-sessions": settings.CELERY_BEAT_SCHEDULE["purge-expired-sessions"]}
-    now = timezone.now()
+    # Midday, far from the 03:30 run: with the wall clock, a run at 03:25 saw the job due again
+    # five minutes later.
+    now = timezone.make_aware(dt.datetime(2026, 11, 30, 12, 0))
     assert housekeeping.run_due_jobs(now) == ["purge-expired-sessions"]
     assert housekeeping.run_due_jobs(now + dt.timedelta(minutes=5)) == []
     # The next day, after 03:30 Asia/Shanghai, the job is due again.
